@@ -1,0 +1,21 @@
+import { useRef, useState } from 'react';
+import { QueryClientProvider } from '@tanstack/react-query';
+import { createQueryClient } from './api/queryClient.ts';
+import { ToastProvider } from './panels/Toasts.tsx';
+import { Router, type Route } from './router.tsx';
+import { MapPage } from './pages/MapPage.tsx';
+
+/** Pages by path. /wall, /dispatch and /insights join here; any unknown path shows the map. */
+const routes: Route[] = [{ path: '/', render: () => <MapPage /> }];
+
+export function App() {
+  const reportRef = useRef<(error: unknown) => void>(() => undefined);
+  const [queryClient] = useState(() => createQueryClient((error) => reportRef.current(error)));
+  return (
+    <ToastProvider register={(api) => (reportRef.current = api.pushError)}>
+      <QueryClientProvider client={queryClient}>
+        <Router routes={routes} fallback={() => <MapPage />} />
+      </QueryClientProvider>
+    </ToastProvider>
+  );
+}

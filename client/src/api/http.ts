@@ -1,0 +1,78 @@
+import type { ApiErrorBody } from './types.ts';
+
+/** Thrown by every API call that does not answer 2xx, or that cannot be reached at all. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    /** HTTP status; 0 when the server could not be reached */
+    readonly statusCode: number,
+    /** short reason, e.g. "Not Found" */
+    readonly error: string,
+    message: string,
+    readonly url: string,
+    /** stable machine-readable code from the error body, e.g. GRID_NOT_FOUND */
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+
+  get isNetwork(): boolean {
+    return this.statusCode === 0;
+  }
+}
+
+function isErrorBody(value: unknown): value is ApiErrorBody {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.message === 'string' && (typeof v.statusCode === 'number' || typeof v.error === 'string');
+}
+
+export interface FetchOptions {
+  signal?: AbortSignal | undefined;
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  body?: unknown;
+}
+
+/** JSON fetch against our own origin. Resolves with the parsed body or throws an {@link ApiError}. */
+export async function apiFetch<T>(path: string, options: FetchOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  let body: string | undefined;
+  if (options.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(options.body);
+  }
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method: options.method ?? 'GET',
+      headers,
+      body: body ?? null,
+      signal: options.signal ?? null,
+      credentials: 'same-origin',
+    });
+  } catch (cause) {
+    if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
+    throw new ApiError(0, 'Network Error', cause instanceof Error ? cause.message : String(cause), path);
+  }
+
+  const text = await response.text();
+  let parsed: unknown = undefined;
+  if (text.length > 0) {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+  }
+
+  if (!response.ok) {
+    if (isErrorBody(parsed)) {
+      throw new ApiError(parsed.statusCode ?? response.status, parsed.error ?? response.statusText, parsed.message, path, parsed.code);
+    }
+    throw new ApiError(response.status, response.statusText || 'Error', `HTTP ${response.status}`, path);
+  }
+  if (parsed === undefined && text.length > 0) {
+    throw new ApiError(response.status, 'Invalid Response', 'response is not JSON', path);
+  }
+  return parsed as T;
+}

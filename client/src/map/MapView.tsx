@@ -1,0 +1,268 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import * as maplibregl from 'maplibre-gl';
+import type { Map as MapLibreMap, MapGeoJSONFeature, MapMouseEvent } from 'maplibre-gl';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import 'maplibre-gl/dist/maplibre-gl.css';
+import { MapLibreOverlay } from '@deck.gl/maplibre';
+import type { BBox } from '../api/types.ts';
+import { buildOfflineStyle, LAYER_IDS } from './style.ts';
+import { buildLabelLayers, type Label } from './layers/labels.ts';
+import { DEFAULT_DISTRICT_BBOX, fitPadding, isValidBBox } from './bounds.ts';
+import { clearTestApi, exposeTestApi, markReady } from './testHooks.ts';
+
+// The bundled worker has to be told where it lives once vite has fingerprinted it.
+maplibregl.setWorkerUrl(workerUrl);
+
+const GRID_SOURCE = 'grid';
+const GRID_SOURCE_LAYER = 'grid';
+
+export interface MapLabels {
+  streets: Label[];
+  zones: Label[];
+  communities: Label[];
+  grids: Label[];
+}
+
+export interface MapViewProps {
+  /** district extent to fit once on load; null while it is still loading */
+  fitBBox: BBox | null;
+  /** the district extent cannot be had from the API: fit the tile bounds (or a built-in default) instead */
+  fitFallback: boolean;
+  labels: MapLabels;
+  /** area ids of grids without a responsible person */
+  vacantGridIds: readonly number[];
+  gridIdByCode: ReadonlyMap<string, number>;
+  selectedGridCode: string | null;
+  onSelectGrid(code: string | null): void;
+  onMapError(key: string, message: string): void;
+  uiScale: number;
+}
+
+type FeatureId = string | number;
+
+function absolutize(url: string): string {
+  return url.startsWith('/') ? `${window.location.origin}${url}` : url;
+}
+
+function featureId(f: MapGeoJSONFeature | undefined): FeatureId | undefined {
+  const id = f?.id;
+  return typeof id === 'number' || typeof id === 'string' ? id : undefined;
+}
+
+/** Full-bleed MapLibre map with the offline style, feature-state interaction and deck.gl text labels. */
+export function MapView(props: MapViewProps) {
+  const { t } = useTranslation();
+  const containerRef = useRef<HTMLDivElement>(null);
+  const readoutRef = useRef<HTMLDivElement>(null);
+  const mapRef = useRef<MapLibreMap | null>(null);
+  const overlayRef = useRef<MapLibreOverlay | null>(null);
+  const [styleLoaded, setStyleLoaded] = useState(false);
+  const [zoom, setZoom] = useState(10);
+  const [webglFailed, setWebglFailed] = useState(false);
+
+  // latest props for event handlers registered once
+  const propsRef = useRef(props);
+  propsRef.current = props;
+
+  const fittedRef = useRef(false);
+  const labelsOnRef = useRef(false);
+  /** the layers handed to deck.gl include a visible text layer with data */
+  const labelsVisibleRef = useRef(false);
+  const hoverIdRef = useRef<FeatureId | null>(null);
+  const selectedIdRef = useRef<FeatureId | null>(null);
+  const clickedRef = useRef<{ code: string; id: FeatureId } | null>(null);
+  const vacantRef = useRef<Set<number>>(new Set());
+
+  // ── create the map once ───────────────────────────────────────────────
+  useEffect(() => {
+    const container = containerRef.current;
+    if (!container) return;
+    let map: MapLibreMap;
+    try {
+      map = new maplibregl.Map({
+        container,
+        style: buildOfflineStyle({ origin: window.location.origin }),
+        bounds: DEFAULT_DISTRICT_BBOX,
+        fitBoundsOptions: { padding: fitPadding(container.clientWidth, container.clientHeight) },
+        attributionControl: false,
+        maplibreLogo: false,
+        dragRotate: false,
+        pitchWithRotate: false,
+        touchPitch: false,
+        maxPitch: 0,
+        minZoom: 6,
+        maxZoom: 18,
+        renderWorldCopies: false,
+        fadeDuration: 0,
+        transformRequest: (url) => ({ url: absolutize(url) }),
+      });
+    } catch (error) {
+      setWebglFailed(true);
+      propsRef.current.onMapError('webgl', error instanceof Error ? error.message : String(error));
+      return;
+    }
+    mapRef.current = map;
+    fittedRef.current = false;
+    labelsOnRef.current = false;
+    exposeTestApi(map, () => propsRef.current.selectedGridCode);
+
+    map.addControl(new maplibregl.ScaleControl({ unit: 'metric', maxWidth: 140 }), 'bottom-left');
+
+    const overlay = new MapLibreOverlay({
+      interleaved: false,
+      layers: [],
+      onAfterRender: () => {
+        if (!labelsOnRef.current && labelsVisibleRef.current) {
+          labelsOnRef.current = true;
+          map.triggerRepaint();
+        }
+      },
+    });
+    overlayRef.current = overlay;
+    map.addControl(overlay);
+
+    const checkReady = () => {
+      if (window.__GC_READY__) return;
+      if (!fittedRef.current || !labelsOnRef.current) return;
+      if (!map.getSource(GRID_SOURCE) || !map.isSourceLoaded(GRID_SOURCE)) return;
+      if (map.querySourceFeatures(GRID_SOURCE, { sourceLayer: GRID_SOURCE_LAYER }).length === 0) return;
+      markReady(true);
+    };
+
+    const setHover = (id: FeatureId | null) => {
+      const prev = hoverIdRef.current;
+      if (prev === id) return;
+      if (prev !== null) map.setFeatureState({ source: GRID_SOURCE, sourceLayer: GRID_SOURCE_LAYER, id: prev }, { hover: false });
+      if (id !== null) map.setFeatureState({ source: GRID_SOURCE, sourceLayer: GRID_SOURCE_LAYER, id }, { hover: true });
+      hoverIdRef.current = id;
+    };
+
+    const onMove = (e: MapMouseEvent) => {
+      const readout = readoutRef.current;
+      if (readout) readout.textContent = `${e.lngLat.lng.toFixed(5)}°E  ${e.lngLat.lat.toFixed(5)}°N`;
+      if (!map.getLayer(LAYER_IDS.gridFill)) return;
+      const hit = map.queryRenderedFeatures(e.point, { layers: [LAYER_IDS.gridFill] })[0];
+      const id = featureId(hit);
+      setHover(id ?? null);
+      map.getCanvas().style.cursor = id !== undefined ? 'pointer' : '';
+    };
+    const onOut = () => {
+      setHover(null);
+      map.getCanvas().style.cursor = '';
+    };
+    const onClick = (e: MapMouseEvent) => {
+      if (!map.getLayer(LAYER_IDS.gridFill)) return;
+      const hit = map.queryRenderedFeatures(e.point, { layers: [LAYER_IDS.gridFill] })[0];
+      const id = featureId(hit);
+      const code = hit?.properties?.code;
+      if (id !== undefined && (typeof code === 'string' || typeof code === 'number')) {
+        clickedRef.current = { code: String(code), id };
+        propsRef.current.onSelectGrid(String(code));
+      } else {
+        propsRef.current.onSelectGrid(null);
+      }
+    };
+    const onZoom = () => setZoom(Math.round(map.getZoom() * 10) / 10);
+    const onError = (e: { error?: { message?: string; status?: number; url?: string } }) => {
+      const err = e.error;
+      const key = `map:${err?.status ?? ''}:${err?.message ?? ''}`;
+      propsRef.current.onMapError(key, err?.message ?? 'map error');
+    };
+
+    map.on('load', () => {
+      setStyleLoaded(true);
+      onZoom();
+    });
+    map.on('idle', checkReady);
+    map.on('mousemove', onMove);
+    map.on('mouseout', onOut);
+    map.on('click', onClick);
+    map.on('zoom', onZoom);
+    map.on('error', onError);
+
+    return () => {
+      clearTestApi();
+      overlayRef.current = null;
+      mapRef.current = null;
+      setStyleLoaded(false);
+      map.remove();
+    };
+  }, []);
+
+  // ── fit the district once ──────────────────────────────────────────────
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !styleLoaded || fittedRef.current) return;
+    let target: BBox | null = isValidBBox(props.fitBBox) ? props.fitBBox : null;
+    if (!target && props.fitFallback) {
+      const src = map.getSource(GRID_SOURCE) as { bounds?: unknown } | undefined;
+      target = isValidBBox(src?.bounds) ? src.bounds : DEFAULT_DISTRICT_BBOX;
+    }
+    if (!target) return;
+    const c = map.getContainer();
+    map.fitBounds(
+      [
+        [target[0], target[1]],
+        [target[2], target[3]],
+      ],
+      { padding: fitPadding(c.clientWidth, c.clientHeight), animate: false },
+    );
+    fittedRef.current = true;
+    map.triggerRepaint();
+  }, [styleLoaded, props.fitBBox, props.fitFallback]);
+
+  // ── labels (deck.gl) ───────────────────────────────────────────────────
+  const { labels, selectedGridCode, uiScale } = props;
+  const layers = useMemo(
+    () => buildLabelLayers({ ...labels, zoom, uiScale, selectedGridCode }),
+    [labels, zoom, uiScale, selectedGridCode],
+  );
+  useEffect(() => {
+    labelsVisibleRef.current = layers.some((l) => l.props.visible && Array.isArray(l.props.data) && l.props.data.length > 0);
+    overlayRef.current?.setProps({ layers });
+    mapRef.current?.triggerRepaint();
+  }, [layers]);
+
+  // ── vacancy marks via feature-state ────────────────────────────────────
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !styleLoaded) return;
+    const next = new Set(props.vacantGridIds);
+    for (const id of vacantRef.current) {
+      if (!next.has(id)) map.setFeatureState({ source: GRID_SOURCE, sourceLayer: GRID_SOURCE_LAYER, id }, { vacancy: false });
+    }
+    for (const id of next) {
+      if (!vacantRef.current.has(id)) map.setFeatureState({ source: GRID_SOURCE, sourceLayer: GRID_SOURCE_LAYER, id }, { vacancy: true });
+    }
+    vacantRef.current = next;
+  }, [styleLoaded, props.vacantGridIds]);
+
+  // ── selection via feature-state ────────────────────────────────────────
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !styleLoaded) return;
+    const code = props.selectedGridCode;
+    let id: FeatureId | null = null;
+    if (code !== null) {
+      const clicked = clickedRef.current;
+      id = clicked && clicked.code === code ? clicked.id : (props.gridIdByCode.get(code) ?? null);
+    }
+    const prev = selectedIdRef.current;
+    if (prev === id) return;
+    if (prev !== null) map.setFeatureState({ source: GRID_SOURCE, sourceLayer: GRID_SOURCE_LAYER, id: prev }, { selected: false });
+    if (id !== null) map.setFeatureState({ source: GRID_SOURCE, sourceLayer: GRID_SOURCE_LAYER, id }, { selected: true });
+    selectedIdRef.current = id;
+  }, [styleLoaded, props.selectedGridCode, props.gridIdByCode]);
+
+  return (
+    <div className="map-root">
+      <div ref={containerRef} className="map-canvas" data-testid="map" />
+      <div className="map-readout">
+        <span className="map-readout__zoom">Z {zoom.toFixed(1)}</span>
+        <span ref={readoutRef} className="map-readout__coords" />
+      </div>
+      {webglFailed ? <div className="map-fatal">{t('errors.webgl')}</div> : null}
+    </div>
+  );
+}

@@ -1,0 +1,228 @@
+import type {
+  ExpressionSpecification,
+  LayerSpecification,
+  SourceSpecification,
+  StyleSpecification,
+} from 'maplibre-gl';
+import { palette } from './theme.ts';
+
+/** The vector tile layers the server publishes; in each tile the MVT layer is named like the layer. */
+export const TILE_LAYERS = ['district', 'street', 'zone', 'community', 'grid'] as const;
+export type TileLayer = (typeof TILE_LAYERS)[number];
+
+/** Ids of the style layers other code refers to (hit testing, feature-state). */
+export const LAYER_IDS = {
+  gridFill: 'grid-fill',
+  gridLine: 'grid-line',
+  gridHover: 'grid-hover-line',
+  gridSelected: 'grid-selected-line',
+  gridVacancy: 'grid-vacancy-line',
+} as const;
+
+export interface StyleOptions {
+  /** absolute origin of the server, e.g. "http://127.0.0.1:8080" — style source URLs must be absolute */
+  origin: string;
+}
+
+const hovered: ExpressionSpecification = ['boolean', ['feature-state', 'hover'], false];
+const selected: ExpressionSpecification = ['boolean', ['feature-state', 'selected'], false];
+/** feature-state (live, from the API) wins over the `vacancy` property baked into the tile */
+const vacant: ExpressionSpecification = ['boolean', ['coalesce', ['feature-state', 'vacancy'], ['get', 'vacancy'], false], false];
+
+function source(origin: string, layer: TileLayer): SourceSpecification {
+  return { type: 'vector', url: `${origin}/tiles/${layer}.json` };
+}
+
+/** by zoom: [zoom, value, zoom, value, …] */
+function byZoom(...stops: number[]): ExpressionSpecification {
+  return ['interpolate', ['linear'], ['zoom'], ...stops] as unknown as ExpressionSpecification;
+}
+
+/**
+ * The offline dark basemap: nothing but our own boundaries. No glyphs, no sprite, no remote
+ * source — text is drawn by deck.gl's TextLayer on top.
+ */
+export function buildOfflineStyle({ origin }: StyleOptions): StyleSpecification {
+  const base = origin.replace(/\/+$/, '');
+  const layers: LayerSpecification[] = [
+    { id: 'background', type: 'background', paint: { 'background-color': palette.background } },
+
+    // district: a subtle land tone and a soft glowing edge
+    {
+      id: 'district-fill',
+      type: 'fill',
+      source: 'district',
+      'source-layer': 'district',
+      paint: { 'fill-color': palette.districtFill, 'fill-opacity': 0.9 },
+    },
+
+    // grids: tinted by population, with feature-state driven hover / selection
+    {
+      id: LAYER_IDS.gridFill,
+      type: 'fill',
+      source: 'grid',
+      'source-layer': 'grid',
+      paint: {
+        'fill-color': [
+          'case',
+          selected,
+          palette.selected,
+          hovered,
+          palette.hover,
+          [
+            'interpolate',
+            ['linear'],
+            ['coalesce', ['to-number', ['get', 'population'], 0], 0],
+            0,
+            palette.gridLow,
+            2500,
+            palette.gridMid,
+            8000,
+            palette.gridHigh,
+          ],
+        ],
+        'fill-opacity': ['case', selected, 0.22, hovered, 0.3, 0.55],
+      },
+    },
+    {
+      id: LAYER_IDS.gridLine,
+      type: 'line',
+      source: 'grid',
+      'source-layer': 'grid',
+      layout: { 'line-join': 'round' },
+      paint: {
+        'line-color': palette.gridLine,
+        'line-width': byZoom(9, 0.3, 12, 0.6, 15, 1.2),
+        'line-opacity': byZoom(9, 0.35, 12, 0.7, 15, 0.95),
+      },
+    },
+    {
+      id: 'community-line',
+      type: 'line',
+      source: 'community',
+      'source-layer': 'community',
+      minzoom: 11.5,
+      layout: { 'line-join': 'round' },
+      paint: {
+        'line-color': palette.communityLine,
+        'line-width': byZoom(11.5, 0.6, 15, 1.4),
+        'line-opacity': byZoom(11.5, 0, 12.5, 0.8),
+        'line-dasharray': [3, 2],
+      },
+    },
+    {
+      id: LAYER_IDS.gridVacancy,
+      type: 'line',
+      source: 'grid',
+      'source-layer': 'grid',
+      layout: { 'line-join': 'round' },
+      paint: {
+        'line-color': palette.vacancy,
+        'line-width': byZoom(9, 0.8, 13, 1.6, 16, 2.4),
+        'line-opacity': ['case', vacant, 0.85, 0],
+        'line-dasharray': [2, 1.5],
+      },
+    },
+
+    // zones: medium
+    {
+      id: 'zone-line',
+      type: 'line',
+      source: 'zone',
+      'source-layer': 'zone',
+      layout: { 'line-join': 'round' },
+      paint: {
+        'line-color': palette.zoneLine,
+        'line-width': byZoom(9, 0.9, 12, 1.5, 15, 2.2),
+        'line-opacity': 0.85,
+      },
+    },
+
+    // streets: bright and thicker, with a faint glow underneath
+    {
+      id: 'street-glow',
+      type: 'line',
+      source: 'street',
+      'source-layer': 'street',
+      layout: { 'line-join': 'round' },
+      paint: {
+        'line-color': palette.streetGlow,
+        'line-width': byZoom(9, 4, 13, 8),
+        'line-blur': byZoom(9, 3, 13, 6),
+        'line-opacity': 0.22,
+      },
+    },
+    {
+      id: 'street-line',
+      type: 'line',
+      source: 'street',
+      'source-layer': 'street',
+      layout: { 'line-join': 'round' },
+      paint: {
+        'line-color': palette.streetLine,
+        'line-width': byZoom(9, 1.3, 12, 2, 15, 3),
+        'line-opacity': 0.9,
+      },
+    },
+
+    // district edge glow on top of everything else
+    {
+      id: 'district-glow',
+      type: 'line',
+      source: 'district',
+      'source-layer': 'district',
+      layout: { 'line-join': 'round' },
+      paint: {
+        'line-color': palette.districtGlow,
+        'line-width': byZoom(8, 8, 13, 18),
+        'line-blur': byZoom(8, 6, 13, 14),
+        'line-opacity': 0.35,
+      },
+    },
+    {
+      id: 'district-line',
+      type: 'line',
+      source: 'district',
+      'source-layer': 'district',
+      layout: { 'line-join': 'round' },
+      paint: {
+        'line-color': palette.districtLine,
+        'line-width': byZoom(8, 1.4, 13, 2.6),
+        'line-opacity': 0.95,
+      },
+    },
+
+    // interaction outlines above the boundaries so they always read
+    {
+      id: LAYER_IDS.gridHover,
+      type: 'line',
+      source: 'grid',
+      'source-layer': 'grid',
+      layout: { 'line-join': 'round' },
+      paint: {
+        'line-color': palette.hover,
+        'line-width': 1.6,
+        'line-opacity': ['case', hovered, 1, 0],
+      },
+    },
+    {
+      id: LAYER_IDS.gridSelected,
+      type: 'line',
+      source: 'grid',
+      'source-layer': 'grid',
+      layout: { 'line-join': 'round' },
+      paint: {
+        'line-color': palette.selected,
+        'line-width': 2.6,
+        'line-opacity': ['case', selected, 1, 0],
+      },
+    },
+  ];
+
+  return {
+    version: 8,
+    name: 'GridCommand offline dark',
+    sources: Object.fromEntries(TILE_LAYERS.map((layer) => [layer, source(base, layer)])),
+    layers,
+  };
+}

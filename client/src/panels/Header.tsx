@@ -1,0 +1,64 @@
+import { useTranslation } from 'react-i18next';
+import { LANGUAGES, setLanguage, type Language } from '../i18n/index.ts';
+
+export interface HeaderStat {
+  key: string;
+  label: string;
+  value: number | null;
+  tone?: 'warn';
+}
+
+function formatCount(n: number | null, locale: string): string {
+  return n === null ? '—' : n.toLocaleString(locale);
+}
+
+/** Top bar: product, district, headline counts and the language switch. */
+export function Header({ districtName, districtCode, stats }: { districtName: string; districtCode: string; stats: HeaderStat[] }) {
+  const { t, i18n } = useTranslation();
+  const current = (LANGUAGES as readonly string[]).includes(i18n.language) ? (i18n.language as Language) : 'zh-CN';
+  return (
+    <header className="topbar">
+      <div className="brand">
+        <svg className="brand__mark" viewBox="0 0 32 32" aria-hidden="true">
+          <rect x="1" y="1" width="30" height="30" rx="7" fill="none" stroke="currentColor" strokeOpacity=".35" />
+          <path d="M8 8h16v16H8z" fill="none" stroke="currentColor" strokeWidth="2" />
+          <path d="M16 8v16M8 16h16" stroke="currentColor" strokeWidth="1.3" opacity=".7" />
+          <rect x="16" y="8" width="8" height="8" fill="currentColor" opacity=".85" />
+        </svg>
+        <div className="brand__text">
+          <span className="brand__name">{t('app.product')}</span>
+          <span className="brand__local">{t('app.productLocal')}</span>
+        </div>
+      </div>
+      <div className="topbar__sep" />
+      <div className="district">
+        <span className="district__name">{districtName}</span>
+        <span className="district__code">{districtCode}</span>
+      </div>
+      <div className="topbar__spacer" />
+      <dl className="stats">
+        {stats.map((s) => (
+          <div key={s.key} className={`stat${s.tone === 'warn' && (s.value ?? 0) > 0 ? ' stat--warn' : ''}`}>
+            <dt>{s.label}</dt>
+            <dd>{formatCount(s.value, i18n.language)}</dd>
+          </div>
+        ))}
+      </dl>
+      <div className="lang" role="group" aria-label={t('app.language')}>
+        {LANGUAGES.map((lng) => (
+          <button
+            key={lng}
+            type="button"
+            className={`lang__btn${lng === current ? ' is-active' : ''}`}
+            aria-pressed={lng === current}
+            onClick={() => setLanguage(lng)}
+            lang={lng}
+            data-testid={`lang-${lng}`}
+          >
+            {t(`lang.${lng}`)}
+          </button>
+        ))}
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,86 @@
+/**
+ * buildApp: the whole HTTP application as a Fastify instance that never listens (main.ts listens; tests inject).
+ * Plugins load in dependency order: external (compress, cookie) → app decorators (pool) → error handling → routes
+ * → the built client.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import fastifyCompress from '@fastify/compress';
+import fastifyCookie from '@fastify/cookie';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type pg from 'pg';
+import type { Config } from './config.ts';
+import dbPlugin from './plugins/db.ts';
+import errorsPlugin from './plugins/errors.ts';
+import { clientRoot, registerClient, spaFallback } from './plugins/client.ts';
+import { strictValidatorCompiler } from './plugins/validation.ts';
+import healthRoutes from './modules/health/routes.ts';
+import areasRoutes from './modules/areas/routes.ts';
+import gridsRoutes from './modules/grids/routes.ts';
+import locateRoutes from './modules/locate/routes.ts';
+import tileRoutes from './modules/tiles/routes.ts';
+import liveRoutes from './modules/live/routes.ts';
+import authPlugin from './plugins/auth.ts';
+import casesPlugin from './modules/cases/index.ts';
+import { TileCache, type TileCacheOptions } from './modules/tiles/cache.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** rendered vector tiles; call tileCache.invalidate() after changing areas or grid staff */
+    tileCache: TileCache;
+  }
+}
+
+export interface BuildAppOptions {
+  config: Config;
+  pool: pg.Pool;
+  /** Fastify logger options; false (the default) for none */
+  logger?: boolean | object;
+  /** in-process tile cache; { maxBytes: 0 } disables it */
+  tileCache?: Partial<TileCacheOptions>;
+}
+
+export const DEFAULT_TILE_CACHE: TileCacheOptions = { maxBytes: 64 * 1024 * 1024, ttlMs: 60_000 };
+
+export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: 1024 * 1024,
+    routerOptions: { maxParamLength: 200 },
+  })
+    .setValidatorCompiler(strictValidatorCompiler)
+    .withTypeProvider<TypeBoxTypeProvider>();
+
+  // external plugins
+  await app.register(fastifyCompress, {
+    encodings: ['gzip', 'deflate'],
+    threshold: 1024,
+    // JSON, GeoJSON, text and vector tiles
+    customTypes: /^text\/(?!event-stream)|(?:\+|\/)json(?:;|$)|^application\/vnd\.mapbox-vector-tile/,
+  });
+  await app.register(fastifyCookie);
+
+  // app decorators
+  await app.register(dbPlugin, { pool: opts.pool });
+  const tileCache = new TileCache({ ...DEFAULT_TILE_CACHE, ...opts.tileCache });
+  app.decorate('tileCache', tileCache);
+
+  // one error shape; unknown page URLs fall back to the client when it is built
+  const client = clientRoot(opts.config.clientDist);
+  await app.register(errorsPlugin, { fallback: client ? spaFallback : undefined });
+  // who is calling: sessions, wall tokens, route roles, CSRF (before any route)
+  await app.register(authPlugin, { config: opts.config });
+
+  // routes
+  await app.register(healthRoutes);
+  await app.register(areasRoutes);
+  await app.register(gridsRoutes);
+  await app.register(locateRoutes);
+  await app.register(tileRoutes, { cache: tileCache, maxAge: Math.round(tileCache.enabled ? DEFAULT_TILE_CACHE.ttlMs / 1000 : 60) });
+  await app.register(liveRoutes, opts.config.live);
+  await app.register(casesPlugin, { config: opts.config });
+
+  if (client) await registerClient(app, client);
+
+  await app.ready();
+  return app as unknown as FastifyInstance;
+}

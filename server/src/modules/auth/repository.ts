@@ -1,0 +1,129 @@
+/** SQL of accounts: users, sessions and wall tokens. Only hashes of tokens are ever stored. */
+import type pg from 'pg';
+import type { UserRole } from '@gridcommand/shared/schemas';
+
+type Queryable = Pick<pg.Pool, 'query'>;
+
+export interface AuthUser {
+  id: number;
+  username: string;
+  displayName: string;
+  role: UserRole;
+  departmentCode: string | null;
+  staffId: string | null;
+  gridCodes: string[];
+}
+
+interface UserRow {
+  id: number;
+  username: string;
+  display_name: string;
+  role: UserRole;
+  department_code: string | null;
+  staff_id: string | null;
+  grid_codes: string[];
+}
+
+const USER_COLUMNS = 'u.id, u.username, u.display_name, u.role, u.department_code, u.staff_id, u.grid_codes';
+
+function toUser(r: UserRow): AuthUser {
+  return {
+    id: r.id,
+    username: r.username,
+    displayName: r.display_name,
+    role: r.role,
+    departmentCode: r.department_code,
+    staffId: r.staff_id,
+    gridCodes: r.grid_codes ?? [],
+  };
+}
+
+export async function findUserForLogin(db: Queryable, username: string): Promise<(AuthUser & { passwordHash: string }) | null> {
+  const { rows } = await db.query<UserRow & { password_hash: string }>(
+    `SELECT ${USER_COLUMNS}, u.password_hash FROM app_user u WHERE u.username = $1 AND u.active`,
+    [username],
+  );
+  const r = rows[0];
+  return r ? { ...toUser(r), passwordHash: r.password_hash } : null;
+}
+
+export async function createSession(db: Queryable, tokenHash: string, userId: number, hours: number): Promise<Date> {
+  const { rows } = await db.query<{ expires_at: Date }>(
+    `INSERT INTO user_session (token_hash, user_id, expires_at) VALUES ($1, $2, now() + make_interval(hours => $3))
+     RETURNING expires_at`,
+    [tokenHash, userId, hours],
+  );
+  return rows[0]!.expires_at;
+}
+
+export async function userBySession(db: Queryable, tokenHash: string): Promise<AuthUser | null> {
+  const { rows } = await db.query<UserRow>(
+    `SELECT ${USER_COLUMNS} FROM user_session s JOIN app_user u ON u.id = s.user_id
+     WHERE s.token_hash = $1 AND s.expires_at > now() AND u.active`,
+    [tokenHash],
+  );
+  return rows[0] ? toUser(rows[0]) : null;
+}
+
+export async function deleteSession(db: Queryable, tokenHash: string): Promise<void> {
+  await db.query('DELETE FROM user_session WHERE token_hash = $1', [tokenHash]);
+}
+
+export async function deleteExpiredSessions(db: Queryable): Promise<number> {
+  const { rowCount } = await db.query('DELETE FROM user_session WHERE expires_at <= now()');
+  return rowCount ?? 0;
+}
+
+/** Wall tokens authenticate only users whose role is wall. */
+export async function userByWallToken(db: Queryable, tokenHash: string): Promise<AuthUser | null> {
+  const { rows } = await db.query<UserRow>(
+    `SELECT ${USER_COLUMNS} FROM wall_token t JOIN app_user u ON u.id = t.user_id
+     WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active AND u.role = 'wall'`,
+    [tokenHash],
+  );
+  return rows[0] ? toUser(rows[0]) : null;
+}
+
+/** The wall account that display tokens belong to: the first active wall user, created when there is none. */
+export async function wallUserId(db: Queryable, unusableHash: string): Promise<number> {
+  const found = await db.query<{ id: number }>(`SELECT id FROM app_user WHERE role = 'wall' AND active ORDER BY id LIMIT 1`);
+  if (found.rows[0]) return found.rows[0].id;
+  const { rows } = await db.query<{ id: number }>(
+    `INSERT INTO app_user (username, display_name, role, password_hash) VALUES ('wall-display', '大屏', 'wall', $1)
+     ON CONFLICT (username) DO UPDATE SET active = true RETURNING id`,
+    [unusableHash],
+  );
+  return rows[0]!.id;
+}
+
+export async function createWallToken(db: Queryable, tokenHash: string, name: string, userId: number): Promise<Date> {
+  const { rows } = await db.query<{ created_at: Date }>(
+    'INSERT INTO wall_token (token_hash, name, user_id) VALUES ($1, $2, $3) RETURNING created_at',
+    [tokenHash, name, userId],
+  );
+  return rows[0]!.created_at;
+}
+
+export interface NewUser {
+  username: string;
+  displayName: string;
+  role: UserRole;
+  passwordHash: string;
+  departmentCode?: string | null;
+  staffId?: string | null;
+  gridCodes?: string[];
+}
+
+/** Creates or refreshes a user by username. */
+export async function upsertUser(db: Queryable, u: NewUser): Promise<number> {
+  const { rows } = await db.query<{ id: number }>(
+    `INSERT INTO app_user (username, display_name, role, password_hash, department_code, staff_id, grid_codes)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT (username) DO UPDATE SET display_name = EXCLUDED.display_name, role = EXCLUDED.role,
+       password_hash = EXCLUDED.password_hash, department_code = EXCLUDED.department_code,
+       staff_id = EXCLUDED.staff_id, grid_codes = EXCLUDED.grid_codes, active = true
+     RETURNING id`,
+    [u.username, u.displayName, u.role, u.passwordHash, u.departmentCode ?? null, u.staffId ?? null, u.gridCodes ?? []],
+  );
+  return rows[0]!.id;
+}

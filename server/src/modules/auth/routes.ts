@@ -1,0 +1,86 @@
+/** POST /api/auth/login, POST /api/auth/logout, GET /api/auth/me, POST /api/admin/wall-tokens. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { ErrorResponse, LoginBody, SessionResponse, WallTokenBody, WallTokenCreated } from '@gridcommand/shared/schemas';
+import { HttpError } from '../../plugins/errors.ts';
+import { SESSION_COOKIE, sessionCookieOptions, unauthorized } from '../../plugins/auth.ts';
+import { dummyPasswordHash, newToken, tokenHash, verifyPassword } from './passwords.ts';
+import * as repo from './repository.ts';
+
+const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
+
+function publicUser(u: repo.AuthUser) {
+  return {
+    id: u.id,
+    username: u.username,
+    displayName: u.displayName,
+    role: u.role,
+    departmentCode: u.departmentCode,
+    gridCodes: u.gridCodes,
+  };
+}
+
+function loginKey(request: FastifyRequest): string {
+  const body = request.body as { username?: unknown } | undefined;
+  const username = typeof body?.username === 'string' ? body.username.toLowerCase().slice(0, 64) : '';
+  return `${request.ip}|${username}`;
+}
+
+const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const settings = app.authConfig;
+
+  app.post(
+    '/api/auth/login',
+    {
+      schema: { body: LoginBody, response: { 200: SessionResponse, ...errors } },
+      config: {
+        roles: 'public',
+        rateLimit: {
+          max: settings.loginRateLimit,
+          timeWindow: 60_000,
+          hook: 'preHandler',
+          keyGenerator: loginKey,
+          errorResponseBuilder: (_req, ctx) =>
+            new HttpError(429, 'RATE_LIMITED', `too many login attempts; retry in ${ctx.after}`),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { username, password } = request.body;
+      const user = await repo.findUserForLogin(app.pool, username.toLowerCase());
+      // the same scrypt cost whether or not the user exists
+      const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
+      if (!user || !ok) throw new HttpError(401, 'BAD_CREDENTIALS', 'wrong username or password');
+      const { token, hash } = newToken();
+      await repo.createSession(app.pool, hash, user.id, settings.sessionHours);
+      void repo.deleteExpiredSessions(app.pool).catch(() => {});
+      reply.setCookie(SESSION_COOKIE, token, sessionCookieOptions(request, settings, settings.sessionHours * 3600));
+      return { user: publicUser(user), via: 'cookie' as const };
+    },
+  );
+
+  app.post('/api/auth/logout', { config: { roles: 'any' } }, async (request, reply) => {
+    const cookie = request.cookies[SESSION_COOKIE];
+    if (request.authVia === 'cookie' && cookie) await repo.deleteSession(app.pool, tokenHash(cookie));
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.status(204).send();
+  });
+
+  app.get('/api/auth/me', { schema: { response: { 200: SessionResponse, ...errors } }, config: { roles: 'any' } }, async (request) => {
+    if (!request.user) throw unauthorized();
+    return { user: publicUser(request.user), via: request.authVia ?? undefined };
+  });
+
+  app.post(
+    '/api/admin/wall-tokens',
+    { schema: { body: WallTokenBody, response: { 201: WallTokenCreated, ...errors } }, config: { roles: ['admin'] } },
+    async (request, reply) => {
+      const { token, hash } = newToken();
+      const userId = await repo.wallUserId(app.pool, `disabled$${newToken().hash}`);
+      const createdAt = await repo.createWallToken(app.pool, hash, request.body.name.trim(), userId);
+      return reply.status(201).send({ name: request.body.name.trim(), token, userId, createdAt: createdAt.toISOString() });
+    },
+  );
+};
+
+export default authRoutes;

@@ -1,0 +1,58 @@
+/** Demo accounts, one per role, all with the demo password (demo mode only; the caller prints them). */
+import type pg from 'pg';
+import type { UserRole } from '@gridcommand/shared/schemas';
+import { hashPassword } from './passwords.ts';
+import { upsertUser } from './repository.ts';
+
+export interface DemoUser {
+  username: string;
+  displayName: string;
+  role: UserRole;
+  departmentCode: string | null;
+  gridCodes: string[];
+}
+
+/**
+ * Creates (or refreshes) the users admin, leader, dispatcher, handler, worker and wall.
+ * - handler belongs to the city-management department (城市管理), or the first department when the
+ *   catalogue has none by that name;
+ * - worker is the first grid worker of the demo district, with that person's grids.
+ */
+export async function seedDemoUsers(pool: pg.Pool, password: string): Promise<DemoUser[]> {
+  const dept = await pool.query<{ code: string }>(
+    `SELECT code FROM department ORDER BY (name LIKE '%城市管理%') DESC, code LIMIT 1`,
+  );
+  const worker = await pool.query<{ id: string; name: string; grids: string[] }>(
+    `SELECT s.id, s.name, array_agg(gs.grid_code ORDER BY gs.grid_code) AS grids
+     FROM staff s JOIN grid_staff gs ON gs.staff_id = s.id
+     WHERE s.role = 'grid_worker'
+     GROUP BY s.id, s.name ORDER BY s.id LIMIT 1`,
+  );
+  const departmentCode = dept.rows[0]?.code ?? null;
+  const w = worker.rows[0];
+  const users: (DemoUser & { staffId?: string | null })[] = [
+    { username: 'admin', displayName: '系统管理员', role: 'admin', departmentCode: null, gridCodes: [] },
+    { username: 'leader', displayName: '区领导', role: 'leader', departmentCode: null, gridCodes: [] },
+    { username: 'dispatcher', displayName: '指挥中心调度员', role: 'dispatcher', departmentCode: null, gridCodes: [] },
+    { username: 'handler', displayName: '部门处置员', role: 'handler', departmentCode, gridCodes: [] },
+    {
+      username: 'worker',
+      displayName: w ? `网格员 ${w.name}` : '网格员',
+      role: 'worker',
+      departmentCode: null,
+      gridCodes: w?.grids ?? [],
+      staffId: w?.id ?? null,
+    },
+    { username: 'wall', displayName: '指挥中心大屏', role: 'wall', departmentCode: null, gridCodes: [] },
+  ];
+  for (const u of users) {
+    await upsertUser(pool, { ...u, passwordHash: await hashPassword(password) });
+  }
+  return users.map(({ username, displayName, role, departmentCode: d, gridCodes }) => ({
+    username,
+    displayName,
+    role,
+    departmentCode: d,
+    gridCodes,
+  }));
+}

@@ -1,0 +1,346 @@
+/** SQL of cases, supervision records, the register and the timeline. Every user value is a $n parameter. */
+import type pg from 'pg';
+import type { AuthUser } from '../auth/repository.ts';
+
+export type Queryable = Pick<pg.PoolClient, 'query'>;
+
+export interface CaseRow {
+  id: number;
+  code: string;
+  source: string;
+  category_code: string;
+  category_name: string;
+  major_code: string;
+  major_name: string;
+  priority: string;
+  title: string;
+  description: string;
+  address: string | null;
+  lon: number;
+  lat: number;
+  grid_code: string;
+  grid_name: string;
+  community_code: string;
+  community_name: string;
+  zone_code: string;
+  zone_name: string;
+  street_code: string;
+  street_name: string;
+  department_code: string | null;
+  department_name: string | null;
+  team_id: number | null;
+  team_name: string | null;
+  status: string;
+  status_before_park: string | null;
+  escalation_level: number;
+  duplicate_of: number | null;
+  void_reason: string | null;
+  park_reason: string | null;
+  park_review_date: string | null;
+  rework_count: number;
+  photos: unknown;
+  reporter_name: string | null;
+  reporter_phone: string | null;
+  reported_at: Date;
+  filed_at: Date | null;
+  dispatched_at: Date | null;
+  accepted_at: Date | null;
+  handled_at: Date | null;
+  verified_at: Date | null;
+  closed_at: Date | null;
+  voided_at: Date | null;
+  respond_by: Date;
+  respond_warn_at: Date | null;
+  respond_red_at: Date | null;
+  resolve_by: Date;
+  resolve_warn_at: Date | null;
+  resolve_red_at: Date | null;
+  light: string;
+  next_light_at: Date | null;
+  supervised: boolean;
+  version: number;
+  updated_at: Date;
+}
+
+export const CASE_SELECT = `
+  SELECT c.id, c.code, c.source, c.category_code, cat.name AS category_name, cat.major_code, maj.name AS major_name,
+         c.priority, c.title, c.description, c.address, ST_X(c.location) AS lon, ST_Y(c.location) AS lat,
+         c.grid_code, g.name AS grid_name, c.community_code, cm.name AS community_name,
+         c.zone_code, z.name AS zone_name, c.street_code, s.name AS street_name,
+         c.department_code, d.name AS department_name, c.team_id, t.name AS team_name,
+         c.status, c.status_before_park, c.escalation_level, c.duplicate_of, c.void_reason, c.park_reason,
+         to_char(c.park_review_date, 'YYYY-MM-DD') AS park_review_date, c.rework_count, c.photos,
+         c.reporter_name, c.reporter_phone,
+         c.reported_at, c.filed_at, c.dispatched_at, c.accepted_at, c.handled_at, c.verified_at, c.closed_at, c.voided_at,
+         c.respond_by, c.respond_warn_at, c.respond_red_at, c.resolve_by, c.resolve_warn_at, c.resolve_red_at,
+         c.light, c.next_light_at, c.supervised, c.version, c.updated_at
+  FROM cases c
+  JOIN category cat ON cat.code = c.category_code
+  JOIN category_major maj ON maj.code = cat.major_code
+  JOIN area g ON g.code = c.grid_code
+  JOIN area cm ON cm.code = c.community_code
+  JOIN area z ON z.code = c.zone_code
+  JOIN area s ON s.code = c.street_code
+  LEFT JOIN department d ON d.code = c.department_code
+  LEFT JOIN team t ON t.id = c.team_id`;
+
+/** A growing WHERE clause with its parameters. */
+export class Where {
+  readonly parts: string[] = [];
+  readonly params: unknown[] = [];
+  add(sqlWithPlaceholder: string, ...values: unknown[]): this {
+    // each `?` becomes the next $n
+    let sql = sqlWithPlaceholder;
+    for (const v of values) {
+      this.params.push(v);
+      sql = sql.replace('?', `$${this.params.length}`);
+    }
+    this.parts.push(sql);
+    return this;
+  }
+  param(v: unknown): string {
+    this.params.push(v);
+    return `$${this.params.length}`;
+  }
+  sql(): string {
+    return this.parts.length ? `WHERE ${this.parts.join(' AND ')}` : '';
+  }
+}
+
+/** What a user may see: handlers their department's cases, workers their grids' cases, others all. */
+export function addScope(w: Where, user: AuthUser, alias = 'c'): void {
+  if (user.role === 'handler') {
+    if (user.departmentCode) w.add(`${alias}.department_code = ?`, user.departmentCode);
+    else w.add('false');
+  } else if (user.role === 'worker') {
+    w.add(`${alias}.grid_code = ANY(?::text[])`, user.gridCodes);
+  }
+}
+
+export function inScope(user: AuthUser, row: { department_code: string | null; grid_code: string }): boolean {
+  if (user.role === 'handler') return user.departmentCode !== null && row.department_code === user.departmentCode;
+  if (user.role === 'worker') return user.gridCodes.includes(row.grid_code);
+  return true;
+}
+
+export interface CaseFilters {
+  status?: string;
+  light?: string;
+  street?: string;
+  zone?: string;
+  grid?: string;
+  category?: string;
+  source?: string;
+  priority?: string;
+  supervised?: boolean;
+  escalated?: boolean;
+  from?: Date;
+  to?: Date;
+  q?: string;
+}
+
+export function addFilters(w: Where, f: CaseFilters): void {
+  if (f.status) w.add('c.status = ?', f.status);
+  if (f.light) w.add('c.light = ?', f.light);
+  if (f.street) w.add('c.street_code = ?', f.street);
+  if (f.zone) w.add('c.zone_code = ?', f.zone);
+  if (f.grid) w.add('c.grid_code = ?', f.grid);
+  if (f.category) {
+    if (f.category.length === 2) w.add('c.category_code LIKE ?', `${f.category}%`);
+    else w.add('c.category_code = ?', f.category);
+  }
+  if (f.source) w.add('c.source = ?', f.source);
+  if (f.priority) w.add('c.priority = ?', f.priority);
+  if (f.supervised !== undefined) w.add('c.supervised = ?', f.supervised);
+  if (f.escalated !== undefined) w.add(f.escalated ? 'c.escalation_level > 0' : 'c.escalation_level = 0');
+  if (f.from) w.add('c.reported_at >= ?', f.from);
+  if (f.to) w.add('c.reported_at < ?', f.to);
+  if (f.q) {
+    const p = w.param(`%${f.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
+    w.parts.push(`(c.code ILIKE ${p} OR c.title ILIKE ${p} OR c.description ILIKE ${p} OR coalesce(c.address, '') ILIKE ${p})`);
+  }
+}
+
+export async function listCases(
+  db: Queryable,
+  w: Where,
+  limit: number,
+  offset: number,
+): Promise<{ rows: CaseRow[]; total: number }> {
+  const where = w.sql();
+  const lim = w.params.length + 1;
+  const [list, count] = await Promise.all([
+    db.query<CaseRow>(`${CASE_SELECT} ${where} ORDER BY c.reported_at DESC, c.id DESC LIMIT $${lim} OFFSET $${lim + 1}`, [
+      ...w.params,
+      limit,
+      offset,
+    ]),
+    db.query<{ n: number }>(`SELECT count(*)::int AS n FROM cases c ${where}`, w.params),
+  ]);
+  return { rows: list.rows, total: count.rows[0]?.n ?? 0 };
+}
+
+export async function findCase(db: Queryable, id: number): Promise<CaseRow | null> {
+  const { rows } = await db.query<CaseRow>(`${CASE_SELECT} WHERE c.id = $1`, [id]);
+  return rows[0] ?? null;
+}
+
+export async function logPersonalAccess(db: Queryable, userId: number, caseIds: number[], route: string): Promise<void> {
+  if (caseIds.length === 0) return;
+  await db.query(
+    `INSERT INTO personal_data_access (user_id, subject, fields, route)
+     SELECT $1, 'case:' || id, ARRAY['reporterName', 'reporterPhone'], $3 FROM unnest($2::bigint[]) AS id`,
+    [userId, caseIds, route],
+  );
+}
+
+export interface CategoryRow {
+  code: string;
+  department_code: string;
+  respond_limit: number;
+  respond_unit: 'hours' | 'working_days';
+  resolve_limit: number;
+  resolve_unit: 'hours' | 'working_days';
+  red_factor: number;
+  warn_ratio: number;
+}
+
+export async function findCategory(db: Queryable, code: string): Promise<CategoryRow | null> {
+  const { rows } = await db.query<CategoryRow>(
+    `SELECT code, department_code, respond_limit, respond_unit, resolve_limit, resolve_unit, red_factor, warn_ratio
+     FROM category WHERE code = $1`,
+    [code],
+  );
+  return rows[0] ?? null;
+}
+
+export interface GridHit {
+  grid_code: string;
+  community_code: string;
+  zone_code: string;
+  street_code: string;
+}
+
+/** The grid containing the point (GiST on grid polygons). */
+export async function locateGrid(db: Queryable, lon: number, lat: number): Promise<GridHit | null> {
+  const { rows } = await db.query<GridHit>(
+    `SELECT code AS grid_code, community_code, zone_code, street_code FROM area
+     WHERE level = 'grid' AND ST_Intersects(geom, ST_SetSRID(ST_MakePoint($1, $2), 4326))
+     ORDER BY code LIMIT 1`,
+    [lon, lat],
+  );
+  return rows[0] ?? null;
+}
+
+export interface TimelineRow {
+  id: number;
+  at: Date;
+  type: string;
+  actor_id: number | null;
+  actor_name: string | null;
+  actor_role: string | null;
+  from_state: string | null;
+  to_state: string | null;
+  note: string | null;
+  lon: number | null;
+  lat: number | null;
+  payload: Record<string, unknown>;
+}
+
+export async function timeline(db: Queryable, caseId: number): Promise<TimelineRow[]> {
+  const { rows } = await db.query<TimelineRow>(
+    `SELECT e.id, e.at, e.type, e.actor_id, u.display_name AS actor_name, e.actor_role, e.from_state, e.to_state, e.note,
+            ST_X(e.location) AS lon, ST_Y(e.location) AS lat, e.payload
+     FROM event e LEFT JOIN app_user u ON u.id = e.actor_id
+     WHERE e.case_id = $1 ORDER BY e.id`,
+    [caseId],
+  );
+  return rows;
+}
+
+export interface SupervisionRow {
+  id: number;
+  notice_no: string;
+  level: 'yellow' | 'red';
+  reason: string;
+  opened_at: Date;
+  closed_at: Date | null;
+  close_note: string | null;
+  case_id: number;
+  code: string;
+  title: string;
+  category_code: string;
+  category_name: string;
+  priority: string;
+  status: string;
+  light: string;
+  street_code: string;
+  street_name: string;
+  grid_code: string;
+  department_code: string | null;
+  reported_at: Date;
+  resolve_by: Date;
+}
+
+const SUPERVISION_SELECT = `
+  SELECT sv.id, sv.notice_no, sv.level, sv.reason, sv.opened_at, sv.closed_at, sv.close_note,
+         c.id AS case_id, c.code, c.title, c.category_code, cat.name AS category_name, c.priority, c.status, c.light,
+         c.street_code, s.name AS street_name, c.grid_code, c.department_code, c.reported_at, c.resolve_by
+  FROM supervision sv
+  JOIN cases c ON c.id = sv.case_id
+  JOIN category cat ON cat.code = c.category_code
+  JOIN area s ON s.code = c.street_code`;
+
+export async function listSupervision(
+  db: Queryable,
+  w: Where,
+  limit: number,
+  offset: number,
+): Promise<{ rows: SupervisionRow[]; total: number }> {
+  const where = w.sql();
+  const lim = w.params.length + 1;
+  const [list, count] = await Promise.all([
+    db.query<SupervisionRow>(`${SUPERVISION_SELECT} ${where} ORDER BY sv.opened_at DESC, sv.id DESC LIMIT $${lim} OFFSET $${lim + 1}`, [
+      ...w.params,
+      limit,
+      offset,
+    ]),
+    db.query<{ n: number }>(`SELECT count(*)::int AS n FROM supervision sv JOIN cases c ON c.id = sv.case_id ${where}`, w.params),
+  ]);
+  return { rows: list.rows, total: count.rows[0]?.n ?? 0 };
+}
+
+export async function findSupervision(db: Queryable, id: number): Promise<SupervisionRow | null> {
+  const { rows } = await db.query<SupervisionRow>(`${SUPERVISION_SELECT} WHERE sv.id = $1`, [id]);
+  return rows[0] ?? null;
+}
+
+export interface RegisterSummaryRow {
+  reported: number;
+  closed: number;
+  in_progress: number;
+  escalated: number;
+  overdue: number;
+  void: number;
+  parked: number;
+}
+
+/**
+ * Summary counts of the register, over the same filter as the list:
+ * reported = all cases; closed; inProgress = neither closed, void nor parked; escalated = escalated at least
+ * one level; overdue = open and lit yellow or red; void; parked.
+ */
+export async function registerSummary(db: Queryable, w: Where): Promise<RegisterSummaryRow> {
+  const { rows } = await db.query<RegisterSummaryRow>(
+    `SELECT count(*)::int AS reported,
+            count(*) FILTER (WHERE c.status = 'closed')::int AS closed,
+            count(*) FILTER (WHERE c.status NOT IN ('closed', 'void', 'parked'))::int AS in_progress,
+            count(*) FILTER (WHERE c.escalation_level > 0)::int AS escalated,
+            count(*) FILTER (WHERE c.status NOT IN ('closed', 'void', 'parked') AND c.light IN ('yellow', 'red'))::int AS overdue,
+            count(*) FILTER (WHERE c.status = 'void')::int AS void,
+            count(*) FILTER (WHERE c.status = 'parked')::int AS parked
+     FROM cases c ${w.sql()}`,
+    w.params,
+  );
+  return rows[0]!;
+}

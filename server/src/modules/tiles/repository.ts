@@ -1,0 +1,126 @@
+/**
+ * Mapbox vector tiles straight from PostGIS (ST_AsMVT over ST_AsMVTGeom / ST_TileEnvelope on the GiST-indexed
+ * geom_3857). Layer names and SQL come only from the allow-list below; z, x, y are always parameters.
+ */
+import type pg from 'pg';
+import { TILE_LAYERS, type TileLayer } from '@gridcommand/shared/schemas';
+
+export const TILE_EXTENT = 4096;
+export const TILE_BUFFER = 64;
+/** Up to this zoom, geometries are simplified to about one pixel before clipping. */
+export const SIMPLIFY_MAX_ZOOM = 9;
+/**
+ * Features whose bounding box spans fewer units than this (of the 4096-unit tile, i.e. 4 pixels of a 512-pixel
+ * tile) are left out: at low zooms a city of 50,000 grids would otherwise put tens of thousands of specks into
+ * one tile. Zoomed out, the community, zone and street layers carry the picture.
+ */
+export const MIN_FEATURE_UNITS = 32;
+/** Web Mercator circumference in metres. */
+const WORLD = 40075016.685578488;
+
+interface LayerDef {
+  level: TileLayer;
+  /** extra properties beyond code, name, displayCode, population */
+  extraColumns: string;
+  /** extra joins the extra columns need */
+  joins: string;
+  fields: Record<string, 'String' | 'Number' | 'Boolean'>;
+  description: string;
+}
+
+const BASE_FIELDS = { code: 'String', name: 'String', displayCode: 'String', population: 'Number' } as const;
+
+export const LAYERS: Record<TileLayer, LayerDef> = {
+  grid: {
+    level: 'grid',
+    // the partial unique index grid_staff_one_responsible answers this join with an index-only scan
+    extraColumns: ', r.grid_code IS NULL AS vacancy',
+    joins: 'LEFT JOIN grid_staff r ON r.grid_code = a.code AND r.responsible',
+    fields: { ...BASE_FIELDS, vacancy: 'Boolean' },
+    description: 'Unit grids (单元网格); vacancy: no responsible person',
+  },
+  community: { level: 'community', extraColumns: '', joins: '', fields: { ...BASE_FIELDS }, description: 'Communities and villages' },
+  zone: { level: 'zone', extraColumns: '', joins: '', fields: { ...BASE_FIELDS }, description: 'Management zones (管区)' },
+  street: { level: 'street', extraColumns: '', joins: '', fields: { ...BASE_FIELDS }, description: 'Streets and towns' },
+  district: { level: 'district', extraColumns: '', joins: '', fields: { ...BASE_FIELDS }, description: 'The district' },
+};
+
+export function isTileLayer(name: string): name is TileLayer {
+  return (TILE_LAYERS as readonly string[]).includes(name);
+}
+
+/** Simplification tolerance in metres (EPSG:3857) for a zoom: about one pixel of a 512-pixel tile. */
+export function simplifyTolerance(z: number): number {
+  return WORLD / 2 ** z / 512;
+}
+
+/** Smallest feature extent in metres (EPSG:3857) drawn at a zoom. */
+export function minFeatureSize(z: number): number {
+  return (WORLD / 2 ** z / TILE_EXTENT) * MIN_FEATURE_UNITS;
+}
+
+function tileSql(layer: TileLayer, simplify: boolean): string {
+  const def = LAYERS[layer];
+  const geom = simplify ? 'ST_SimplifyPreserveTopology(a.geom_3857, $5)' : 'a.geom_3857';
+  // The level is a literal from the allow-list so that the planner can use the partial GiST index for grids.
+  // ST_AsMVT skips rows whose clipped geometry is NULL; filtering them in SQL would evaluate ST_AsMVTGeom twice.
+  return `
+    WITH mvtgeom AS (
+      SELECT a.id, a.code, a.name, a.display_code AS "displayCode", a.population${def.extraColumns},
+             ST_AsMVTGeom(${geom}, ST_TileEnvelope($1, $2, $3), ${TILE_EXTENT}, ${TILE_BUFFER}, true) AS geom
+      FROM area a ${def.joins}
+      WHERE a.level = '${def.level}'
+        AND a.geom_3857 && ST_TileEnvelope($1, $2, $3, margin => ${TILE_BUFFER / TILE_EXTENT})
+        AND greatest(ST_XMax(a.geom_3857) - ST_XMin(a.geom_3857), ST_YMax(a.geom_3857) - ST_YMin(a.geom_3857)) >= $4
+    )
+    SELECT ST_AsMVT(mvtgeom.*, '${layer}', ${TILE_EXTENT}, 'geom', 'id') AS tile
+    FROM mvtgeom`;
+}
+
+const SQL: Record<TileLayer, { plain: string; simplified: string }> = Object.fromEntries(
+  TILE_LAYERS.map((l) => [l, { plain: tileSql(l, false), simplified: tileSql(l, true) }]),
+) as Record<TileLayer, { plain: string; simplified: string }>;
+
+/** The exact query (name, text, values) for one tile; shared with the benchmark's bare-SQL baseline. */
+export function tileQuery(layer: TileLayer, z: number, x: number, y: number): pg.QueryConfig<number[]> {
+  const simplify = z <= SIMPLIFY_MAX_ZOOM;
+  return simplify
+    ? { name: `tile-${layer}-s`, text: SQL[layer].simplified, values: [z, x, y, minFeatureSize(z), simplifyTolerance(z)] }
+    : { name: `tile-${layer}`, text: SQL[layer].plain, values: [z, x, y, minFeatureSize(z)] };
+}
+
+/** The tile's bytes, or null when it holds no feature. */
+export async function fetchTile(pool: pg.Pool, layer: TileLayer, z: number, x: number, y: number): Promise<Buffer | null> {
+  const { rows } = await pool.query<{ tile: Buffer | null }>(tileQuery(layer, z, x, y));
+  const tile = rows[0]?.tile ?? null;
+  return tile && tile.length > 0 ? tile : null;
+}
+
+/** The largest extent (EPSG:3857 metres) of any feature of a layer: zooms where it is below minFeatureSize are empty. */
+export async function largestFeatureSize(pool: pg.Pool, layer: TileLayer): Promise<number> {
+  const { rows } = await pool.query<{ size: number | null }>(
+    `SELECT max(greatest(ST_XMax(geom_3857) - ST_XMin(geom_3857), ST_YMax(geom_3857) - ST_YMin(geom_3857))) AS size
+     FROM area WHERE level = '${LAYERS[layer].level}'`,
+  );
+  return rows[0]?.size ?? 0;
+}
+
+export interface LayerExtent {
+  bounds: [number, number, number, number];
+  center: [number, number];
+}
+
+/** Bounds of a layer's features (WGS 84) and a point inside them; null when the layer is empty. */
+export async function layerExtent(pool: pg.Pool, layer: TileLayer): Promise<LayerExtent | null> {
+  const { rows } = await pool.query<{ xmin: number | null; ymin: number; xmax: number; ymax: number; cx: number; cy: number }>(
+    `WITH e AS (SELECT ST_Extent(geom) AS b FROM area WHERE level = '${LAYERS[layer].level}')
+     SELECT round(ST_XMin(b)::numeric, 6)::float8 AS xmin, round(ST_YMin(b)::numeric, 6)::float8 AS ymin,
+            round(ST_XMax(b)::numeric, 6)::float8 AS xmax, round(ST_YMax(b)::numeric, 6)::float8 AS ymax,
+            round(((ST_XMin(b) + ST_XMax(b)) / 2)::numeric, 6)::float8 AS cx,
+            round(((ST_YMin(b) + ST_YMax(b)) / 2)::numeric, 6)::float8 AS cy
+     FROM e`,
+  );
+  const r = rows[0];
+  if (!r || r.xmin === null) return null;
+  return { bounds: [r.xmin, r.ymin, r.xmax, r.ymax], center: [r.cx, r.cy] };
+}

@@ -1,0 +1,101 @@
+/** GET /tiles/:layer/:z/:x/:y.mvt (Mapbox vector tiles) and GET /tiles/:layer.json (TileJSON 3.0.0). */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import {
+  ErrorResponse,
+  TILE_LAYERS,
+  TILE_MAX_ZOOM,
+  TileJson,
+  TileJsonParams,
+  TileParams,
+  type TileLayer,
+} from '@gridcommand/shared/schemas';
+import { badRequest, notFound } from '../../plugins/errors.ts';
+import type { TileCache } from './cache.ts';
+import { LAYERS, fetchTile, isTileLayer, largestFeatureSize, layerExtent, minFeatureSize } from './repository.ts';
+
+export const MVT_TYPE = 'application/vnd.mapbox-vector-tile';
+const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
+
+function checkLayer(name: string): TileLayer {
+  if (!isTileLayer(name)) {
+    throw notFound('UNKNOWN_LAYER', `unknown tile layer "${name}"; the layers are ${TILE_LAYERS.join(', ')}`);
+  }
+  return name;
+}
+
+function acceptsGzip(request: FastifyRequest): boolean {
+  const ae = request.headers['accept-encoding'];
+  return typeof ae === 'string' && /\bgzip\b(?!;q=0(?:\.0*)?(?:,|$))/.test(ae);
+}
+
+export interface TileRoutesOptions {
+  cache: TileCache;
+  /** Cache-Control max-age for tiles and TileJSON, seconds */
+  maxAge: number;
+}
+
+const tileRoutes: FastifyPluginAsyncTypebox<TileRoutesOptions> = async (app, opts) => {
+  const { cache } = opts;
+  const cacheControl = `public, max-age=${opts.maxAge}`;
+
+  app.get(
+    '/tiles/:layer/:z/:x/:y.mvt',
+    // binary body: no response serializer
+    { schema: { params: TileParams } },
+    async (request, reply) => {
+      const { z, x, y } = request.params;
+      const layer = checkLayer(request.params.layer);
+      const n = 2 ** z;
+      if (x >= n) throw badRequest('TILE_OUT_OF_RANGE', `tile x must be between 0 and ${n - 1} at zoom ${z} (got ${x})`);
+      if (y >= n) throw badRequest('TILE_OUT_OF_RANGE', `tile y must be between 0 and ${n - 1} at zoom ${z} (got ${y})`);
+
+      const key = `${layer}/${z}/${x}/${y}`;
+      let tile = cache.get(key);
+      if (!tile) {
+        // zooms at which even the layer's largest feature is too small to draw are empty without a query
+        const largest = await cache.memo(`largest:${layer}`, () => largestFeatureSize(app.pool, layer));
+        tile = cache.set(key, largest < minFeatureSize(z) ? null : await fetchTile(app.pool, layer, z, x, y));
+      }
+
+      reply.header('Cache-Control', cacheControl).header('Vary', 'Accept-Encoding');
+      if (!tile.raw) return reply.status(204).send('');
+      reply.type(MVT_TYPE);
+      if (acceptsGzip(request)) {
+        return reply.header('Content-Encoding', 'gzip').send(cache.gzipOf(key, tile));
+      }
+      return reply.send(tile.raw);
+    },
+  );
+
+  app.get(
+    '/tiles/:layer.json',
+    { schema: { params: TileJsonParams, response: { 200: TileJson, ...errors } } },
+    async (request, reply) => {
+      const layer = checkLayer(request.params.layer);
+      const extent = await layerExtent(app.pool, layer);
+      if (!extent) throw notFound('EMPTY_LAYER', `tile layer "${layer}" holds no feature`);
+      const origin = `${request.protocol}://${request.host}`;
+      const def = LAYERS[layer];
+      const [minLon, minLat, maxLon, maxLat] = extent.bounds;
+      // the zoom at which the layer's extent about fills a 512-pixel view
+      const span = Math.max(maxLon - minLon, (maxLat - minLat) * 1.3, 1e-6);
+      const zoom = Math.max(0, Math.min(TILE_MAX_ZOOM, Math.floor(Math.log2(360 / span))));
+      reply.header('Cache-Control', cacheControl);
+      return {
+        tilejson: '3.0.0' as const,
+        name: layer,
+        description: def.description,
+        scheme: 'xyz' as const,
+        tiles: [`${origin}/tiles/${layer}/{z}/{x}/{y}.mvt`],
+        vector_layers: [{ id: layer, description: def.description, fields: def.fields, minzoom: 0, maxzoom: TILE_MAX_ZOOM }],
+        minzoom: 0,
+        maxzoom: TILE_MAX_ZOOM,
+        bounds: extent.bounds,
+        center: [extent.center[0], extent.center[1], zoom] as [number, number, number],
+      };
+    },
+  );
+};
+
+export default tileRoutes;

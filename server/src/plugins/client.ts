@@ -1,0 +1,43 @@
+/** Serves the built client (client/dist) at / and answers unknown page URLs with index.html (SPA routing). */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fastifyStatic from '@fastify/static';
+
+/** Paths that belong to the API: never answered with the SPA page. */
+const API_PREFIXES = ['/api/', '/tiles/', '/ogc/', '/open311/'];
+
+export function isApiPath(url: string): boolean {
+  const p = url.split('?')[0] ?? url;
+  return API_PREFIXES.some((prefix) => p === prefix.slice(0, -1) || p.startsWith(prefix));
+}
+
+/** The client's directory when it has been built, else null. */
+export function clientRoot(clientDist: string | null): string | null {
+  if (!clientDist) return null;
+  const root = path.resolve(clientDist);
+  return fs.existsSync(path.join(root, 'index.html')) ? root : null;
+}
+
+export async function registerClient(app: FastifyInstance, root: string): Promise<void> {
+  await app.register(fastifyStatic, {
+    root,
+    index: ['index.html'],
+    // hashed assets may be cached for long; index.html must always be revalidated
+    setHeaders(res, filePath) {
+      if (filePath.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache');
+      else if (filePath.includes(`${path.sep}assets${path.sep}`)) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+    },
+  });
+}
+
+/** The SPA fallback used by the not-found handler: GET/HEAD of a page URL that accepts HTML. */
+export function spaFallback(request: FastifyRequest, reply: FastifyReply): boolean {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+  if (isApiPath(request.url)) return false;
+  const accept = request.headers.accept ?? '';
+  if (!accept.includes('text/html')) return false;
+  reply.header('Cache-Control', 'no-cache');
+  void reply.type('text/html; charset=utf-8').sendFile('index.html');
+  return true;
+}

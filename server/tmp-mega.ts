@@ -1,0 +1,16 @@
+import { createDatabaseIfMissing } from './src/db/local.ts';
+import { migrate } from './src/db/migrate.ts';
+import { createPool } from './src/db/pool.ts';
+import { seedDistrict } from './src/db/seed.ts';
+import { generateMegacity } from '../data/src/megacity.ts';
+const admin = 'postgres://postgres@127.0.0.1:54411/postgres';
+await createDatabaseIfMissing(admin, 'mega');
+const url = 'postgres://postgres@127.0.0.1:54411/mega';
+await migrate(url);
+const t0 = Date.now();
+const d = generateMegacity({ grids: 50000 });
+console.log('generated', d.grids.features.length, d.staff.length, Date.now() - t0);
+const pool = createPool(url, 2);
+await seedDistrict(pool, d);
+console.log('seeded', Date.now() - t0);
+await pool.end();

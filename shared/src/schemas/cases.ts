@@ -1,0 +1,255 @@
+/** Wire shapes of cases: intake, lists, actions, timeline, supervision, the close-out register, the work calendar. */
+import { Type, type Static } from 'typebox';
+import { CASE_ACTIONS, CASE_STATES } from '../domain/case-state.ts';
+import { LIGHTS } from '../domain/lights.ts';
+import { PRIORITIES } from '../domain/sla.ts';
+
+export const CASE_SOURCES = ['grid_worker', 'public', 'hotline', 'sensor', 'department'] as const;
+export const CaseSource = Type.Enum([...CASE_SOURCES]);
+export type CaseSource = Static<typeof CaseSource>;
+export const CasePriority = Type.Enum([...PRIORITIES]);
+export const CaseStatus = Type.Enum([...CASE_STATES]);
+export const CaseLight = Type.Enum([...LIGHTS]);
+export const CaseActionName = Type.Enum([...CASE_ACTIONS]);
+
+const DATE_PATTERN = '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$';
+const CATEGORY_PATTERN = '^[0-9]{5}$';
+const NullableString = Type.Union([Type.String(), Type.Null()]);
+const NullableInt = Type.Union([Type.Integer(), Type.Null()]);
+
+export const CaseCreateBody = Type.Object(
+  {
+    categoryCode: Type.String({ pattern: CATEGORY_PATTERN, errorMessage: 'must be a category code of 5 digits' }),
+    priority: CasePriority,
+    lon: Type.Number({ minimum: -180, maximum: 180 }),
+    lat: Type.Number({ minimum: -90, maximum: 90 }),
+    title: Type.String({ minLength: 1, maxLength: 200 }),
+    description: Type.String({ maxLength: 4000 }),
+    source: CaseSource,
+    address: Type.Optional(Type.String({ maxLength: 300 })),
+    reporterName: Type.Optional(Type.String({ maxLength: 100 })),
+    reporterPhone: Type.Optional(Type.String({ pattern: '^[0-9+\\- ]{3,30}$', errorMessage: 'must be a phone number' })),
+    photos: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 1000 }), { maxItems: 20 })),
+  },
+  { additionalProperties: false },
+);
+export type CaseCreateBody = Static<typeof CaseCreateBody>;
+
+export const CaseIdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 9_007_199_254_740_991 }) });
+export type CaseIdParams = Static<typeof CaseIdParams>;
+
+const AreaCodeFilter = (digits: number) => Type.String({ pattern: `^[0-9]{${digits}}$`, errorMessage: `must be a code of ${digits} digits` });
+
+/** Filters shared by the case list and the register. */
+export const CaseFilterQuery = Type.Object(
+  {
+    status: Type.Optional(CaseStatus),
+    light: Type.Optional(CaseLight),
+    street: Type.Optional(AreaCodeFilter(9)),
+    zone: Type.Optional(AreaCodeFilter(11)),
+    grid: Type.Optional(AreaCodeFilter(15)),
+    category: Type.Optional(Type.String({ pattern: '^[0-9]{2}([0-9]{3})?$', errorMessage: 'must be a major (2 digits) or minor (5 digits) category code' })),
+    source: Type.Optional(CaseSource),
+    priority: Type.Optional(CasePriority),
+    supervised: Type.Optional(Type.Boolean()),
+    escalated: Type.Optional(Type.Boolean()),
+    /** reportedAt ≥ from (ISO 8601 date or date-time) */
+    from: Type.Optional(Type.String({ maxLength: 40 })),
+    /** reportedAt < to (a bare date means the end of that day, CST) */
+    to: Type.Optional(Type.String({ maxLength: 40 })),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000 })),
+  },
+  { additionalProperties: false },
+);
+export type CaseFilterQuery = Static<typeof CaseFilterQuery>;
+
+export const CaseActionBody = Type.Object(
+  {
+    action: CaseActionName,
+    version: Type.Integer({ minimum: 1 }),
+    note: Type.Optional(Type.String({ maxLength: 2000 })),
+    reason: Type.Optional(Type.String({ maxLength: 2000 })),
+    duplicateOf: Type.Optional(Type.Integer({ minimum: 1 })),
+    reviewDate: Type.Optional(Type.String({ pattern: DATE_PATTERN, errorMessage: 'must be a date YYYY-MM-DD' })),
+    teamId: Type.Optional(Type.Integer({ minimum: 1 })),
+    departmentCode: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+  },
+  { additionalProperties: false },
+);
+export type CaseActionBody = Static<typeof CaseActionBody>;
+
+export const CaseAreaRef = Type.Object({ code: Type.String(), name: Type.String() });
+
+export const Case = Type.Object({
+  id: Type.Integer(),
+  code: Type.String(),
+  source: CaseSource,
+  categoryCode: Type.String(),
+  categoryName: Type.String(),
+  majorCode: Type.String(),
+  majorName: Type.String(),
+  priority: CasePriority,
+  title: Type.String(),
+  description: Type.String(),
+  address: NullableString,
+  lon: Type.Number(),
+  lat: Type.Number(),
+  gridCode: Type.String(),
+  gridName: Type.String(),
+  communityCode: Type.String(),
+  communityName: Type.String(),
+  zoneCode: Type.String(),
+  zoneName: Type.String(),
+  streetCode: Type.String(),
+  streetName: Type.String(),
+  departmentCode: NullableString,
+  departmentName: NullableString,
+  teamId: NullableInt,
+  teamName: NullableString,
+  status: CaseStatus,
+  parkedFrom: NullableString,
+  escalationLevel: Type.Enum(['grid', 'zone', 'street', 'district']),
+  duplicateOf: NullableInt,
+  voidReason: NullableString,
+  parkReason: NullableString,
+  parkReviewDate: NullableString,
+  reworkCount: Type.Integer(),
+  photos: Type.Array(Type.String()),
+  reportedAt: Type.String(),
+  filedAt: NullableString,
+  dispatchedAt: NullableString,
+  acceptedAt: NullableString,
+  handledAt: NullableString,
+  verifiedAt: NullableString,
+  closedAt: NullableString,
+  voidedAt: NullableString,
+  respondBy: Type.String(),
+  resolveBy: Type.String(),
+  respondWarnAt: NullableString,
+  resolveWarnAt: NullableString,
+  respondRedAt: NullableString,
+  resolveRedAt: NullableString,
+  light: CaseLight,
+  supervised: Type.Boolean(),
+  version: Type.Integer(),
+  updatedAt: Type.String(),
+  /** personal data: present only for roles that may see it (each read is logged) */
+  reporterName: Type.Optional(NullableString),
+  reporterPhone: Type.Optional(NullableString),
+  /** the actions the caller may take now */
+  allowedActions: Type.Array(CaseActionName),
+});
+export type Case = Static<typeof Case>;
+
+export const CaseListResponse = Type.Object({
+  items: Type.Array(Case),
+  total: Type.Integer(),
+  limit: Type.Integer(),
+  offset: Type.Integer(),
+});
+export type CaseListResponse = Static<typeof CaseListResponse>;
+
+export const TimelineItem = Type.Object({
+  id: Type.Integer(),
+  at: Type.String(),
+  type: Type.String(),
+  actor: Type.Union([Type.Object({ id: Type.Integer(), name: Type.String(), role: NullableString }), Type.Null()]),
+  fromState: NullableString,
+  toState: NullableString,
+  note: NullableString,
+  location: Type.Union([Type.Tuple([Type.Number(), Type.Number()]), Type.Null()]),
+  payload: Type.Record(Type.String(), Type.Unknown()),
+});
+export type TimelineItem = Static<typeof TimelineItem>;
+export const TimelineResponse = Type.Object({ items: Type.Array(TimelineItem) });
+export type TimelineResponse = Static<typeof TimelineResponse>;
+
+export const SupervisionQuery = Type.Object(
+  {
+    status: Type.Optional(Type.Enum(['open', 'closed'])),
+    street: Type.Optional(AreaCodeFilter(9)),
+    level: Type.Optional(Type.Enum(['yellow', 'red'])),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000 })),
+  },
+  { additionalProperties: false },
+);
+export type SupervisionQuery = Static<typeof SupervisionQuery>;
+
+export const SupervisionIdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 9_007_199_254_740_991 }) });
+
+export const CaseSummary = Type.Object({
+  id: Type.Integer(),
+  code: Type.String(),
+  title: Type.String(),
+  categoryCode: Type.String(),
+  categoryName: Type.String(),
+  priority: CasePriority,
+  status: CaseStatus,
+  light: CaseLight,
+  streetCode: Type.String(),
+  streetName: Type.String(),
+  gridCode: Type.String(),
+  departmentCode: NullableString,
+  reportedAt: Type.String(),
+  resolveBy: Type.String(),
+});
+
+export const Supervision = Type.Object({
+  id: Type.Integer(),
+  noticeNo: Type.String(),
+  level: Type.Enum(['yellow', 'red']),
+  reason: Type.String(),
+  openedAt: Type.String(),
+  closedAt: NullableString,
+  closeNote: NullableString,
+  case: CaseSummary,
+});
+export type Supervision = Static<typeof Supervision>;
+export const SupervisionListResponse = Type.Object({
+  items: Type.Array(Supervision),
+  total: Type.Integer(),
+  limit: Type.Integer(),
+  offset: Type.Integer(),
+});
+
+export const RegisterSummary = Type.Object({
+  reported: Type.Integer(),
+  closed: Type.Integer(),
+  inProgress: Type.Integer(),
+  escalated: Type.Integer(),
+  overdue: Type.Integer(),
+  void: Type.Integer(),
+  parked: Type.Integer(),
+});
+export type RegisterSummary = Static<typeof RegisterSummary>;
+export const RegisterResponse = Type.Object({
+  items: Type.Array(Case),
+  total: Type.Integer(),
+  limit: Type.Integer(),
+  offset: Type.Integer(),
+  summary: RegisterSummary,
+});
+
+export const CalendarYearParams = Type.Object({ year: Type.Integer({ minimum: 2000, maximum: 2100 }) });
+export const CalendarDay = Type.Object(
+  {
+    date: Type.String({ pattern: DATE_PATTERN, errorMessage: 'must be a date YYYY-MM-DD' }),
+    kind: Type.Enum(['holiday', 'workday']),
+    name: Type.Optional(Type.String({ maxLength: 100 })),
+  },
+  { additionalProperties: false },
+);
+export type CalendarDay = Static<typeof CalendarDay>;
+export const CalendarPutBody = Type.Object(
+  { days: Type.Array(CalendarDay, { maxItems: 366 }) },
+  { additionalProperties: false },
+);
+export type CalendarPutBody = Static<typeof CalendarPutBody>;
+export const CalendarYearResponse = Type.Object({
+  year: Type.Integer(),
+  days: Type.Array(Type.Object({ date: Type.String(), kind: Type.String(), name: Type.String() })),
+  hours: Type.Object({ morning: Type.Array(Type.String()), afternoon: Type.Array(Type.String()) }),
+});

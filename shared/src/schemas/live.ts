@@ -1,0 +1,55 @@
+/**
+ * The live stream (GET /api/live, Server-Sent Events). Every SSE message is one row of the event table:
+ *
+ *   id: 1234                 the event id (monotonically increasing; use it as Last-Event-ID)
+ *   event: case.light        the event type
+ *   data: {…LiveEvent JSON…}
+ *
+ * The stream starts with `retry: 2000` and carries `: heartbeat` comments while idle.
+ */
+import { Type, type Static } from 'typebox';
+
+export const LIVE_EVENT_TYPE_PATTERN = '^[a-z][a-z0-9_]*(?:\\.[a-z0-9_]+)*$';
+
+export const LiveEvent = Type.Object(
+  {
+    id: Type.Integer({ minimum: 1, description: 'event id, increasing in commit order; the SSE id' }),
+    at: Type.String({ description: 'when the change happened, ISO 8601' }),
+    type: Type.String({ description: 'e.g. case.created, case.updated, case.light, case.escalated, case.closed, team.moved' }),
+    caseId: Type.Union([Type.Integer(), Type.Null()]),
+    teamId: Type.Union([Type.Integer(), Type.Null()]),
+    streetCode: Type.Union([Type.String(), Type.Null()], { description: '9-digit street code; null for district-wide events' }),
+    fromState: Type.Union([Type.String(), Type.Null()]),
+    toState: Type.Union([Type.String(), Type.Null()]),
+    note: Type.Union([Type.String(), Type.Null()]),
+    lon: Type.Union([Type.Number(), Type.Null()]),
+    lat: Type.Union([Type.Number(), Type.Null()]),
+    payload: Type.Record(Type.String(), Type.Unknown()),
+  },
+  { $id: 'LiveEvent' },
+);
+export type LiveEvent = Static<typeof LiveEvent>;
+
+/** Query parameters of GET /api/live. */
+export const LiveQuery = Type.Object({
+  street: Type.Optional(
+    Type.String({
+      pattern: '^[0-9]{9}(?:,[0-9]{9})*$',
+      errorMessage: 'must be one or more 9-digit street codes separated by commas',
+    }),
+  ),
+  types: Type.Optional(
+    Type.String({
+      pattern: '^[a-z0-9_.*]+(?:,[a-z0-9_.*]+)*$',
+      maxLength: 1000,
+      errorMessage: 'must be event types separated by commas (a trailing ".*" matches a prefix, e.g. case.*)',
+    }),
+  ),
+  /** replay from this id on (exclusive); the same as the Last-Event-ID header, for clients that cannot set headers */
+  lastEventId: Type.Optional(Type.Integer({ minimum: 0 })),
+  /** without Last-Event-ID: start after this id instead of "now" */
+  since: Type.Optional(Type.Integer({ minimum: 0 })),
+  /** wall display token (checked by the auth plugin) */
+  token: Type.Optional(Type.String({ maxLength: 200 })),
+});
+export type LiveQuery = Static<typeof LiveQuery>;
