@@ -21,6 +21,7 @@ import tileRoutes from './modules/tiles/routes.ts';
 import liveRoutes from './modules/live/routes.ts';
 import authPlugin from './plugins/auth.ts';
 import casesPlugin from './modules/cases/index.ts';
+import catalogueRoutes from './modules/catalogue/routes.ts';
 import { TileCache, type TileCacheOptions } from './modules/tiles/cache.ts';
 
 declare module 'fastify' {
@@ -77,6 +78,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(locateRoutes);
   await app.register(tileRoutes, { cache: tileCache, maxAge: Math.round(tileCache.enabled ? DEFAULT_TILE_CACHE.ttlMs / 1000 : 60) });
   await app.register(liveRoutes, opts.config.live);
+  await app.register(catalogueRoutes);
   await app.register(casesPlugin, { config: opts.config });
 
   if (client) await registerClient(app, client);

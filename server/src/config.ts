@@ -17,6 +17,10 @@ export interface Config {
   repoRoot: string;
   /** the live stream (GET /api/live) */
   live: LiveConfig;
+  /** demo mode: cases of history to load into an empty database (0: none) */
+  demoHistoryCases: number;
+  /** demo mode: simulated new reports per second (0: no simulator) */
+  simRate: number;
   /** password of the demo accounts (demo mode only) */
   demoPassword: string;
   /** session cookies get the Secure flag: 'auto' = when the request arrived over https */
@@ -78,6 +82,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxQueue: intFromEnv(env, 'GC_LIVE_MAX_QUEUE', 10_000, 10, 10_000_000),
     },
     demoPassword: env.GC_DEMO_PASSWORD || 'gridcommand-demo',
+    demoHistoryCases: intFromEnv(env, 'GC_DEMO_HISTORY', 50_000, 0, 10_000_000),
+    simRate: Number(env.GC_SIM_RATE ?? 1),
     cookieSecure: !env.GC_COOKIE_SECURE || env.GC_COOKIE_SECURE === 'auto' ? 'auto' : boolFromEnv(env, 'GC_COOKIE_SECURE', false),
     sessionHours: intFromEnv(env, 'GC_SESSION_HOURS', 12, 1, 24 * 30),
     loginRateLimit: intFromEnv(env, 'GC_LOGIN_RATE_LIMIT', 10, 1, 10_000),

@@ -3,18 +3,26 @@ import { loadConfig } from './config.ts';
 import { prepareDatabase } from './db/index.ts';
 import { createPool } from './db/pool.ts';
 import { buildApp } from './app.ts';
+import { describeDemoUsers, prepareDemo } from './modules/demo/index.ts';
+import { Simulator } from './modules/demo/simulator.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  if (!Number.isFinite(config.simRate) || config.simRate < 0 || config.simRate > 1000) {
+    throw new Error(`GC_SIM_RATE must be a number of reports per second between 0 and 1000, got "${process.env.GC_SIM_RATE}"`);
+  }
   const url = await prepareDatabase(config);
   const pool = createPool(url, 20);
+  const demoUsers = config.demo ? await prepareDemo(pool, config) : [];
   const app = await buildApp({ config, pool, logger: { level: config.logLevel } });
 
+  let simulator: Simulator | null = null;
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     app.log.info(`${signal}: shutting down`);
+    simulator?.stop();
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     await app.close().catch(() => {});
@@ -26,7 +34,21 @@ async function main(): Promise<void> {
 
   await app.listen({ host: config.host, port: config.port });
   const shown = config.host === '0.0.0.0' ? 'localhost' : config.host;
-  console.log(`\nGridCommand is running at http://${shown}:${config.port}\n`);
+  const base = `http://${shown}:${config.port}`;
+  console.log(`\nGridCommand is running at ${base}`);
+  if (config.demo) {
+    console.log(describeDemoUsers(demoUsers, config.demoPassword));
+    if (config.simRate > 0) {
+      simulator = new Simulator({
+        baseUrl: `http://127.0.0.1:${config.port}`,
+        rate: config.simRate,
+        password: config.demoPassword,
+        log: (l) => app.log.info(l),
+      });
+      await simulator.start().catch((err: unknown) => app.log.error(`simulator did not start: ${(err as Error).message}`));
+    }
+  }
+  console.log('');
 }
 
 main().catch((err: unknown) => {

@@ -57,8 +57,11 @@ export async function setup(project: TestProject): Promise<void> {
   try {
     const { rows } = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'gc\\_%'`);
     const have = rows.some((r) => r.datname === template);
-    // leftovers from earlier runs: old templates and test databases
-    for (const r of rows) if (r.datname !== template) await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(r.datname)} WITH (FORCE)`);
+    // leftovers from earlier runs: old templates and test databases (those in use by a concurrent run stay)
+    for (const r of rows) {
+      if (r.datname === template) continue;
+      await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(r.datname)}`).catch(() => {});
+    }
     if (!have) {
       await createDatabaseIfMissing(adminUrl, `${template}_tmp`);
       const url = adminUrl.replace(/\/[^/]*$/, `/${template}_tmp`);

@@ -17,7 +17,8 @@ beforeAll(async () => {
   db = await testDatabase();
   token = await wallToken(db.pool);
   const env = { GC_DEMO: 'false', GC_CLIENT_DIST: '', GC_LIVE_HEARTBEAT_MS: '1000' };
-  [a, b] = await Promise.all([startServer({ databaseUrl: db.url, env }), startServer({ databaseUrl: db.url, env })]);
+  a = await startServer({ databaseUrl: db.url, env });
+  b = await startServer({ databaseUrl: db.url, env });
 });
 
 afterAll(async () => {

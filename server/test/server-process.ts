@@ -29,7 +29,17 @@ export async function startServer(opts: { databaseUrl: string; port?: number; en
   const tsx = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
   const child = spawn(tsx, [path.join(REPO_ROOT, 'server/src/main.ts')], {
     cwd: REPO_ROOT,
-    env: { ...process.env, DATABASE_URL: opts.databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...opts.env },
+    env: {
+      ...process.env,
+      DATABASE_URL: opts.databaseUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      // tests bring their own cases; history and the simulator only when a test asks for them
+      GC_DEMO_HISTORY: '0',
+      GC_SIM_RATE: '0',
+      ...opts.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -15,13 +15,13 @@ async function insertAreas(client: pg.PoolClient, fc: AreaCollection): Promise<v
     const rows = part.map((f) => ({ ...f.properties, geometry: f.geometry }));
     await client.query(
       `INSERT INTO area (code, level, name, display_code, parent_code, street_code, zone_code, community_code,
-                         population, households, urban, geom)
+                         population, households, urban, short_name, geom)
        SELECT r.code, r.level::area_level, r.name, r."displayCode", r."parentCode", r."streetCode", r."zoneCode",
-              r."communityCode", r.population, r.households, r.urban,
+              r."communityCode", r.population, r.households, r.urban, coalesce(r."shortName", r.name),
               ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(r.geometry), 4326))
        FROM jsonb_to_recordset($1::jsonb) AS r(code text, level text, name text, "displayCode" text, "parentCode" text,
             "streetCode" text, "zoneCode" text, "communityCode" text, population int, households int, urban boolean,
-            geometry jsonb)`,
+            "shortName" text, geometry jsonb)`,
       [JSON.stringify(rows)],
     );
   }

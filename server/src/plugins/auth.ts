@@ -75,8 +75,7 @@ function sameOrigin(request: FastifyRequest): boolean {
   const origin = request.headers.origin;
   if (typeof origin !== 'string' || origin === 'null') return false;
   try {
-    const o = new URL(origin);
-    return o.host === request.host && o.protocol === `${request.protocol}:`;
+    return new URL(origin).origin === new URL(`${request.protocol}://${request.host}`).origin;
   } catch {
     return false;
   }

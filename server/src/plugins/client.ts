@@ -23,6 +23,8 @@ export async function registerClient(app: FastifyInstance, root: string): Promis
   await app.register(fastifyStatic, {
     root,
     index: ['index.html'],
+    // Cache-Control is set below per file kind
+    cacheControl: false,
     // hashed assets may be cached for long; index.html must always be revalidated
     setHeaders(res, filePath) {
       if (filePath.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache');

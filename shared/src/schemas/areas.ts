@@ -14,6 +14,8 @@ export const AreaItem = Type.Object({
   code: Type.String(),
   level: AreaLevel,
   name: Type.String(),
+  /** short form for map labels (XX社区 for XX社区居民委员会) */
+  shortName: Type.String(),
   displayCode: Type.Union([Type.String(), Type.Null()]),
   parentCode: Type.Union([Type.String(), Type.Null()]),
   population: Type.Integer(),

@@ -46,7 +46,8 @@ function isLonLat(p: unknown): p is LonLat {
 export function areaLabels(items: readonly AreaSummary[]): Label[] {
   const out: Label[] = [];
   for (const a of items) {
-    if (isLonLat(a.labelPoint) && a.name) out.push({ id: a.code, position: [a.labelPoint[0], a.labelPoint[1]], text: a.name });
+    const text = a.shortName || a.name;
+    if (isLonLat(a.labelPoint) && text) out.push({ id: a.code, position: [a.labelPoint[0], a.labelPoint[1]], text });
   }
   return out;
 }

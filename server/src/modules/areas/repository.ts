@@ -17,7 +17,7 @@ const DESCENDANTS_OF: Record<AreaLevel, (p: string) => string> = {
 };
 
 const ITEM_COLUMNS = `
-  a.code, a.level::text AS level, a.name, a.display_code AS "displayCode", a.parent_code AS "parentCode",
+  a.code, a.level::text AS level, a.name, coalesce(a.short_name, a.name) AS "shortName", a.display_code AS "displayCode", a.parent_code AS "parentCode",
   a.population, a.households,
   round(ST_X(a.label_point)::numeric, 6)::float8 AS lon, round(ST_Y(a.label_point)::numeric, 6)::float8 AS lat,
   round(ST_XMin(a.geom)::numeric, 6)::float8 AS xmin, round(ST_YMin(a.geom)::numeric, 6)::float8 AS ymin,
@@ -28,6 +28,7 @@ interface ItemRow {
   code: string;
   level: AreaLevel;
   name: string;
+  shortName: string;
   displayCode: string | null;
   parentCode: string | null;
   population: number;
@@ -46,6 +47,7 @@ function toItem(r: ItemRow): AreaItem {
     code: r.code,
     level: r.level,
     name: r.name,
+    shortName: r.shortName,
     displayCode: r.displayCode,
     parentCode: r.parentCode,
     population: r.population,

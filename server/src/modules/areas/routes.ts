@@ -9,7 +9,7 @@ const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
 const areasRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/areas',
-    { schema: { querystring: AreaListQuery, response: { 200: AreaListResponse, ...errors } } },
+    { config: { roles: 'public' }, schema: { querystring: AreaListQuery, response: { 200: AreaListResponse, ...errors } } },
     async (request) => {
       const { level, parent: parentCode } = request.query;
       const parent = parentCode ? await repo.findAreaRef(app.pool, parentCode) : null;
@@ -27,7 +27,7 @@ const areasRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/api/areas/:code',
-    { schema: { params: AreaCodeParams, response: { 200: AreaDetail, ...errors } } },
+    { config: { roles: 'public' }, schema: { params: AreaCodeParams, response: { 200: AreaDetail, ...errors } } },
     async (request) => {
       const { code } = request.params;
       const area = await repo.findArea(app.pool, code);

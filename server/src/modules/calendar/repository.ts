@@ -113,6 +113,11 @@ export async function calendarYear(db: Queryable, year: number): Promise<Calenda
 /** Replaces one year's special days (one transaction). */
 export async function replaceCalendarYear(pool: pg.Pool, year: number, days: CalendarDayRow[]): Promise<void> {
   const client = await pool.connect();
+  let broken: Error | undefined;
+  const onError = (err: Error) => {
+    broken = err;
+  };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     await client.query('DELETE FROM work_calendar WHERE day >= make_date($1, 1, 1) AND day < make_date($1 + 1, 1, 1)', [year]);
@@ -128,7 +133,8 @@ export async function replaceCalendarYear(pool: pg.Pool, year: number, days: Cal
     await client.query('ROLLBACK').catch(() => {});
     throw err;
   } finally {
-    client.release();
+    client.removeListener('error', onError);
+    client.release(broken);
   }
   invalidateCalendar(pool);
 }

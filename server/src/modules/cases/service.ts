@@ -37,6 +37,13 @@ export class CaseConflict extends HttpError {
 
 export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // a checked-out client has no error listener of the pool's: a connection lost between two queries
+  // (database restart) must fail this transaction, not the process
+  let broken: Error | undefined;
+  const onError = (err: Error) => {
+    broken = err;
+  };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await fn(client);
@@ -46,7 +53,8 @@ export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient
     await client.query('ROLLBACK').catch(() => {});
     throw err;
   } finally {
-    client.release();
+    client.removeListener('error', onError);
+    client.release(broken);
   }
 }
 
@@ -289,7 +297,7 @@ export async function actOnCase(pool: pg.Pool, user: AuthUser, id: number, body:
           throw new CaseConflict(403, 'FORBIDDEN_ACTION', `role ${user.role} may not ${body.action}`, { allowed: result.allowed });
         }
         const missing = (result.missing ?? []).map((m) => (m === 'assignee' ? 'teamId or departmentCode' : m));
-        throw new CaseConflict(400, 'MISSING_FIELD', `action ${body.action} needs ${missing.join(' and ')}`, { allowed: result.allowed });
+        throw new HttpError(400, 'MISSING_FIELD', `action ${body.action} needs ${missing.join(' and ')}`);
       }
 
       const sets: string[] = ['status = $3', 'version = version + 1', 'updated_at = $4'];

@@ -8,10 +8,10 @@ const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
 const catalogueRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/categories',
-    { schema: { querystring: CategoryListQuery, response: { 200: CategoryList, ...errors } } },
+    { config: { roles: 'public' }, schema: { querystring: CategoryListQuery, response: { 200: CategoryList, ...errors } } },
     async (request) => ({ items: await repo.listCategories(app.pool, request.query.major ?? null) }),
   );
-  app.get('/api/departments', { schema: { response: { 200: DepartmentList, ...errors } } }, async () => ({
+  app.get('/api/departments', { config: { roles: 'public' }, schema: { response: { 200: DepartmentList, ...errors } } }, async () => ({
     items: await repo.listDepartments(app.pool),
   }));
 };

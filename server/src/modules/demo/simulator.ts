@@ -26,6 +26,7 @@ interface CaseSummary {
   id: number;
   status: string;
   version: number;
+  departmentCode: string | null;
   allowedActions?: string[];
 }
 
@@ -130,24 +131,37 @@ export class Simulator {
     this.schedule();
   }
 
+  private inFlight = 0;
+  private workTimer: NodeJS.Timeout | null = null;
+  private working = false;
+
   private schedule(): void {
     if (this.stopped) return;
-    // Poisson arrivals at the configured rate
+    // Poisson arrivals at the configured rate; reports do not wait for each other (bounded concurrency)
     const wait = (-Math.log(1 - this.rand()) / this.opts.rate) * 1000;
     this.timer = setTimeout(() => {
-      void this.tick().finally(() => this.schedule());
+      if (this.inFlight < 64) {
+        this.inFlight++;
+        void this.report()
+          .catch((err: unknown) => this.fail(err))
+          .finally(() => this.inFlight--);
+      }
+      this.schedule();
     }, Math.min(wait, 30_000));
+    // once a second every stage of the loop moves on about as many cases as arrive
+    this.workTimer ??= setInterval(() => {
+      if (this.working || this.stopped) return;
+      this.working = true;
+      const perStage = Math.max(1, Math.round(this.opts.rate * (0.9 + this.rand() * 0.3)));
+      void this.work(perStage)
+        .catch((err: unknown) => this.fail(err))
+        .finally(() => (this.working = false));
+    }, 1000);
   }
 
-  async tick(): Promise<void> {
-    try {
-      await this.report();
-      // work on a few open cases for every new one, so the number of open cases stays steady
-      await this.work(2);
-    } catch (err) {
-      this.stats.errors++;
-      this.log(`simulator: ${(err as Error).message}`);
-    }
+  private fail(err: unknown): void {
+    this.stats.errors++;
+    this.log(`simulator: ${(err as Error).message}`);
   }
 
   async report(): Promise<void> {
@@ -171,26 +185,33 @@ export class Simulator {
     if (this.rand() < (this.opts.neglect ?? 0.04)) this.neglected.add(res.body.id);
   }
 
-  async work(n: number): Promise<void> {
-    const list = await this.admin.request<{ items: CaseSummary[] }>('GET', '/api/cases?open=true&limit=200&sort=oldest');
-    if (list.status !== 200) throw new Error(`list failed: ${list.status}`);
-    const candidates = list.body.items.filter((c) => !this.neglected.has(c.id) && NEXT[c.status]);
-    for (let i = 0; i < n && candidates.length; i++) {
-      const c = candidates.splice(Math.floor(this.rand() * candidates.length), 1)[0]!;
-      const action = NEXT[c.status]!;
-      const res = await this.admin.request('POST', `/api/cases/${c.id}/actions`, {
-        action,
-        version: c.version,
-        note: '模拟处置',
-      });
-      if (res.status === 200) this.stats.actions++;
-      else if (res.status === 409) this.stats.conflicts++;
-      else throw new Error(`${action} on ${c.id} failed: ${res.status} ${JSON.stringify(res.body)}`);
-    }
+  /** Moves every stage of the loop forward a little: the oldest cases first, as a real center would. */
+  async work(perStage: number): Promise<void> {
+    await Promise.all(
+      Object.entries(NEXT).map(async ([status, action]) => {
+        const list = await this.admin.request<{ items: CaseSummary[]; total: number }>('GET', `/api/cases?status=${status}&limit=${Math.min(500, perStage * 4)}`);
+        if (list.status !== 200) throw new Error(`list failed: ${list.status} ${JSON.stringify(list.body)}`);
+        const candidates = list.body.items.filter((c) => !this.neglected.has(c.id));
+        for (let i = 0; i < perStage && candidates.length && !this.stopped; i++) {
+          const c = candidates.splice(Math.floor(this.rand() * candidates.length), 1)[0]!;
+          const res = await this.admin.request('POST', `/api/cases/${c.id}/actions`, {
+            action,
+            version: c.version,
+            note: '模拟处置',
+            // dispatching needs an assignee: the category's department
+            ...(action === 'dispatch' ? { departmentCode: c.departmentCode ?? undefined } : {}),
+          });
+          if (res.status === 200) this.stats.actions++;
+          else if (res.status === 409) this.stats.conflicts++;
+          else throw new Error(`${action} on ${c.id} failed: ${res.status} ${JSON.stringify(res.body)}`);
+        }
+      }),
+    );
   }
 
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.workTimer) clearInterval(this.workTimer);
   }
 }

@@ -33,7 +33,7 @@ export function parseBbox(raw: string): LonLatBox {
 
 const gridsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // the body is GeoJSON text built by PostGIS: no response serializer
-  app.get('/api/grids', { schema: { querystring: GridsQuery } }, async (request, reply) => {
+  app.get('/api/grids', { config: { roles: 'public' }, schema: { querystring: GridsQuery } }, async (request, reply) => {
     const bbox = request.query.bbox === undefined ? null : parseBbox(request.query.bbox);
     const body = await gridsGeoJson(app.pool, bbox);
     return reply
@@ -44,7 +44,7 @@ const gridsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/api/grids/:code',
-    { schema: { params: GridCodeParams, response: { 200: GridDetail, ...errors } } },
+    { config: { roles: 'public' }, schema: { params: GridCodeParams, response: { 200: GridDetail, ...errors } } },
     async (request) => {
       const grid = await findGrid(app.pool, request.params.code);
       if (!grid) throw notFound('GRID_NOT_FOUND', `grid ${request.params.code} not found`);

@@ -7,7 +7,7 @@ import { databaseHealth } from './repository.ts';
 const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/health',
-    { schema: { response: { 200: HealthResponse, 503: HealthResponse, '4xx': ErrorResponse } } },
+    { config: { roles: 'public' }, schema: { response: { 200: HealthResponse, 503: HealthResponse, '4xx': ErrorResponse } } },
     async (request, reply) => {
       const time = new Date().toISOString();
       reply.header('Cache-Control', 'no-store');

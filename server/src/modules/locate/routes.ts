@@ -7,7 +7,7 @@ import { locatePoint } from './repository.ts';
 const locateRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/locate',
-    { schema: { querystring: LocateQuery, response: { 200: LocateResponse, '4xx': ErrorResponse, '5xx': ErrorResponse } } },
+    { config: { roles: 'public' }, schema: { querystring: LocateQuery, response: { 200: LocateResponse, '4xx': ErrorResponse, '5xx': ErrorResponse } } },
     async (request) => {
       const { lon, lat } = request.query;
       const located = await locatePoint(app.pool, lon, lat);

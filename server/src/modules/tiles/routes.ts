@@ -42,7 +42,7 @@ const tileRoutes: FastifyPluginAsyncTypebox<TileRoutesOptions> = async (app, opt
   app.get(
     '/tiles/:layer/:z/:x/:y.mvt',
     // binary body: no response serializer
-    { schema: { params: TileParams } },
+    { config: { roles: 'public' }, schema: { params: TileParams } },
     async (request, reply) => {
       const { z, x, y } = request.params;
       const layer = checkLayer(request.params.layer);
@@ -70,7 +70,7 @@ const tileRoutes: FastifyPluginAsyncTypebox<TileRoutesOptions> = async (app, opt
 
   app.get(
     '/tiles/:layer.json',
-    { schema: { params: TileJsonParams, response: { 200: TileJson, ...errors } } },
+    { config: { roles: 'public' }, schema: { params: TileJsonParams, response: { 200: TileJson, ...errors } } },
     async (request, reply) => {
       const layer = checkLayer(request.params.layer);
       const extent = await layerExtent(app.pool, layer);

@@ -1,0 +1,33 @@
+/** Demo mode: accounts for every role, 30 days of history, and a simulator that keeps the district alive. */
+import type pg from 'pg';
+import type { Config } from '../../config.ts';
+import { seedDemoUsers, type DemoUser } from '../auth/seed.ts';
+import { getWorkCalendar } from '../calendar/repository.ts';
+import { seedHistory } from './history.ts';
+
+export async function prepareDemo(pool: pg.Pool, config: Config, log: (l: string) => void = console.log): Promise<DemoUser[]> {
+  const users = await seedDemoUsers(pool, config.demoPassword);
+  if (config.demoHistoryCases > 0) {
+    const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM cases');
+    if ((rows[0]?.n ?? 0) === 0) {
+      log(`Loading ${config.demoHistoryCases.toLocaleString('en')} cases of demo history (30 days)…`);
+      const r = await seedHistory(pool, { calendar: await getWorkCalendar(pool), count: config.demoHistoryCases });
+      log(`Demo history: ${r.cases.toLocaleString('en')} cases, ${r.events.toLocaleString('en')} events in ${(r.ms / 1000).toFixed(1)} s`);
+    }
+  }
+  return users;
+}
+
+const ROLE_LABEL: Record<string, string> = {
+  admin: '系统管理员 admin',
+  leader: '区领导 leader (reads all)',
+  dispatcher: '调度员 dispatcher',
+  handler: '部门处置员 department handler',
+  worker: '网格员 grid worker',
+  wall: '大屏 wall display',
+};
+
+export function describeDemoUsers(users: DemoUser[], password: string): string {
+  const lines = users.map((u) => `  ${u.username.padEnd(11)} ${ROLE_LABEL[u.role] ?? u.role}`);
+  return `Demo accounts (password: ${password}):\n${lines.join('\n')}`;
+}
