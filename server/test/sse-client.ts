@@ -106,7 +106,7 @@ export class SseClient {
   }
 
   private notify(): void {
-    for (const w of [...this.waiters]) w();
+    for (const w of this.waiters) w();
   }
 
   /** Messages parsed as JSON (the live stream's data). */
@@ -173,7 +173,7 @@ export function stalledClient(url: string, headers: Record<string, string> = {})
         if (head.includes('\r\n\r\n')) {
           socket.off('data', onData);
           socket.pause();
-          if (!/^HTTP\/1\.1 200/.test(head)) reject(new Error(`stalled client: ${head.split('\r\n')[0]}`));
+          if (!head.startsWith('HTTP/1.1 200')) reject(new Error(`stalled client: ${head.split('\r\n')[0]}`));
           else resolve(socket);
         }
       };

@@ -27,6 +27,28 @@ function isErrorBody(value: unknown): value is ApiErrorBody {
   return typeof v.message === 'string' && (typeof v.statusCode === 'number' || typeof v.error === 'string');
 }
 
+/**
+ * A display token for unattended wall screens (`?token=` in the page URL), kept for the page's life and
+ * sent as a Bearer token with every call; other pages use the session cookie.
+ */
+let displayToken: string | null = (() => {
+  try {
+    return new URLSearchParams(window.location.search).get('token');
+  } catch {
+    return null;
+  }
+})();
+
+export function getDisplayToken(): string | null {
+  return displayToken;
+}
+
+export function setDisplayToken(token: string | null): void {
+  displayToken = token;
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
 export interface FetchOptions {
   signal?: AbortSignal | undefined;
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -36,6 +58,9 @@ export interface FetchOptions {
 /** JSON fetch against our own origin. Resolves with the parsed body or throws an {@link ApiError}. */
 export async function apiFetch<T>(path: string, options: FetchOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
+  if (displayToken) headers.authorization = `Bearer ${displayToken}`;
+  // cookie-authenticated writes carry the CSRF header the server asks for
+  if (UNSAFE.has(options.method ?? 'GET')) headers['x-gc-csrf'] = '1';
   let body: string | undefined;
   if (options.body !== undefined) {
     headers['content-type'] = 'application/json';

@@ -9,7 +9,7 @@
  * parked), or falls back to green/due soon (an unanswered case was accepted and its resolve clock is still
  * running), every open record is closed.
  */
-import { lightFor, supervisionRequired, cstDateKey, type CaseClocks, type CaseState, type Light } from '@gridcommand/shared/domain';
+import { lightFor, nextLightChangeAt, supervisionRequired, cstDateKey, type CaseClocks, type CaseState, type Light } from '@gridcommand/shared/domain';
 import type { NewEvent } from '../live/events.ts';
 import type { Queryable } from './repository.ts';
 
@@ -46,14 +46,7 @@ export function currentLight(r: LightInput, now: Date): Light {
  * by + 1 ms.
  */
 export function nextLightAt(r: LightInput, now: Date): Date | null {
-  if (currentLight(r, now) === 'none') return null;
-  const k = clocksOf(r);
-  const candidates = [k.resolveWarnAt.getTime(), k.resolveBy.getTime() + 1, k.resolveRedAt.getTime()];
-  const responded = r.status === 'in_progress' || r.accepted_at !== null;
-  if (!responded) candidates.push(k.respondWarnAt.getTime(), k.respondBy.getTime() + 1, k.respondRedAt.getTime());
-  const t = now.getTime();
-  const next = Math.min(...candidates.filter((c) => c > t));
-  return Number.isFinite(next) ? new Date(next) : null;
+  return nextLightChangeAt({ state: r.status as CaseState, respondedAt: r.accepted_at, clocks: clocksOf(r) }, now);
 }
 
 export interface SettleInput {

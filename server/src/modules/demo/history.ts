@@ -148,6 +148,8 @@ interface CaseRow {
   light: Light;
   nextLightAt: Date | null;
   redAt: Date | null;
+  /** when the case went overdue (yellow), for overdue cases */
+  overdueAt: Date | null;
 }
 
 function ts(d: Date | null | undefined): string {
@@ -274,6 +276,10 @@ export function planHistory(
     const lc = { state: status, respondedAt, clocks };
     const light = lightFor(lc, new Date(now));
     const nextLightAt = nextLightChangeAt(lc, new Date(now));
+    const overdueAt =
+      light === 'yellow' || light === 'red'
+        ? new Date(respondedAt ? clocks.resolveBy.getTime() + 1 : Math.min(clocks.resolveBy.getTime(), clocks.respondBy.getTime()) + 1)
+        : null;
     const redAt = light === 'red' ? (respondedAt ? clocks.resolveRedAt : new Date(Math.min(clocks.resolveRedAt.getTime(), clocks.respondRedAt.getTime()))) : null;
 
     out.push({
@@ -303,6 +309,7 @@ export function planHistory(
       light,
       nextLightAt,
       redAt,
+      overdueAt,
     });
     seq++;
   }
@@ -402,22 +409,22 @@ export async function seedHistory(pool: pg.Pool, options: HistoryOptions): Promi
           ts(c.reportedAt), ts(at('filed')), ts(at('dispatched')), ts(at('in_progress')), ts(at('handled')), ts(at('verified')),
           ts(at('closed')), ts(at('void')), ts(c.clocks.respondBy), ts(c.clocks.respondWarnAt), ts(c.clocks.respondRedAt),
           ts(c.clocks.resolveBy), ts(c.clocks.resolveWarnAt), ts(c.clocks.resolveRedAt), c.light, ts(c.nextLightAt),
-          c.light === 'red' ? 't' : 'f', 1 + c.stages.length + (c.escalationLevel ? 1 : 0) + (c.reworkAt ? 2 : 0), ts(lastAt),
+          c.light === 'red' || c.light === 'yellow' ? 't' : 'f', 1 + c.stages.length + (c.escalationLevel ? 1 : 0) + (c.reworkAt ? 2 : 0), ts(lastAt),
         ].join('\t') + '\n';
       }
     }
     await copyRows(client, `COPY cases (${cols.join(', ')}) FROM STDIN`, caseLines());
 
-    // supervision: open records for cases that are red now
-    const red = plan.filter((c) => c.light === 'red');
-    if (red.length) {
+    // supervision: overdue cases are chased by the platform (yellow), long-overdue ones are on the district list (red)
+    const overdue = plan.filter((c) => c.light === 'red' || c.light === 'yellow');
+    if (overdue.length) {
       await client.query(
         `INSERT INTO supervision (case_id, notice_no, level, reason, opened_at)
          SELECT r.id, 'DB' || to_char(r.at AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') || '-' || lpad(nextval('supervision_notice_seq')::text, 4, '0'),
-                'red', '超时未办结，纳入督办', r.at
-         FROM jsonb_to_recordset($1::jsonb) AS r(id bigint, at timestamptz)
+                r.level, CASE r.level WHEN 'red' THEN '严重超时，纳入区级大督查' ELSE '超时未办结，平台督办' END, r.at
+         FROM jsonb_to_recordset($1::jsonb) AS r(id bigint, at timestamptz, level text)
          ORDER BY r.at`,
-        [JSON.stringify(red.map((c) => ({ id: c.id, at: c.redAt })))],
+        [JSON.stringify(overdue.map((c) => ({ id: c.id, at: c.redAt ?? c.overdueAt, level: c.light })))],
       );
     }
 

@@ -22,6 +22,18 @@ export interface LiveStreamOptions {
 
 export type StreamState = 'replaying' | 'live' | 'closed';
 
+/** The frames of a whole batch joined once and shared by every unfiltered client that is up to date. */
+const joinedBatches = new WeakMap<readonly HubEvent[], string>();
+function joinedFrames(batch: readonly HubEvent[]): string {
+  let s = joinedBatches.get(batch);
+  if (s === undefined) {
+    s = '';
+    for (const e of batch) s += e.frame;
+    joinedBatches.set(batch, s);
+  }
+  return s;
+}
+
 export class LiveStream implements LiveSubscriber {
   state: StreamState = 'replaying';
   /** the highest id already handled (sent, or skipped by the filter) */
@@ -124,6 +136,11 @@ export class LiveStream implements LiveSubscriber {
     let n = 0;
     const last = batch[batch.length - 1];
     if (!last || last.id <= this.cursor) return;
+    if (this.unfiltered && batch[0]!.id > this.cursor) {
+      this.cursor = last.id;
+      this.write(joinedFrames(batch), batch.length);
+      return;
+    }
     for (const e of batch) {
       if (e.id <= this.cursor) continue;
       this.cursor = e.id;
