@@ -4,9 +4,15 @@ import { createQueryClient } from './api/queryClient.ts';
 import { ToastProvider } from './panels/Toasts.tsx';
 import { Router, type Route } from './router.tsx';
 import { MapPage } from './pages/MapPage.tsx';
+import { WallPage } from './pages/WallPage.tsx';
+import { InsightsPage } from './pages/InsightsPage.tsx';
 
 /** Pages by path. /wall, /dispatch and /insights join here; any unknown path shows the map. */
-const routes: Route[] = [{ path: '/', render: () => <MapPage /> }];
+const routes: Route[] = [
+  { path: '/', render: () => <MapPage /> },
+  { path: '/wall', render: () => <WallPage /> },
+  { path: '/insights', render: () => <InsightsPage /> },
+];
 
 export function App() {
   const reportRef = useRef<(error: unknown) => void>(() => undefined);

@@ -86,6 +86,8 @@ describe('first map', () => {
     await page.mouse.click(x, y);
     const panel = page.locator(`[data-testid="grid-panel"][data-grid-code="${code}"]`);
     await panel.waitFor({ timeout: 30_000 });
+    // the roster arrives with the grid's detail request
+    await panel.locator('[data-testid="grid-staff"] li').first().waitFor({ timeout: 30_000 });
     const text = await panel.innerText();
     expect(text).toContain(code);
     expect(text).toContain(grid.properties.displayCode);

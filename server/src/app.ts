@@ -22,6 +22,8 @@ import liveRoutes from './modules/live/routes.ts';
 import authPlugin from './plugins/auth.ts';
 import casesPlugin from './modules/cases/index.ts';
 import catalogueRoutes from './modules/catalogue/routes.ts';
+import teamsPlugin from './modules/teams/index.ts';
+import statsPlugin from './modules/stats/index.ts';
 import { TileCache, type TileCacheOptions } from './modules/tiles/cache.ts';
 
 declare module 'fastify' {
@@ -38,6 +40,8 @@ export interface BuildAppOptions {
   logger?: boolean | object;
   /** in-process tile cache; { maxBytes: 0 } disables it */
   tileCache?: Partial<TileCacheOptions>;
+  /** the current time for time-relative reads (statistics periods); tests pin it. Default: the system clock */
+  now?: () => Date;
 }
 
 export const DEFAULT_TILE_CACHE: TileCacheOptions = { maxBytes: 64 * 1024 * 1024, ttlMs: 60_000 };
@@ -80,6 +84,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(liveRoutes, opts.config.live);
   await app.register(catalogueRoutes);
   await app.register(casesPlugin, { config: opts.config });
+  await app.register(teamsPlugin, { config: opts.config });
+  await app.register(statsPlugin, { now: opts.now });
 
   if (client) await registerClient(app, client);
 

@@ -31,6 +31,8 @@ export interface Config {
   loginRateLimit: number;
   /** how often the light job re-evaluates case lights, in ms; 0 disables it (tests run it by hand) */
   lightJobIntervalMs: number;
+  /** team position history (AVL) older than this many days is pruned hourly; 0 keeps everything */
+  positionRetentionDays: number;
 }
 
 export interface LiveConfig {
@@ -88,5 +90,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionHours: intFromEnv(env, 'GC_SESSION_HOURS', 12, 1, 24 * 30),
     loginRateLimit: intFromEnv(env, 'GC_LOGIN_RATE_LIMIT', 10, 1, 10_000),
     lightJobIntervalMs: intFromEnv(env, 'GC_LIGHT_JOB_MS', 15_000, 0, 3_600_000),
+    positionRetentionDays: intFromEnv(env, 'GC_POSITION_RETENTION_DAYS', 7, 0, 3650),
   };
 }

@@ -2,6 +2,8 @@ import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import zhCN from './zh-CN.ts';
 import en from './en.ts';
+import wallZhCN from './wall.zh-CN.ts';
+import wallEn from './wall.en.ts';
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -23,7 +25,8 @@ function initialLanguage(): Language {
 export const i18n = i18next.createInstance();
 
 void i18n.use(initReactI18next).init({
-  resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
+  // the wall and insights strings live in their own files (wall.*.ts) and join the one namespace
+  resources: { 'zh-CN': { translation: { ...zhCN, ...wallZhCN } }, en: { translation: { ...en, ...wallEn } } },
   lng: initialLanguage(),
   fallbackLng: 'zh-CN',
   supportedLngs: [...LANGUAGES],

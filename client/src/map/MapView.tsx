@@ -5,9 +5,10 @@ import type { Map as MapLibreMap, MapGeoJSONFeature, MapMouseEvent } from 'mapli
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { MapLibreOverlay } from '@deck.gl/maplibre';
+import type { Layer } from '@deck.gl/core';
 import type { BBox } from '../api/types.ts';
-import { buildOfflineStyle, LAYER_IDS } from './style.ts';
-import { buildLabelLayers, type Label } from './layers/labels.ts';
+import { buildOfflineStyle } from './style.ts';
+import { buildLabelLayers, type Label, type LabelBands } from './layers/labels.ts';
 import { DEFAULT_DISTRICT_BBOX, fitPadding, isValidBBox } from './bounds.ts';
 import { clearTestApi, exposeTestApi, markReady } from './testHooks.ts';
 
@@ -37,6 +38,30 @@ export interface MapViewProps {
   onSelectGrid(code: string | null): void;
   onMapError(key: string, message: string): void;
   uiScale: number;
+
+  // ── options of the wall and insights pages (all optional; the map page leaves them out) ──
+  /** what an unlit grid looks like (see buildOfflineStyle); fixed at creation */
+  gridBase?: 'population' | 'neutral';
+  /** draw vacancy outlines (default true); fixed at creation */
+  showVacancy?: boolean;
+  /** deck.gl layers drawn under the labels; keep their ids stable (deck.gl diffs by id) */
+  layers?: readonly Layer[];
+  /** which boundary level hover and click pick (default 'grid'); clicks report that level's code */
+  pickLevel?: 'grid' | 'zone' | 'street';
+  /** called once the style is loaded, with the map (to set feature-state, sync views…); null on unmount */
+  onMapLoad?(map: MapLibreMap | null): void;
+  /** called (once) when the fitted map is idle with grid tiles and labels drawn */
+  onReady?(): void;
+  /** set window.__GC_READY__ / __GC__ (default true; a second map on the page says false) */
+  testHooks?: boolean;
+  /** coordinates readout and scale bar (default true) */
+  chrome?: boolean;
+  /** fit padding in CSS px instead of the map page's (which leaves room for its header) */
+  padding?: { top: number; bottom: number; left: number; right: number };
+  /** zoom bands of the label tiers (see LABEL_ZOOMS) */
+  labelBands?: LabelBands;
+  /** label size factor on top of uiScale (the wall reads from across the room) */
+  labelScale?: number;
 }
 
 type FeatureId = string | number;
@@ -79,10 +104,16 @@ export function MapView(props: MapViewProps) {
     const container = containerRef.current;
     if (!container) return;
     let map: MapLibreMap;
+    const hooks = propsRef.current.testHooks ?? true;
+    const level = propsRef.current.pickLevel ?? 'grid';
     try {
       map = new maplibregl.Map({
         container,
-        style: buildOfflineStyle({ origin: window.location.origin }),
+        style: buildOfflineStyle({
+          origin: window.location.origin,
+          gridBase: propsRef.current.gridBase ?? 'population',
+          vacancy: propsRef.current.showVacancy ?? true,
+        }),
         bounds: DEFAULT_DISTRICT_BBOX,
         fitBoundsOptions: { padding: fitPadding(container.clientWidth, container.clientHeight) },
         attributionControl: false,
@@ -105,9 +136,9 @@ export function MapView(props: MapViewProps) {
     mapRef.current = map;
     fittedRef.current = false;
     labelsOnRef.current = false;
-    exposeTestApi(map, () => propsRef.current.selectedGridCode);
+    if (hooks) exposeTestApi(map, () => propsRef.current.selectedGridCode);
 
-    map.addControl(new maplibregl.ScaleControl({ unit: 'metric', maxWidth: 140 }), 'bottom-left');
+    if (propsRef.current.chrome ?? true) map.addControl(new maplibregl.ScaleControl({ unit: 'metric', maxWidth: 140 }), 'bottom-left');
 
     const overlay = new MapLibreOverlay({
       interleaved: false,
@@ -122,27 +153,31 @@ export function MapView(props: MapViewProps) {
     overlayRef.current = overlay;
     map.addControl(overlay);
 
+    let readyCalled = false;
     const checkReady = () => {
-      if (window.__GC_READY__) return;
+      if (readyCalled) return;
       if (!fittedRef.current || !labelsOnRef.current) return;
       if (!map.getSource(GRID_SOURCE) || !map.isSourceLoaded(GRID_SOURCE)) return;
       if (map.querySourceFeatures(GRID_SOURCE, { sourceLayer: GRID_SOURCE_LAYER }).length === 0) return;
-      markReady(true);
+      readyCalled = true;
+      if (hooks) markReady(true);
+      propsRef.current.onReady?.();
     };
 
+    const pickLayer = `${level}-fill`;
     const setHover = (id: FeatureId | null) => {
       const prev = hoverIdRef.current;
       if (prev === id) return;
-      if (prev !== null) map.setFeatureState({ source: GRID_SOURCE, sourceLayer: GRID_SOURCE_LAYER, id: prev }, { hover: false });
-      if (id !== null) map.setFeatureState({ source: GRID_SOURCE, sourceLayer: GRID_SOURCE_LAYER, id }, { hover: true });
+      if (prev !== null) map.setFeatureState({ source: level, sourceLayer: level, id: prev }, { hover: false });
+      if (id !== null) map.setFeatureState({ source: level, sourceLayer: level, id }, { hover: true });
       hoverIdRef.current = id;
     };
 
     const onMove = (e: MapMouseEvent) => {
       const readout = readoutRef.current;
       if (readout) readout.textContent = `${e.lngLat.lng.toFixed(5)}°E  ${e.lngLat.lat.toFixed(5)}°N`;
-      if (!map.getLayer(LAYER_IDS.gridFill)) return;
-      const hit = map.queryRenderedFeatures(e.point, { layers: [LAYER_IDS.gridFill] })[0];
+      if (!map.getLayer(pickLayer)) return;
+      const hit = map.queryRenderedFeatures(e.point, { layers: [pickLayer] })[0];
       const id = featureId(hit);
       setHover(id ?? null);
       map.getCanvas().style.cursor = id !== undefined ? 'pointer' : '';
@@ -152,8 +187,8 @@ export function MapView(props: MapViewProps) {
       map.getCanvas().style.cursor = '';
     };
     const onClick = (e: MapMouseEvent) => {
-      if (!map.getLayer(LAYER_IDS.gridFill)) return;
-      const hit = map.queryRenderedFeatures(e.point, { layers: [LAYER_IDS.gridFill] })[0];
+      if (!map.getLayer(pickLayer)) return;
+      const hit = map.queryRenderedFeatures(e.point, { layers: [pickLayer] })[0];
       const id = featureId(hit);
       const code = hit?.properties?.code;
       if (id !== undefined && (typeof code === 'string' || typeof code === 'number')) {
@@ -173,6 +208,7 @@ export function MapView(props: MapViewProps) {
     map.on('load', () => {
       setStyleLoaded(true);
       onZoom();
+      propsRef.current.onMapLoad?.(map);
     });
     map.on('idle', checkReady);
     map.on('mousemove', onMove);
@@ -182,7 +218,8 @@ export function MapView(props: MapViewProps) {
     map.on('error', onError);
 
     return () => {
-      clearTestApi();
+      if (hooks) clearTestApi();
+      propsRef.current.onMapLoad?.(null);
       overlayRef.current = null;
       mapRef.current = null;
       setStyleLoaded(false);
@@ -206,23 +243,24 @@ export function MapView(props: MapViewProps) {
         [target[0], target[1]],
         [target[2], target[3]],
       ],
-      { padding: fitPadding(c.clientWidth, c.clientHeight), animate: false },
+      { padding: props.padding ?? fitPadding(c.clientWidth, c.clientHeight), animate: false },
     );
     fittedRef.current = true;
     map.triggerRepaint();
   }, [styleLoaded, props.fitBBox, props.fitFallback]);
 
   // ── labels (deck.gl) ───────────────────────────────────────────────────
-  const { labels, selectedGridCode, uiScale } = props;
-  const layers = useMemo(
-    () => buildLabelLayers({ ...labels, zoom, uiScale, selectedGridCode }),
-    [labels, zoom, uiScale, selectedGridCode],
+  const { labels, selectedGridCode, uiScale, labelBands, labelScale } = props;
+  const labelLayers = useMemo(
+    () => buildLabelLayers({ ...labels, zoom, uiScale: uiScale * (labelScale ?? 1), selectedGridCode, ...(labelBands ? { bands: labelBands } : {}) }),
+    [labels, zoom, uiScale, labelScale, selectedGridCode, labelBands],
   );
+  const extraLayers = props.layers;
   useEffect(() => {
-    labelsVisibleRef.current = layers.some((l) => l.props.visible && Array.isArray(l.props.data) && l.props.data.length > 0);
-    overlayRef.current?.setProps({ layers });
+    labelsVisibleRef.current = labelLayers.some((l) => l.props.visible && Array.isArray(l.props.data) && l.props.data.length > 0);
+    overlayRef.current?.setProps({ layers: [...(extraLayers ?? []), ...labelLayers] });
     mapRef.current?.triggerRepaint();
-  }, [layers]);
+  }, [labelLayers, extraLayers]);
 
   // ── vacancy marks via feature-state ────────────────────────────────────
   useEffect(() => {
@@ -250,18 +288,21 @@ export function MapView(props: MapViewProps) {
     }
     const prev = selectedIdRef.current;
     if (prev === id) return;
-    if (prev !== null) map.setFeatureState({ source: GRID_SOURCE, sourceLayer: GRID_SOURCE_LAYER, id: prev }, { selected: false });
-    if (id !== null) map.setFeatureState({ source: GRID_SOURCE, sourceLayer: GRID_SOURCE_LAYER, id }, { selected: true });
+    const level = props.pickLevel ?? 'grid';
+    if (prev !== null) map.setFeatureState({ source: level, sourceLayer: level, id: prev }, { selected: false });
+    if (id !== null) map.setFeatureState({ source: level, sourceLayer: level, id }, { selected: true });
     selectedIdRef.current = id;
   }, [styleLoaded, props.selectedGridCode, props.gridIdByCode]);
 
   return (
     <div className="map-root">
       <div ref={containerRef} className="map-canvas" data-testid="map" />
-      <div className="map-readout">
-        <span className="map-readout__zoom">Z {zoom.toFixed(1)}</span>
-        <span ref={readoutRef} className="map-readout__coords" />
-      </div>
+      {(props.chrome ?? true) ? (
+        <div className="map-readout">
+          <span className="map-readout__zoom">Z {zoom.toFixed(1)}</span>
+          <span ref={readoutRef} className="map-readout__coords" />
+        </div>
+      ) : null}
       {webglFailed ? <div className="map-fatal">{t('errors.webgl')}</div> : null}
     </div>
   );

@@ -22,6 +22,55 @@ export const LAYER_IDS = {
 export interface StyleOptions {
   /** absolute origin of the server, e.g. "http://127.0.0.1:8080" — style source URLs must be absolute */
   origin: string;
+  /**
+   * What a grid shows when no live state is set on it: 'population' (the map page's density tint) or
+   * 'neutral' (the wall and insights, where colour means lights or values).
+   */
+  gridBase?: 'population' | 'neutral';
+  /** draw the dashed 网格真空 outline (default true) */
+  vacancy?: boolean;
+}
+
+/** Fill colours of the traffic lights on the map (feature-state `light`). */
+export const LIGHT_FILL = {
+  green: '#16a34a',
+  due_soon: '#f59e0b',
+  yellow: '#facc15',
+  red: '#ef4444',
+} as const;
+
+/**
+ * Sequential ramp of choropleths (feature-state `v`, a value normalised to 0..1 by the page); low → high.
+ * Dark teal to hot amber reads on the dark basemap and in print.
+ */
+export const VALUE_RAMP = ['#0e3a52', '#136f86', '#2aa59a', '#a3c95b', '#f5b83d', '#f0653a'] as const;
+
+const lightState: ExpressionSpecification = ['coalesce', ['feature-state', 'light'], 'none'];
+const hasValue: ExpressionSpecification = ['==', ['typeof', ['feature-state', 'v']], 'number'];
+const lit: ExpressionSpecification = ['!=', lightState, 'none'];
+
+function valueRamp(): ExpressionSpecification {
+  const stops: (string | number)[] = [];
+  VALUE_RAMP.forEach((c, i) => stops.push(i / (VALUE_RAMP.length - 1), c));
+  return ['interpolate', ['linear'], ['to-number', ['feature-state', 'v'], 0], ...stops] as unknown as ExpressionSpecification;
+}
+
+function lightColour(fallback: ExpressionSpecification | string): ExpressionSpecification {
+  return ['match', lightState, 'green', LIGHT_FILL.green, 'due_soon', LIGHT_FILL.due_soon, 'yellow', LIGHT_FILL.yellow, 'red', LIGHT_FILL.red, fallback] as unknown as ExpressionSpecification;
+}
+
+/** Choropleth fill of an upper level (zone, street): drawn only where the page set a value. */
+function areaValueFill(layer: 'zone' | 'street'): LayerSpecification {
+  return {
+    id: `${layer}-fill`,
+    type: 'fill',
+    source: layer,
+    'source-layer': layer,
+    paint: {
+      'fill-color': ['case', selected, palette.selected, hovered, palette.hover, hasValue, valueRamp(), palette.gridLow],
+      'fill-opacity': ['case', selected, 0.55, hovered, 0.75, hasValue, 0.82, 0],
+    },
+  };
 }
 
 const hovered: ExpressionSpecification = ['boolean', ['feature-state', 'hover'], false];
@@ -42,7 +91,7 @@ function byZoom(...stops: number[]): ExpressionSpecification {
  * The offline dark basemap: nothing but our own boundaries. No glyphs, no sprite, no remote
  * source — text is drawn by deck.gl's TextLayer on top.
  */
-export function buildOfflineStyle({ origin }: StyleOptions): StyleSpecification {
+export function buildOfflineStyle({ origin, gridBase = 'population', vacancy = true }: StyleOptions): StyleSpecification {
   const base = origin.replace(/\/+$/, '');
   const layers: LayerSpecification[] = [
     { id: 'background', type: 'background', paint: { 'background-color': palette.background } },
@@ -56,7 +105,8 @@ export function buildOfflineStyle({ origin }: StyleOptions): StyleSpecification 
       paint: { 'fill-color': palette.districtFill, 'fill-opacity': 0.9 },
     },
 
-    // grids: tinted by population, with feature-state driven hover / selection
+    // grids: tinted by population (map page) or neutral (wall, insights), recoloured by feature-state:
+    // `light` (worst light of the open cases) or `v` (a choropleth value 0..1); hover / selection on top
     {
       id: LAYER_IDS.gridFill,
       type: 'fill',
@@ -69,21 +119,40 @@ export function buildOfflineStyle({ origin }: StyleOptions): StyleSpecification 
           palette.selected,
           hovered,
           palette.hover,
-          [
-            'interpolate',
-            ['linear'],
-            ['coalesce', ['to-number', ['get', 'population'], 0], 0],
-            0,
-            palette.gridLow,
-            2500,
-            palette.gridMid,
-            8000,
-            palette.gridHigh,
-          ],
+          hasValue,
+          valueRamp(),
+          lightColour(
+            gridBase === 'neutral'
+              ? palette.gridLow
+              : ([
+                  'interpolate',
+                  ['linear'],
+                  ['coalesce', ['to-number', ['get', 'population'], 0], 0],
+                  0,
+                  palette.gridLow,
+                  2500,
+                  palette.gridMid,
+                  8000,
+                  palette.gridHigh,
+                ] as ExpressionSpecification),
+          ),
         ],
-        'fill-opacity': ['case', selected, 0.22, hovered, 0.3, 0.55],
+        'fill-opacity': [
+          'case',
+          selected,
+          0.22,
+          hovered,
+          0.3,
+          hasValue,
+          0.85,
+          lit,
+          ['match', lightState, 'red', 0.78, 'yellow', 0.66, 'due_soon', 0.5, 0.34],
+          gridBase === 'neutral' ? 0.5 : 0.55,
+        ],
       },
     },
+    areaValueFill('zone'),
+    areaValueFill('street'),
     {
       id: LAYER_IDS.gridLine,
       type: 'line',
@@ -119,7 +188,7 @@ export function buildOfflineStyle({ origin }: StyleOptions): StyleSpecification 
       paint: {
         'line-color': palette.vacancy,
         'line-width': byZoom(9, 0.8, 13, 1.6, 16, 2.4),
-        'line-opacity': ['case', vacant, 0.85, 0],
+        'line-opacity': vacancy ? ['case', vacant, 0.85, 0] : 0,
         'line-dasharray': [2, 1.5],
       },
     },

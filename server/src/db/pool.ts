@@ -13,7 +13,9 @@ export function createPool(connectionString: string, max = 10): pg.Pool {
     // JIT compiles tile and aggregate queries for seconds and never pays off at these sizes
     options: '-c jit=off',
   });
-  // An idle client losing its connection (database restart) must not crash the process.
+  // A client losing its connection (database restart) must not crash the process: idle clients report to the
+  // pool, checked-out ones to their own listener; the query in flight still fails and answers 503.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }

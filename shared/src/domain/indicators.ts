@@ -101,3 +101,43 @@ export function closureCounts(cases: Iterable<ClosureRecord>, from: Date, to: Da
   }
   return out;
 }
+
+/** What the period indicators need to know about one case (closure, backlog, parking). */
+export interface PeriodClosureRecord extends ClosureRecord {
+  /** Parked (挂账) now: on the long-term register with its own review date, off the resolve clock. */
+  parked?: boolean;
+}
+
+/**
+ * Counts for the closure indicators over the period [from, to), with the backlog — what the statistics and
+ * the wall show:
+ * - due to close: cases whose resolve-by falls in the period, plus the backlog: cases whose resolve-by fell
+ *   before the period and that were still not closed when it began (closed at or after `from`, or not at
+ *   all). Void and parked cases are not due. So open overdue cases lower the rates of every period they stay
+ *   open in, and closing one raises the closure rate of the period it is closed in;
+ * - closed: of those, closed before the end of the period;
+ * - closed on time: of those, closed at or before their resolve-by (a backlog case never is).
+ */
+export function periodClosureCounts(cases: Iterable<PeriodClosureRecord>, from: Date, to: Date): ClosureCounts {
+  const f = from.getTime();
+  const t = to.getTime();
+  const out: ClosureCounts = { dueToClose: 0, closed: 0, closedOnTime: 0 };
+  for (const c of cases) {
+    if (c.voided || c.parked) continue;
+    const due = c.resolveBy.getTime();
+    const closed = c.closedAt ? c.closedAt.getTime() : null;
+    const inPeriod = due >= f && due < t;
+    const backlog = due < f && (closed === null || closed >= f);
+    if (!inPeriod && !backlog) continue;
+    out.dueToClose++;
+    if (closed === null || closed >= t) continue;
+    out.closed++;
+    if (closed <= due) out.closedOnTime++;
+  }
+  return out;
+}
+
+/** Overdue rate (超期率) = open cases that are overdue (yellow or red) ÷ open cases. */
+export function overdueRate(c: { overdue: number; open: number }): Rate {
+  return ratio(c.overdue, c.open);
+}

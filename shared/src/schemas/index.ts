@@ -8,3 +8,5 @@ export * from './live.ts';
 export * from './auth.ts';
 export * from './cases.ts';
 export * from './catalogue.ts';
+export * from './teams.ts';
+export * from './stats.ts';

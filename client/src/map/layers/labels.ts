@@ -18,6 +18,8 @@ export const LABEL_ZOOMS = {
   grid: [13.6, 24],
 } as const satisfies Record<string, readonly [number, number]>;
 
+export type LabelBands = { [K in keyof typeof LABEL_ZOOMS]: readonly [number, number] };
+
 export interface LabelInput {
   /** keep these arrays referentially stable between calls (deck.gl diffs data by reference) */
   streets: Label[];
@@ -29,6 +31,8 @@ export interface LabelInput {
   /** 1 on a 1080p screen, up to 2 on a 4K wall at device pixel ratio 1 */
   uiScale: number;
   selectedGridCode: string | null;
+  /** zoom bands of the tiers (default LABEL_ZOOMS) */
+  bands?: LabelBands;
 }
 
 const OUTLINE = hexToRgba(palette.labelOutline, 235);
@@ -102,7 +106,8 @@ function textLayer(data: Label[], style: TierStyle, visible: boolean, extra: Par
  */
 export function buildLabelLayers(input: LabelInput): Layer[] {
   const { zoom, uiScale, selectedGridCode } = input;
-  const s = Math.max(1, Math.min(2, uiScale));
+  const bands = input.bands ?? LABEL_ZOOMS;
+  const s = Math.max(1, Math.min(3, uiScale));
 
   const { streets: streetLabels, zones: zoneLabels, communities: communityLabels, grids } = input;
 
@@ -113,22 +118,22 @@ export function buildLabelLayers(input: LabelInput): Layer[] {
     textLayer(
       communityLabels,
       { id: 'labels-community', size: 13 * s, color: hexToRgba(palette.labelCommunity, 230), weight: 500, outline: 0.28 },
-      inBand(zoom, LABEL_ZOOMS.community),
+      inBand(zoom, bands.community),
     ),
     textLayer(
       zoneLabels,
       { id: 'labels-zone', size: 15 * s, color: hexToRgba(palette.labelZone, 245), weight: 600, outline: 0.3 },
-      inBand(zoom, LABEL_ZOOMS.zone),
+      inBand(zoom, bands.zone),
     ),
     textLayer(
       streetLabels,
       { id: 'labels-street', size: 18 * s, color: hexToRgba(palette.labelStreet), weight: 700, outline: 0.3 },
-      inBand(zoom, LABEL_ZOOMS.street),
+      inBand(zoom, bands.street),
     ),
     textLayer(
       grids,
       { id: 'labels-grid', size: 13 * s, color: gridColor, weight: 600, outline: 0.3 },
-      inBand(zoom, LABEL_ZOOMS.grid),
+      inBand(zoom, bands.grid),
       {
         getColor: (d: Label) => (d.id === selectedGridCode ? selectedColor : gridColor),
         getSize: (d: Label) => (d.id === selectedGridCode ? 16 * s : 13 * s),

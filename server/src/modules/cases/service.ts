@@ -265,150 +265,180 @@ async function conflictWithCurrent(pool: pg.Pool, user: AuthUser, id: number): P
   });
 }
 
+/** The case changed meanwhile (optimistic version check failed); callers answer 409 with the current case. */
+export class StaleCaseVersion extends HttpError {
+  constructor() {
+    super(409, 'VERSION_CONFLICT', 'stale version');
+  }
+}
+
+export interface ApplyActionOptions {
+  /**
+   * The role the state machine checks instead of the caller's (a team reporting arrival through the dispatch
+   * module accepts the case as its handler on site). Scope is still checked for the caller.
+   */
+  role?: Role;
+  /** collect the events here instead of appending them (the caller appends once, last in its transaction) */
+  events?: NewEvent[];
+  /** who the event rows name (a team device has no user account: null) */
+  actorId?: number | null;
+  actorRole?: string;
+}
+
 /** Applies an action; returns the case id. Throws HttpError/CaseConflict on refusal (nothing written). */
 export async function actOnCase(pool: pg.Pool, user: AuthUser, id: number, body: CaseActionBody, now = new Date()): Promise<void> {
-  let lostRace = false;
   try {
-    await inTransaction(pool, async (client) => {
-      const row = await repo.findCase(client, id);
-      if (!row || !repo.inScope(user, row)) throw new HttpError(404, 'CASE_NOT_FOUND', `case ${id} not found`);
-      if (row.version !== body.version) {
-        lostRace = true;
-        throw new HttpError(409, 'VERSION_CONFLICT', 'stale version');
-      }
-      const level: EscalationLevel = ESCALATION_LEVELS[row.escalation_level] ?? 'grid';
-      const assignee =
-        body.teamId !== undefined ? `team:${body.teamId}` : body.departmentCode !== undefined ? `department:${body.departmentCode}` : undefined;
-      const result = transition(row.status as CaseState, body.action, user.role as Role, {
-        escalationLevel: level,
-        parkedFrom: row.status_before_park as ParkableState | null,
-        reason: body.reason,
-        duplicateOf: body.duplicateOf !== undefined ? String(body.duplicateOf) : undefined,
-        reviewDate: body.reviewDate,
-        assignee,
-      });
-      if (!result.ok) {
-        if (result.reason === 'illegal_state') {
-          throw new CaseConflict(409, 'ILLEGAL_TRANSITION', `action ${body.action} is not possible on a ${row.status} case at ${level} level`, {
-            allowed: result.allowed,
-          });
-        }
-        if (result.reason === 'forbidden_role') {
-          throw new CaseConflict(403, 'FORBIDDEN_ACTION', `role ${user.role} may not ${body.action}`, { allowed: result.allowed });
-        }
-        const missing = (result.missing ?? []).map((m) => (m === 'assignee' ? 'teamId or departmentCode' : m));
-        throw new HttpError(400, 'MISSING_FIELD', `action ${body.action} needs ${missing.join(' and ')}`);
-      }
-
-      const sets: string[] = ['status = $3', 'version = version + 1', 'updated_at = $4'];
-      const params: unknown[] = [id, body.version, result.to, now];
-      const set = (col: string, v: unknown) => {
-        params.push(v);
-        sets.push(`${col} = $${params.length}`);
-      };
-      let acceptedAt = row.accepted_at;
-      let newLevel = level;
-      for (const e of result.effects) {
-        switch (e.type) {
-          case 'stamp':
-            set(STAMP_COLUMNS[e.field]!, now);
-            if (e.field === 'respondedAt') acceptedAt = now;
-            break;
-          case 'set_assignee': {
-            if (e.assignee.startsWith('team:')) {
-              const teamId = Number(e.assignee.slice(5));
-              const t = await client.query('SELECT 1 FROM team WHERE id = $1', [teamId]);
-              if (t.rowCount === 0) throw new HttpError(422, 'TEAM_NOT_FOUND', `team ${teamId} not found`);
-              set('team_id', teamId);
-            } else {
-              const code = e.assignee.slice('department:'.length);
-              const d = await client.query('SELECT 1 FROM department WHERE code = $1', [code]);
-              if (d.rowCount === 0) throw new HttpError(422, 'DEPARTMENT_NOT_FOUND', `department "${code}" not found`);
-              set('department_code', code);
-              sets.push('team_id = NULL');
-            }
-            if (body.teamId !== undefined && body.departmentCode !== undefined) {
-              const d = await client.query('SELECT 1 FROM department WHERE code = $1', [body.departmentCode]);
-              if (d.rowCount === 0) throw new HttpError(422, 'DEPARTMENT_NOT_FOUND', `department "${body.departmentCode}" not found`);
-              set('department_code', body.departmentCode);
-            }
-            break;
-          }
-          case 'clear_assignee':
-            sets.push('team_id = NULL');
-            break;
-          case 'rework':
-            sets.push('rework_count = rework_count + 1');
-            break;
-          case 'set_escalation_level':
-            newLevel = e.to;
-            set('escalation_level', ESCALATION_LEVELS.indexOf(e.to));
-            break;
-          case 'record_reason':
-            if (e.action === 'void') set('void_reason', e.reason);
-            if (e.action === 'park') set('park_reason', e.reason);
-            break;
-          case 'mark_duplicate': {
-            const of = Number(e.of);
-            if (of === id) throw new HttpError(422, 'DUPLICATE_OF_SELF', 'a case cannot duplicate itself');
-            const d = await client.query('SELECT 1 FROM cases WHERE id = $1', [of]);
-            if (d.rowCount === 0) throw new HttpError(422, 'DUPLICATE_NOT_FOUND', `case ${of} (duplicateOf) not found`);
-            set('duplicate_of', of);
-            break;
-          }
-          case 'park':
-            if (e.reviewDate < cstDateKey(now)) {
-              throw new HttpError(422, 'REVIEW_DATE_PAST', `reviewDate ${e.reviewDate} is in the past`);
-            }
-            set('status_before_park', e.from);
-            set('park_review_date', e.reviewDate);
-            break;
-          case 'unpark':
-            sets.push('status_before_park = NULL', 'park_review_date = NULL');
-            break;
-        }
-      }
-      const lightInput = { ...row, status: result.to, accepted_at: acceptedAt };
-      const light: Light = currentLight(lightInput, now);
-      set('light', light);
-      set('next_light_at', nextLightAt(lightInput, now));
-
-      const updated = await client.query(`UPDATE cases SET ${sets.join(', ')} WHERE id = $1 AND version = $2`, params);
-      if (updated.rowCount === 0) {
-        lostRace = true;
-        throw new HttpError(409, 'VERSION_CONFLICT', 'stale version');
-      }
-      const note = body.note ?? body.reason ?? null;
-      const base = { caseId: id, streetCode: row.street_code, lon: row.lon, lat: row.lat, actorId: user.id, actorRole: user.role };
-      const events: NewEvent[] = [
-        {
-          ...base,
-          type: EVENT_TYPE[body.action] ?? 'case.updated',
-          fromState: row.status,
-          toState: result.to,
-          note,
-          payload: {
-            action: body.action,
-            version: row.version + 1,
-            ...(body.reason !== undefined ? { reason: body.reason } : {}),
-            ...(body.duplicateOf !== undefined ? { duplicateOf: body.duplicateOf } : {}),
-            ...(body.reviewDate !== undefined ? { reviewDate: body.reviewDate } : {}),
-            ...(body.teamId !== undefined ? { teamId: body.teamId } : {}),
-            ...(body.departmentCode !== undefined ? { departmentCode: body.departmentCode } : {}),
-            ...(newLevel !== level ? { escalationFrom: level, escalationTo: newLevel } : {}),
-          },
-        },
-      ];
-      events.push(
-        ...(await settleLight(client, {
-          caseId: id, streetCode: row.street_code, lon: row.lon, lat: row.lat, status: result.to,
-          from: row.light as Light, to: light, now, actorId: user.id, actorRole: user.role,
-        })),
-      );
-      await appendEvents(client, events);
-    });
+    await inTransaction(pool, (client) => applyCaseAction(client, user, id, body, now));
   } catch (err) {
-    if (lostRace) throw await conflictWithCurrent(pool, user, id);
+    if (err instanceof StaleCaseVersion) throw await conflictWithCurrent(pool, user, id);
     throw err;
   }
+}
+
+/**
+ * The body of a case action inside a transaction the caller owns (the dispatch module files and dispatches a
+ * case together with the team's status and the dispatch record). Throws StaleCaseVersion when the version
+ * does not match (or changed between the read and the write), HttpError/CaseConflict on refusals.
+ */
+export async function applyCaseAction(
+  client: pg.PoolClient,
+  user: AuthUser,
+  id: number,
+  body: CaseActionBody,
+  now = new Date(),
+  opts: ApplyActionOptions = {},
+): Promise<void> {
+  const actorId = opts.actorId !== undefined ? opts.actorId : user.id;
+  const actorRole = opts.actorRole ?? user.role;
+  const row = await repo.findCase(client, id);
+  if (!row || !repo.inScope(user, row)) throw new HttpError(404, 'CASE_NOT_FOUND', `case ${id} not found`);
+  if (row.version !== body.version) throw new StaleCaseVersion();
+  const level: EscalationLevel = ESCALATION_LEVELS[row.escalation_level] ?? 'grid';
+  const assignee =
+    body.teamId !== undefined ? `team:${body.teamId}` : body.departmentCode !== undefined ? `department:${body.departmentCode}` : undefined;
+  const result = transition(row.status as CaseState, body.action, (opts.role ?? user.role) as Role, {
+    escalationLevel: level,
+    parkedFrom: row.status_before_park as ParkableState | null,
+    reason: body.reason,
+    duplicateOf: body.duplicateOf !== undefined ? String(body.duplicateOf) : undefined,
+    reviewDate: body.reviewDate,
+    assignee,
+  });
+  if (!result.ok) {
+    if (result.reason === 'illegal_state') {
+      throw new CaseConflict(409, 'ILLEGAL_TRANSITION', `action ${body.action} is not possible on a ${row.status} case at ${level} level`, {
+        allowed: result.allowed,
+      });
+    }
+    if (result.reason === 'forbidden_role') {
+      throw new CaseConflict(403, 'FORBIDDEN_ACTION', `role ${user.role} may not ${body.action}`, { allowed: result.allowed });
+    }
+    const missing = (result.missing ?? []).map((m) => (m === 'assignee' ? 'teamId or departmentCode' : m));
+    throw new HttpError(400, 'MISSING_FIELD', `action ${body.action} needs ${missing.join(' and ')}`);
+  }
+
+  const sets: string[] = ['status = $3', 'version = version + 1', 'updated_at = $4'];
+  const params: unknown[] = [id, body.version, result.to, now];
+  const set = (col: string, v: unknown) => {
+    params.push(v);
+    sets.push(`${col} = $${params.length}`);
+  };
+  let acceptedAt = row.accepted_at;
+  let newLevel = level;
+  for (const e of result.effects) {
+    switch (e.type) {
+      case 'stamp':
+        set(STAMP_COLUMNS[e.field]!, now);
+        if (e.field === 'respondedAt') acceptedAt = now;
+        break;
+      case 'set_assignee': {
+        if (e.assignee.startsWith('team:')) {
+          const teamId = Number(e.assignee.slice(5));
+          const t = await client.query('SELECT 1 FROM team WHERE id = $1', [teamId]);
+          if (t.rowCount === 0) throw new HttpError(422, 'TEAM_NOT_FOUND', `team ${teamId} not found`);
+          set('team_id', teamId);
+        } else {
+          const code = e.assignee.slice('department:'.length);
+          const d = await client.query('SELECT 1 FROM department WHERE code = $1', [code]);
+          if (d.rowCount === 0) throw new HttpError(422, 'DEPARTMENT_NOT_FOUND', `department "${code}" not found`);
+          set('department_code', code);
+          sets.push('team_id = NULL');
+        }
+        if (body.teamId !== undefined && body.departmentCode !== undefined) {
+          const d = await client.query('SELECT 1 FROM department WHERE code = $1', [body.departmentCode]);
+          if (d.rowCount === 0) throw new HttpError(422, 'DEPARTMENT_NOT_FOUND', `department "${body.departmentCode}" not found`);
+          set('department_code', body.departmentCode);
+        }
+        break;
+      }
+      case 'clear_assignee':
+        sets.push('team_id = NULL');
+        break;
+      case 'rework':
+        sets.push('rework_count = rework_count + 1');
+        break;
+      case 'set_escalation_level':
+        newLevel = e.to;
+        set('escalation_level', ESCALATION_LEVELS.indexOf(e.to));
+        break;
+      case 'record_reason':
+        if (e.action === 'void') set('void_reason', e.reason);
+        if (e.action === 'park') set('park_reason', e.reason);
+        break;
+      case 'mark_duplicate': {
+        const of = Number(e.of);
+        if (of === id) throw new HttpError(422, 'DUPLICATE_OF_SELF', 'a case cannot duplicate itself');
+        const d = await client.query('SELECT 1 FROM cases WHERE id = $1', [of]);
+        if (d.rowCount === 0) throw new HttpError(422, 'DUPLICATE_NOT_FOUND', `case ${of} (duplicateOf) not found`);
+        set('duplicate_of', of);
+        break;
+      }
+      case 'park':
+        if (e.reviewDate < cstDateKey(now)) {
+          throw new HttpError(422, 'REVIEW_DATE_PAST', `reviewDate ${e.reviewDate} is in the past`);
+        }
+        set('status_before_park', e.from);
+        set('park_review_date', e.reviewDate);
+        break;
+      case 'unpark':
+        sets.push('status_before_park = NULL', 'park_review_date = NULL');
+        break;
+    }
+  }
+  const lightInput = { ...row, status: result.to, accepted_at: acceptedAt };
+  const light: Light = currentLight(lightInput, now);
+  set('light', light);
+  set('next_light_at', nextLightAt(lightInput, now));
+
+  const updated = await client.query(`UPDATE cases SET ${sets.join(', ')} WHERE id = $1 AND version = $2`, params);
+  if (updated.rowCount === 0) throw new StaleCaseVersion();
+  const note = body.note ?? body.reason ?? null;
+  const base = { caseId: id, streetCode: row.street_code, lon: row.lon, lat: row.lat, actorId, actorRole };
+  const events: NewEvent[] = [
+    {
+      ...base,
+      type: EVENT_TYPE[body.action] ?? 'case.updated',
+      fromState: row.status,
+      toState: result.to,
+      note,
+      payload: {
+        action: body.action,
+        version: row.version + 1,
+        ...(body.reason !== undefined ? { reason: body.reason } : {}),
+        ...(body.duplicateOf !== undefined ? { duplicateOf: body.duplicateOf } : {}),
+        ...(body.reviewDate !== undefined ? { reviewDate: body.reviewDate } : {}),
+        ...(body.teamId !== undefined ? { teamId: body.teamId } : {}),
+        ...(body.departmentCode !== undefined ? { departmentCode: body.departmentCode } : {}),
+        ...(newLevel !== level ? { escalationFrom: level, escalationTo: newLevel } : {}),
+      },
+    },
+  ];
+  events.push(
+    ...(await settleLight(client, {
+      caseId: id, streetCode: row.street_code, lon: row.lon, lat: row.lat, status: result.to,
+      from: row.light as Light, to: light, now, actorId, actorRole,
+    })),
+  );
+  if (opts.events) opts.events.push(...events);
+  else await appendEvents(client, events);
 }

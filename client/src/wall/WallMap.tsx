@@ -1,0 +1,150 @@
+/**
+ * The wall's map: the shared MapView with lights by feature-state (set straight from the store, by grid id),
+ * open cases, pulsing emergencies, teams and the density layer of the heatmap mode.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import type { Map as MapLibreMap } from 'maplibre-gl';
+import type { Layer } from '@deck.gl/core';
+import type { Light } from '@gridcommand/shared/domain';
+import type { BBox } from '../api/types.ts';
+import { MapView, type MapLabels } from '../map/MapView.tsx';
+import { LAYER_IDS } from '../map/style.ts';
+import { buildCaseLayer, buildEmergencyLayers, buildHeatmapLayer, buildHexLayer, buildTeamLayers } from '../map/layers/live.ts';
+import type { LabelBands } from '../map/layers/labels.ts';
+import type { HeatmapResponse } from '../api/stats.ts';
+import type { WallStore } from './store.ts';
+import type { WallMode } from './params.ts';
+
+const GRID = { source: 'grid', sourceLayer: 'grid' } as const;
+
+/** The wall reads from across the room: street names at district zoom, zone names from a little closer. */
+const WALL_LABEL_BANDS: LabelBands = {
+  street: [0, 12.4],
+  zone: [10.6, 13.4],
+  community: [12.9, 14.2],
+  grid: [13.6, 24],
+};
+
+export interface WallMapProps {
+  store: WallStore;
+  mode: WallMode;
+  labels: MapLabels;
+  fitBBox: BBox | null;
+  fitFallback: boolean;
+  uiScale: number;
+  heat: HeatmapResponse | null;
+  heatBreaks: readonly number[];
+  heatCellKm: number;
+  onReady(): void;
+  onMapError(key: string, message: string): void;
+}
+
+const NO_VACANCY: number[] = [];
+const NO_GRIDS = new Map<string, number>();
+
+export function WallMap(props: WallMapProps) {
+  const { store, mode, uiScale } = props;
+  const mapRef = useRef<MapLibreMap | null>(null);
+
+  // membership / colour / team versions, published at most once per frame by the store
+  const versions = useSyncExternalStore(store.subscribe, () => `${store.version}:${store.colourVersion}:${store.teamVersion}:${store.emergencies.length}`);
+  const [version, colourVersion, teamVersion] = versions.split(':').map(Number) as [number, number, number];
+
+  // ── grid lights: feature-state by id, straight from the store (no React round trip) ──
+  const onMapLoad = useCallback(
+    (map: MapLibreMap | null) => {
+      mapRef.current = map;
+      if (!map) return;
+      store.forEachGridLight((id, light) => map.setFeatureState({ ...GRID, id }, { light }));
+    },
+    [store],
+  );
+  useEffect(
+    () =>
+      store.onGridLight((id: number, light: Light) => {
+        mapRef.current?.setFeatureState({ ...GRID, id }, { light });
+      }),
+    [store],
+  );
+
+  // heatmap mode quietens the grid fills (a paint property: nothing is downloaded again)
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !map.getLayer(LAYER_IDS.gridFill)) return;
+    const base = map.getPaintProperty(LAYER_IDS.gridFill, 'fill-opacity');
+    const stash = map as unknown as { __gcGridOpacity?: unknown };
+    if (stash.__gcGridOpacity === undefined) stash.__gcGridOpacity = base;
+    map.setPaintProperty(LAYER_IDS.gridFill, 'fill-opacity', mode === 'heatmap' ? 0.12 : (stash.__gcGridOpacity as number));
+  }, [mode, version]);
+
+  // ── emergency pulse: a phase advanced ~15 times a second only while there is an emergency ──
+  const emergencies = useMemo(() => store.activeEmergencies(), [store, versions]);
+  const [phase, setPhase] = useState(0);
+  useEffect(() => {
+    if (emergencies.length === 0) return;
+    let raf = 0;
+    let last = 0;
+    const start = performance.now();
+    const loop = (t: number) => {
+      raf = requestAnimationFrame(loop);
+      if (t - last < 66) return;
+      last = t;
+      setPhase(((t - start) / 1600) % 1);
+    };
+    raf = requestAnimationFrame(loop);
+    return () => cancelAnimationFrame(raf);
+  }, [emergencies.length]);
+
+  const scale = Math.max(1, Math.min(2.4, uiScale));
+  const points = useMemo(() => store.casePoints(), [store, version]);
+  const teams = useMemo(() => [...store.teams.values()], [store, teamVersion]);
+
+  const baseLayers = useMemo<Layer[]>(() => {
+    const layers: Layer[] = [];
+    if (mode === 'heatmap') {
+      const heat = props.heat;
+      if (heat && heat.mode === 'hex') layers.push(buildHexLayer('wall-heat-hex', heat.cells, props.heatBreaks, props.heatCellKm));
+      else if (heat && heat.mode === 'points') layers.push(buildHeatmapLayer('wall-heat-points', heat.points, props.heatBreaks.at(-1) ?? 10, scale));
+      else layers.push(buildHeatmapLayer('wall-heat-open', points.map((p) => [p.lon, p.lat, 1] as [number, number, number]), 8, scale));
+    }
+    layers.push(
+      buildCaseLayer({
+        data: points,
+        colourVersion,
+        show: mode === 'overdue' ? 'overdue' : 'all',
+        scale: mode === 'heatmap' || mode === 'teams' ? scale * 0.7 : scale,
+      }),
+    );
+    layers.push(...buildTeamLayers(teams, teamVersion, scale, mode === 'teams'));
+    return layers;
+  }, [mode, points, colourVersion, teams, teamVersion, scale, props.heat, props.heatBreaks, props.heatCellKm]);
+
+  const layers = useMemo(() => [...baseLayers, ...buildEmergencyLayers(emergencies, phase, scale)], [baseLayers, emergencies, phase, scale]);
+
+  return (
+    <MapView
+      fitBBox={props.fitBBox}
+      fitFallback={props.fitFallback}
+      labels={props.labels}
+      vacantGridIds={NO_VACANCY}
+      gridIdByCode={NO_GRIDS}
+      selectedGridCode={null}
+      onSelectGrid={noop}
+      onMapError={props.onMapError}
+      uiScale={uiScale}
+      gridBase="neutral"
+      showVacancy={false}
+      layers={layers}
+      onMapLoad={onMapLoad}
+      onReady={props.onReady}
+      chrome={false}
+      padding={{ top: 24 * scale, bottom: 24 * scale, left: 24 * scale, right: 24 * scale }}
+      labelBands={WALL_LABEL_BANDS}
+      labelScale={1.15}
+    />
+  );
+}
+
+function noop() {
+  /* the wall is not clicked */
+}

@@ -1,0 +1,456 @@
+/** SQL of teams, dispatch records, positions (AVL) and patrol zones. Every user value is a $n parameter. */
+import type pg from 'pg';
+
+export type Queryable = Pick<pg.PoolClient, 'query'>;
+
+export interface TeamRow {
+  id: number;
+  code: string;
+  name: string;
+  kind: string;
+  status: string;
+  home_zone_code: string | null;
+  lon: number | null;
+  lat: number | null;
+  position_at: Date | null;
+  member_count: number;
+  members: { name: string; role: string }[] | null;
+  current_case_id: number | null;
+  version: number;
+}
+
+const TEAM_SELECT = `
+  SELECT t.id, t.code, t.name, t.kind::text AS kind, t.status::text AS status, t.home_zone_code,
+         ST_X(t.position) AS lon, ST_Y(t.position) AS lat, t.position_at, t.version,
+         (SELECT count(*)::int FROM team_member m WHERE m.team_id = t.id) AS member_count,
+         CASE WHEN $1::boolean THEN
+           (SELECT coalesce(jsonb_agg(jsonb_build_object('name', m.name, 'role', m.role) ORDER BY m.seq), '[]'::jsonb)
+            FROM team_member m WHERE m.team_id = t.id)
+         END AS members,
+         (SELECT d.case_id::int FROM dispatch d WHERE d.team_id = t.id AND d.finished_at IS NULL AND d.cancelled_at IS NULL) AS current_case_id
+  FROM team t`;
+
+export async function listTeams(
+  db: Queryable,
+  f: { kind?: string; status?: string; withMembers: boolean },
+): Promise<TeamRow[]> {
+  const { rows } = await db.query<TeamRow>(
+    `${TEAM_SELECT}
+     WHERE ($2::team_kind IS NULL OR t.kind = $2::team_kind) AND ($3::team_status IS NULL OR t.status = $3::team_status)
+     ORDER BY t.code`,
+    [f.withMembers, f.kind ?? null, f.status ?? null],
+  );
+  return rows;
+}
+
+export async function findTeam(db: Queryable, id: number, withMembers = false): Promise<TeamRow | null> {
+  const { rows } = await db.query<TeamRow>(`${TEAM_SELECT} WHERE t.id = $2`, [withMembers, id]);
+  return rows[0] ?? null;
+}
+
+export async function teamsByIds(db: Queryable, ids: number[], withMembers = false): Promise<TeamRow[]> {
+  const { rows } = await db.query<TeamRow>(`${TEAM_SELECT} WHERE t.id = ANY($2::int[])`, [withMembers, ids]);
+  return rows;
+}
+
+/** Locks the teams' rows in id order (every writer of several teams does this first: no deadlocks). */
+export async function lockTeams(db: Queryable, ids: number[]): Promise<{ id: number; status: string; version: number }[]> {
+  const { rows } = await db.query<{ id: number; status: string; version: number }>(
+    `SELECT id, status::text AS status, version FROM team WHERE id = ANY($1::int[]) ORDER BY id FOR UPDATE`,
+    [ids],
+  );
+  return rows;
+}
+
+/** Moves a team to a new status if it is in one of `from` (and at `version` when given); null when not. */
+export async function setTeamStatus(
+  db: Queryable,
+  id: number,
+  to: string,
+  from: readonly string[],
+  version?: number,
+): Promise<{ version: number } | null> {
+  const { rows } = await db.query<{ version: number }>(
+    `UPDATE team SET status = $2::team_status, version = version + 1
+     WHERE id = $1 AND status = ANY($3::team_status[]) AND ($4::int IS NULL OR version = $4)
+     RETURNING version`,
+    [id, to, from, version ?? null],
+  );
+  return rows[0] ?? null;
+}
+
+// ── nearest teams (KNN) ─────────────────────────────────────────────────────
+
+export interface CandidateRow {
+  id: number;
+  /** planar distance in degrees (what the GiST `<->` ordering uses) */
+  deg: number;
+  /** geodesic distance in metres (the exact re-rank) */
+  m: number;
+}
+
+/**
+ * The k·4 nearest teams by the index (`<->` on the GiST index of team.position, planar degrees), each with its
+ * exact geodesic distance. The caller re-ranks by metres and checks the result is provably complete.
+ */
+export async function nearestCandidates(
+  db: Queryable,
+  p: { lon: number; lat: number; kind?: string; status?: string; limit: number },
+): Promise<CandidateRow[]> {
+  const { rows } = await db.query<CandidateRow>(
+    `SELECT c.id, c.deg, ST_Distance(c.position::geography, ST_SetSRID(ST_MakePoint($1, $2), 4326)::geography) AS m
+     FROM (
+       SELECT t.id, t.position, t.position <-> ST_SetSRID(ST_MakePoint($1, $2), 4326) AS deg
+       FROM team t
+       WHERE t.position IS NOT NULL
+         AND ($3::team_kind IS NULL OR t.kind = $3::team_kind)
+         AND ($4::team_status IS NULL OR t.status = $4::team_status)
+       ORDER BY t.position <-> ST_SetSRID(ST_MakePoint($1, $2), 4326)
+       LIMIT $5
+     ) c`,
+    [p.lon, p.lat, p.kind ?? null, p.status ?? null, p.limit],
+  );
+  return rows;
+}
+
+/** Every team within a box around the point, with its geodesic distance (the rare fallback of the KNN). */
+export async function teamsInBox(
+  db: Queryable,
+  p: { lon: number; lat: number; dLon: number; dLat: number; kind?: string; status?: string },
+): Promise<CandidateRow[]> {
+  const { rows } = await db.query<CandidateRow>(
+    `SELECT t.id, t.position <-> ST_SetSRID(ST_MakePoint($1, $2), 4326) AS deg,
+            ST_Distance(t.position::geography, ST_SetSRID(ST_MakePoint($1, $2), 4326)::geography) AS m
+     FROM team t
+     WHERE t.position && ST_MakeEnvelope($1 - $3, $2 - $4, $1 + $3, $2 + $4, 4326)
+       AND ($5::team_kind IS NULL OR t.kind = $5::team_kind)
+       AND ($6::team_status IS NULL OR t.status = $6::team_status)`,
+    [p.lon, p.lat, p.dLon, p.dLat, p.kind ?? null, p.status ?? null],
+  );
+  return rows;
+}
+
+/** Is the point in an urban grid? (ETA speed) */
+export async function urbanAt(db: Queryable, lon: number, lat: number): Promise<boolean> {
+  const { rows } = await db.query<{ urban: boolean }>(
+    `SELECT urban FROM area WHERE level = 'grid' AND ST_Intersects(geom, ST_SetSRID(ST_MakePoint($1, $2), 4326)) ORDER BY code LIMIT 1`,
+    [lon, lat],
+  );
+  return rows[0]?.urban ?? false;
+}
+
+export interface CasePointRow {
+  id: number;
+  lon: number;
+  lat: number;
+  status: string;
+  team_id: number | null;
+  version: number;
+  grid_code: string;
+  department_code: string | null;
+}
+
+export async function casePoint(db: Queryable, id: number): Promise<CasePointRow | null> {
+  const { rows } = await db.query<CasePointRow>(
+    `SELECT id, ST_X(location) AS lon, ST_Y(location) AS lat, status, team_id, version, grid_code, department_code
+     FROM cases WHERE id = $1`,
+    [id],
+  );
+  return rows[0] ?? null;
+}
+
+// ── dispatch records ───────────────────────────────────────────────────────
+
+export interface DispatchRow {
+  id: number;
+  case_id: number;
+  team_id: number;
+  dispatcher_id: number | null;
+  dispatched_at: Date;
+  arrived_at: Date | null;
+  finished_at: Date | null;
+  cancelled_at: Date | null;
+  distance_m: number | null;
+  eta_s: number | null;
+}
+
+const DISPATCH_COLUMNS = `id::int AS id, case_id::int AS case_id, team_id, dispatcher_id, dispatched_at, arrived_at, finished_at,
+  cancelled_at, distance_m, eta_s`;
+
+export async function insertDispatch(
+  db: Queryable,
+  d: { caseId: number; teamId: number; dispatcherId: number | null; at: Date; distanceM: number | null; etaS: number | null; note: string | null },
+): Promise<DispatchRow> {
+  const { rows } = await db.query<DispatchRow>(
+    `INSERT INTO dispatch (case_id, team_id, dispatcher_id, dispatched_at, distance_m, eta_s, note)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${DISPATCH_COLUMNS}`,
+    [d.caseId, d.teamId, d.dispatcherId, d.at, d.distanceM, d.etaS, d.note],
+  );
+  return rows[0]!;
+}
+
+export async function openDispatchOfTeam(db: Queryable, teamId: number): Promise<DispatchRow | null> {
+  const { rows } = await db.query<DispatchRow>(
+    `SELECT ${DISPATCH_COLUMNS} FROM dispatch WHERE team_id = $1 AND finished_at IS NULL AND cancelled_at IS NULL`,
+    [teamId],
+  );
+  return rows[0] ?? null;
+}
+
+export async function openDispatchOfCase(db: Queryable, caseId: number): Promise<DispatchRow | null> {
+  const { rows } = await db.query<DispatchRow>(
+    `SELECT ${DISPATCH_COLUMNS} FROM dispatch WHERE case_id = $1 AND finished_at IS NULL AND cancelled_at IS NULL`,
+    [caseId],
+  );
+  return rows[0] ?? null;
+}
+
+export async function stampDispatch(
+  db: Queryable,
+  id: number,
+  field: 'arrived_at' | 'finished_at' | 'cancelled_at',
+  at: Date,
+): Promise<DispatchRow> {
+  // the column name comes from the allow list of the type above, never from input
+  const col = ({ arrived_at: 'arrived_at', finished_at: 'finished_at', cancelled_at: 'cancelled_at' } as const)[field];
+  const extra = field === 'finished_at' ? ', arrived_at = coalesce(arrived_at, $2)' : '';
+  const { rows } = await db.query<DispatchRow>(
+    `UPDATE dispatch SET ${col} = $2${extra} WHERE id = $1 RETURNING ${DISPATCH_COLUMNS}`,
+    [id, at],
+  );
+  return rows[0]!;
+}
+
+export async function teamDistanceTo(db: Queryable, teamId: number, lon: number, lat: number): Promise<number | null> {
+  const { rows } = await db.query<{ m: number | null }>(
+    `SELECT ST_Distance(position::geography, ST_SetSRID(ST_MakePoint($2, $3), 4326)::geography) AS m FROM team WHERE id = $1`,
+    [teamId, lon, lat],
+  );
+  return rows[0]?.m ?? null;
+}
+
+// ── positions ──────────────────────────────────────────────────────────────
+
+export interface PositionInput {
+  teamId: number;
+  lon: number;
+  lat: number;
+  at: Date;
+  speed: number | null;
+  heading: number | null;
+}
+
+export interface MovedTeam {
+  id: number;
+  lon: number;
+  lat: number;
+  at: Date;
+  status: string;
+  speed: number | null;
+  heading: number | null;
+}
+
+/**
+ * Stores positions in one statement: history rows for every position newer than the team's last stored one,
+ * and the team's current position moved to the newest. Returns the count stored and the teams moved.
+ * The caller has locked the teams' rows (lockTeams) so that the comparison with position_at holds.
+ */
+export async function storePositions(db: Queryable, items: PositionInput[]): Promise<{ accepted: number; moved: MovedTeam[] }> {
+  const payload = JSON.stringify(
+    items.map((p, i) => ({ ord: i, team_id: p.teamId, lon: p.lon, lat: p.lat, at: p.at.toISOString(), speed: p.speed, heading: p.heading })),
+  );
+  const { rows } = await db.query<{ accepted: number; moved: MovedTeam[] | null }>(
+    `WITH input AS (
+       SELECT x.* FROM jsonb_to_recordset($1::jsonb) AS x(ord int, team_id int, lon float8, lat float8, at timestamptz, speed real, heading real)
+     ),
+     fresh AS (
+       SELECT DISTINCT ON (i.team_id, i.at) i.*
+       FROM input i JOIN team t ON t.id = i.team_id
+       WHERE t.position_at IS NULL OR i.at > t.position_at
+       ORDER BY i.team_id, i.at, i.ord DESC
+     ),
+     hist AS (
+       INSERT INTO team_position (team_id, at, position, speed_kmh, heading)
+       SELECT team_id, at, ST_SetSRID(ST_MakePoint(lon, lat), 4326), speed, heading FROM fresh
+       ON CONFLICT (team_id, at) DO NOTHING
+       RETURNING 1
+     ),
+     latest AS (
+       SELECT DISTINCT ON (team_id) * FROM fresh ORDER BY team_id, at DESC
+     ),
+     moved AS (
+       UPDATE team t SET position = ST_SetSRID(ST_MakePoint(l.lon, l.lat), 4326), position_at = l.at
+       FROM latest l WHERE t.id = l.team_id
+       RETURNING t.id, l.lon, l.lat, l.at, t.status::text AS status, l.speed, l.heading
+     )
+     SELECT (SELECT count(*)::int FROM hist) AS accepted,
+            (SELECT jsonb_agg(jsonb_build_object('id', id, 'lon', lon, 'lat', lat, 'at', at, 'status', status,
+                                                 'speed', speed, 'heading', heading) ORDER BY id) FROM moved) AS moved`,
+    [payload],
+  );
+  const r = rows[0]!;
+  return { accepted: r.accepted, moved: (r.moved ?? []).map((m) => ({ ...m, at: new Date(m.at) })) };
+}
+
+export async function lastPositionAt(db: Queryable, teamId: number): Promise<Date | null> {
+  const { rows } = await db.query<{ position_at: Date | null }>('SELECT position_at FROM team WHERE id = $1', [teamId]);
+  return rows[0]?.position_at ?? null;
+}
+
+export async function existingTeamIds(db: Queryable, ids: number[]): Promise<number[]> {
+  const { rows } = await db.query<{ id: number }>('SELECT id FROM team WHERE id = ANY($1::int[])', [ids]);
+  return rows.map((r) => r.id);
+}
+
+/** Deletes history older than the retention; returns rows deleted. */
+export async function prunePositions(db: Queryable, keepDays: number): Promise<number> {
+  const res = await db.query(`DELETE FROM team_position WHERE at < now() - make_interval(days => $1::int)`, [keepDays]);
+  return res.rowCount ?? 0;
+}
+
+// ── device tokens ──────────────────────────────────────────────────────────
+
+export async function insertDeviceToken(db: Queryable, hash: string, teamId: number, createdBy: number): Promise<void> {
+  await db.query('INSERT INTO team_device_token (token_hash, team_id, created_by) VALUES ($1, $2, $3)', [hash, teamId, createdBy]);
+}
+
+export async function teamOfDeviceToken(db: Queryable, hash: string): Promise<number | null> {
+  const { rows } = await db.query<{ team_id: number }>(
+    'SELECT team_id FROM team_device_token WHERE token_hash = $1 AND revoked_at IS NULL',
+    [hash],
+  );
+  return rows[0]?.team_id ?? null;
+}
+
+// ── grids: roster ──────────────────────────────────────────────────────────
+
+export interface RosterRow {
+  id: string;
+  name: string;
+  role: string;
+  phone: string;
+  responsible: boolean;
+}
+
+export async function gridExists(db: Queryable, code: string): Promise<boolean> {
+  const { rowCount } = await db.query(`SELECT 1 FROM area WHERE code = $1 AND level = 'grid'`, [code]);
+  return (rowCount ?? 0) > 0;
+}
+
+export async function roster(db: Queryable, gridCode: string): Promise<RosterRow[]> {
+  const { rows } = await db.query<RosterRow>(
+    `SELECT s.id, s.name, s.role::text AS role, s.phone, gs.responsible
+     FROM grid_staff gs JOIN staff s ON s.id = gs.staff_id
+     WHERE gs.grid_code = $1 ORDER BY gs.responsible DESC, s.role, s.id`,
+    [gridCode],
+  );
+  return rows;
+}
+
+export async function logStaffPhoneAccess(db: Queryable, userId: number, gridCode: string, route: string): Promise<void> {
+  await db.query(
+    `INSERT INTO personal_data_access (user_id, subject, fields, route) VALUES ($1, $2, ARRAY['staffPhone'], $3)`,
+    [userId, `grid:${gridCode}`, route],
+  );
+}
+
+// ── patrol zones ───────────────────────────────────────────────────────────
+
+export interface PatrolZoneRow {
+  id: number;
+  team_id: number;
+  team_code: string;
+  team_name: string;
+  name: string | null;
+  shift_start: Date;
+  shift_end: Date;
+  grid_codes: string[];
+  polygon: string | null;
+  created_by: number | null;
+  created_at: Date;
+}
+
+const ZONE_SELECT = `
+  SELECT z.id::int AS id, z.team_id, t.code AS team_code, t.name AS team_name, z.name, z.shift_start, z.shift_end,
+         coalesce((SELECT array_agg(g.grid_code ORDER BY g.grid_code) FROM patrol_zone_grid g WHERE g.zone_id = z.id), '{}') AS grid_codes,
+         ST_AsGeoJSON(z.polygon, 7) AS polygon, z.created_by, z.created_at
+  FROM patrol_zone z JOIN team t ON t.id = z.team_id`;
+
+export async function zonesAt(db: Queryable, at: Date): Promise<PatrolZoneRow[]> {
+  const { rows } = await db.query<PatrolZoneRow>(
+    `${ZONE_SELECT} WHERE tstzrange(z.shift_start, z.shift_end) @> $1::timestamptz ORDER BY z.shift_start, z.id`,
+    [at],
+  );
+  return rows;
+}
+
+export async function findZone(db: Queryable, id: number): Promise<PatrolZoneRow | null> {
+  const { rows } = await db.query<PatrolZoneRow>(`${ZONE_SELECT} WHERE z.id = $1`, [id]);
+  return rows[0] ?? null;
+}
+
+/** Validity of a GeoJSON polygon: null when valid, else PostGIS's reason. */
+export async function polygonProblem(db: Queryable, geojson: string): Promise<string | null> {
+  const { rows } = await db.query<{ valid: boolean; reason: string }>(
+    `SELECT ST_IsValid(g) AS valid, ST_IsValidReason(g) AS reason FROM (SELECT ST_SetSRID(ST_GeomFromGeoJSON($1), 4326) AS g) x`,
+    [geojson],
+  );
+  const r = rows[0]!;
+  return r.valid ? null : r.reason;
+}
+
+/** Grids whose area lies inside the polygon by at least `minShare` of the grid's own area. */
+export async function gridsInPolygon(db: Queryable, geojson: string, minShare: number): Promise<string[]> {
+  const { rows } = await db.query<{ code: string }>(
+    `WITH p AS (SELECT ST_SetSRID(ST_GeomFromGeoJSON($1), 4326) AS g)
+     SELECT a.code FROM area a, p
+     WHERE a.level = 'grid' AND ST_Intersects(a.geom, p.g)
+       AND ST_Area(ST_Intersection(a.geom, p.g)) >= $2 * ST_Area(a.geom)
+     ORDER BY a.code`,
+    [geojson, minShare],
+  );
+  return rows.map((r) => r.code);
+}
+
+export async function existingGridCodes(db: Queryable, codes: string[]): Promise<string[]> {
+  const { rows } = await db.query<{ code: string }>(`SELECT code FROM area WHERE level = 'grid' AND code = ANY($1::text[])`, [codes]);
+  return rows.map((r) => r.code);
+}
+
+export async function insertZone(
+  db: Queryable,
+  z: { teamId: number; name: string | null; start: Date; end: Date; polygon: string | null; createdBy: number; gridCodes: string[] },
+): Promise<number> {
+  const { rows } = await db.query<{ id: number }>(
+    `INSERT INTO patrol_zone (team_id, name, shift_start, shift_end, polygon, created_by)
+     VALUES ($1, $2, $3, $4, CASE WHEN $5::text IS NULL THEN NULL ELSE ST_SetSRID(ST_GeomFromGeoJSON($5), 4326) END, $6)
+     RETURNING id::int AS id`,
+    [z.teamId, z.name, z.start, z.end, z.polygon, z.createdBy],
+  );
+  const id = rows[0]!.id;
+  await db.query(`INSERT INTO patrol_zone_grid (zone_id, grid_code) SELECT $1, unnest($2::text[])`, [id, z.gridCodes]);
+  return id;
+}
+
+export async function deleteZone(db: Queryable, id: number): Promise<boolean> {
+  const res = await db.query('DELETE FROM patrol_zone WHERE id = $1', [id]);
+  return (res.rowCount ?? 0) > 0;
+}
+
+export async function coverage(
+  db: Queryable,
+  at: Date,
+): Promise<{ total: number; covered: number; zones: number; uncovered: { id: number; code: string; name: string }[] }> {
+  const { rows } = await db.query<{ total: number; covered: number; zones: number; uncovered: { id: number; code: string; name: string }[] | null }>(
+    `WITH active AS (SELECT id FROM patrol_zone WHERE tstzrange(shift_start, shift_end) @> $1::timestamptz),
+     covered AS (SELECT DISTINCT g.grid_code FROM patrol_zone_grid g JOIN active a ON a.id = g.zone_id)
+     SELECT (SELECT count(*)::int FROM area WHERE level = 'grid') AS total,
+            (SELECT count(*)::int FROM covered) AS covered,
+            (SELECT count(*)::int FROM active) AS zones,
+            (SELECT jsonb_agg(jsonb_build_object('id', a.id, 'code', a.code, 'name', a.name) ORDER BY a.code)
+             FROM area a WHERE a.level = 'grid' AND NOT EXISTS (SELECT 1 FROM covered c WHERE c.grid_code = a.code)) AS uncovered`,
+    [at],
+  );
+  const r = rows[0]!;
+  return { total: r.total, covered: r.covered, zones: r.zones, uncovered: r.uncovered ?? [] };
+}

@@ -1,0 +1,278 @@
+/**
+ * The dispatcher's desk over HTTP:
+ *   GET  /api/teams                     teams with status and position (members for admin/dispatcher)
+ *   GET  /api/teams/nearest             nearest teams to a point or a case (KNN + geodesic re-rank, ETA)
+ *   GET  /api/teams/:id
+ *   POST /api/dispatch                  send a team to a case (409 TEAM_BUSY / VERSION_CONFLICT / ILLEGAL_TRANSITION)
+ *   POST /api/teams/:id/arrived         team on scene (device or command center)
+ *   POST /api/teams/:id/finished        team done, available again (device or command center)
+ *   PUT  /api/teams/:id/status          available / off duty
+ *   POST /api/teams/:id/position        one position (device or command center)
+ *   POST /api/teams/positions           up to 1,000 positions (AVL gateway, simulator)
+ *   POST /api/teams/:id/device-token    issue a device token for a team (admin)
+ *   GET  /api/dispatch/grids/:code/roster  a grid's staff with phones (in full for admin/dispatcher, logged)
+ *   POST /api/patrol-zones, GET /api/patrol-zones?at=, DELETE /api/patrol-zones/:id, GET /api/patrol-zones/coverage?at=
+ *
+ * Team devices authenticate with the header `X-GC-Device-Token: <token>` (issued per team by an admin, stored
+ * hashed): they may write for their own team only. Without it, the caller must be logged in as admin or
+ * dispatcher (cookie + X-GC-CSRF: 1, like every write).
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import {
+  CoverageResponse,
+  DeviceTokenResponse,
+  DispatchBody,
+  DispatchResponse,
+  ErrorResponse,
+  GridCodeParams,
+  NearestQuery,
+  NearestResponse,
+  PatrolZone,
+  PatrolZoneBody,
+  PatrolZoneIdParams,
+  PatrolZoneListResponse,
+  PatrolZoneQuery,
+  PositionBatchBody,
+  PositionBody,
+  PositionResult,
+  RosterResponse,
+  Team,
+  TeamIdParams,
+  TeamListQuery,
+  TeamListResponse,
+  TeamStatusBody,
+  TeamStepBody,
+} from '@gridcommand/shared/schemas';
+import { notFound } from '../../plugins/errors.ts';
+import { CSRF_HEADER, forbidden, unauthorized } from '../../plugins/auth.ts';
+import { newToken, tokenHash } from '../auth/passwords.ts';
+import { CaseConflict, readCase } from '../cases/service.ts';
+import { sendConflict } from '../cases/routes.ts';
+import * as repo from './repository.ts';
+import {
+  assign,
+  createZone,
+  deleteZone,
+  mayseeMembers,
+  nearest,
+  parseInstant,
+  postPosition,
+  postPositions,
+  presentTeam,
+  presentZone,
+  setStatus,
+  teamStep,
+  type TeamActor,
+} from './service.ts';
+
+const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
+const READERS = ['admin', 'leader', 'dispatcher', 'handler', 'worker', 'wall'] as const;
+const WRITERS = ['admin', 'dispatcher'] as const;
+export const DEVICE_HEADER = 'x-gc-device-token';
+
+/**
+ * Who writes for these teams: the team's own device (token header) or an admin/dispatcher session.
+ * Routes using it declare roles 'public' and call this first.
+ */
+export async function teamWriter(app: FastifyInstance, request: FastifyRequest, teamIds: number[]): Promise<TeamActor> {
+  const header = request.headers[DEVICE_HEADER];
+  if (typeof header === 'string' && header.length > 0) {
+    if (!/^[A-Za-z0-9_-]{20,200}$/.test(header)) throw unauthorized('invalid device token');
+    const teamId = await repo.teamOfDeviceToken(app.pool, tokenHash(header));
+    if (teamId === null) throw unauthorized('unknown or revoked device token');
+    if (teamIds.some((id) => id !== teamId)) throw forbidden('DEVICE_OTHER_TEAM', `this device token belongs to team ${teamId}: it writes for that team only`);
+    return { user: null, deviceTeamId: teamId };
+  }
+  const user = await app.authenticate(request);
+  if (!user) throw unauthorized();
+  if (request.authVia === 'cookie' && request.headers[CSRF_HEADER] !== '1') {
+    throw forbidden('CSRF', `cookie-authenticated ${request.method} requests need the header X-GC-CSRF: 1`);
+  }
+  if (!(WRITERS as readonly string[]).includes(user.role)) {
+    throw forbidden('FORBIDDEN_ROLE', `role ${user.role} may not call ${request.method} ${request.routeOptions.url}`);
+  }
+  return { user, deviceTeamId: null };
+}
+
+const teamsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/api/teams',
+    { schema: { querystring: TeamListQuery, response: { 200: TeamListResponse, ...errors } }, config: { roles: READERS } },
+    async (request) => {
+      const withMembers = mayseeMembers(request.user);
+      const rows = await repo.listTeams(app.pool, { ...request.query, withMembers });
+      return { items: rows.map((r) => presentTeam(r, withMembers)) };
+    },
+  );
+
+  app.get(
+    '/api/teams/nearest',
+    { schema: { querystring: NearestQuery, response: { 200: NearestResponse, ...errors } }, config: { roles: READERS } },
+    async (request) => nearest(app.pool, request.user, request.query),
+  );
+
+  app.get(
+    '/api/teams/:id',
+    { schema: { params: TeamIdParams, response: { 200: Team, ...errors } }, config: { roles: READERS } },
+    async (request) => {
+      const withMembers = mayseeMembers(request.user);
+      const row = await repo.findTeam(app.pool, request.params.id, withMembers);
+      if (!row) throw notFound('TEAM_NOT_FOUND', `team ${request.params.id} not found`);
+      return presentTeam(row, withMembers);
+    },
+  );
+
+  app.post(
+    '/api/dispatch',
+    { schema: { body: DispatchBody, response: { 200: DispatchResponse } }, config: { roles: WRITERS } },
+    async (request, reply) => {
+      const user = request.user!;
+      try {
+        const r = await assign(app.pool, user, request.body);
+        const [c, team] = await Promise.all([
+          readCase(app.pool, user, r.caseId, 'POST /api/dispatch'),
+          repo.findTeam(app.pool, r.teamId, true),
+        ]);
+        return { case: c, team: presentTeam(team!, true), dispatch: r.dispatch };
+      } catch (err) {
+        if (err instanceof CaseConflict) return sendConflict(reply, err);
+        throw err;
+      }
+    },
+  );
+
+  for (const step of ['arrived', 'finished'] as const) {
+    app.post(
+      `/api/teams/:id/${step}`,
+      { schema: { params: TeamIdParams, body: TeamStepBody }, config: { roles: 'public' } },
+      async (request, reply) => {
+        const actor = await teamWriter(app, request, [request.params.id]);
+        try {
+          return await teamStep(app.pool, actor, request.params.id, step, request.body ?? {});
+        } catch (err) {
+          if (err instanceof CaseConflict) return sendConflict(reply, err);
+          throw err;
+        }
+      },
+    );
+  }
+
+  app.put(
+    '/api/teams/:id/status',
+    { schema: { params: TeamIdParams, body: TeamStatusBody }, config: { roles: 'public' } },
+    async (request, reply) => {
+      const actor = await teamWriter(app, request, [request.params.id]);
+      try {
+        return await setStatus(app.pool, actor, request.params.id, request.body);
+      } catch (err) {
+        if (err instanceof CaseConflict) return sendConflict(reply, err);
+        throw err;
+      }
+    },
+  );
+
+  app.post(
+    '/api/teams/:id/position',
+    { schema: { params: TeamIdParams, body: PositionBody }, config: { roles: 'public' } },
+    async (request, reply) => {
+      const actor = await teamWriter(app, request, [request.params.id]);
+      try {
+        return await postPosition(app.pool, actor, { teamId: request.params.id, ...request.body });
+      } catch (err) {
+        if (err instanceof CaseConflict) return sendConflict(reply, err);
+        throw err;
+      }
+    },
+  );
+
+  app.post(
+    '/api/teams/positions',
+    { schema: { body: PositionBatchBody, response: { 200: PositionResult, ...errors } }, config: { roles: 'public' } },
+    async (request) => {
+      const actor = await teamWriter(app, request, [...new Set(request.body.items.map((i) => i.teamId))]);
+      return postPositions(app.pool, actor, request.body.items);
+    },
+  );
+
+  app.post(
+    '/api/teams/:id/device-token',
+    { schema: { params: TeamIdParams, response: { 201: DeviceTokenResponse, ...errors } }, config: { roles: ['admin'] } },
+    async (request, reply) => {
+      const team = await repo.findTeam(app.pool, request.params.id);
+      if (!team) throw notFound('TEAM_NOT_FOUND', `team ${request.params.id} not found`);
+      const { token, hash } = newToken();
+      await repo.insertDeviceToken(app.pool, hash, team.id, request.user!.id);
+      return reply.status(201).send({ teamId: team.id, token });
+    },
+  );
+
+  app.get(
+    '/api/dispatch/grids/:code/roster',
+    { schema: { params: GridCodeParams, response: { 200: RosterResponse, ...errors } }, config: { roles: ['admin', 'leader', 'dispatcher'] } },
+    async (request) => {
+      const user = request.user!;
+      const code = request.params.code;
+      if (!(await repo.gridExists(app.pool, code))) throw notFound('GRID_NOT_FOUND', `grid ${code} not found`);
+      const rows = await repo.roster(app.pool, code);
+      const phonesVisible = user.role === 'admin' || user.role === 'dispatcher';
+      if (phonesVisible && rows.length) await repo.logStaffPhoneAccess(app.pool, user.id, code, 'GET /api/dispatch/grids/:code/roster');
+      return {
+        gridCode: code,
+        phonesVisible,
+        staff: rows.map((r) => ({
+          id: r.id,
+          name: r.name,
+          role: r.role,
+          responsible: r.responsible,
+          phone: phonesVisible ? r.phone : `${r.phone.slice(0, 3)}****${r.phone.slice(-4)}`,
+        })),
+      };
+    },
+  );
+
+  // ── patrol zones ──
+  app.post(
+    '/api/patrol-zones',
+    { schema: { body: PatrolZoneBody, response: { 201: PatrolZone, ...errors } }, config: { roles: WRITERS } },
+    async (request, reply) => reply.status(201).send(await createZone(app.pool, request.user!, request.body)),
+  );
+
+  app.get(
+    '/api/patrol-zones',
+    { schema: { querystring: PatrolZoneQuery, response: { 200: PatrolZoneListResponse, ...errors } }, config: { roles: READERS } },
+    async (request) => {
+      const at = parseInstant('query parameter "at"', request.query.at, new Date());
+      const rows = await repo.zonesAt(app.pool, at);
+      return { at: at.toISOString(), items: rows.map(presentZone) };
+    },
+  );
+
+  app.get(
+    '/api/patrol-zones/coverage',
+    { schema: { querystring: PatrolZoneQuery, response: { 200: CoverageResponse, ...errors } }, config: { roles: READERS } },
+    async (request) => {
+      const at = parseInstant('query parameter "at"', request.query.at, new Date());
+      const c = await repo.coverage(app.pool, at);
+      return {
+        at: at.toISOString(),
+        totalGrids: c.total,
+        coveredGrids: c.covered,
+        uncoveredGrids: c.total - c.covered,
+        zones: c.zones,
+        uncovered: c.uncovered,
+      };
+    },
+  );
+
+  app.delete(
+    '/api/patrol-zones/:id',
+    { schema: { params: PatrolZoneIdParams }, config: { roles: WRITERS } },
+    async (request, reply) => {
+      await deleteZone(app.pool, request.user!, request.params.id);
+      return reply.status(204).send();
+    },
+  );
+};
+
+export default teamsRoutes;

@@ -1,0 +1,271 @@
+/**
+ * Wire shapes of the dispatcher's desk: patrol teams, nearest teams (KNN), dispatch records, positions (AVL)
+ * and patrol zones with their coverage.
+ */
+import { Type, type Static } from 'typebox';
+import { Case } from './cases.ts';
+
+export const TEAM_KINDS = ['police_patrol', 'city_management', 'grid_team', 'emergency', 'market_supervision'] as const;
+export const TEAM_STATUSES = ['available', 'en_route', 'on_scene', 'off_duty'] as const;
+export const TeamKind = Type.Enum([...TEAM_KINDS]);
+export type TeamKind = Static<typeof TeamKind>;
+export const TeamStatus = Type.Enum([...TEAM_STATUSES]);
+export type TeamStatus = Static<typeof TeamStatus>;
+
+const NullableString = Type.Union([Type.String(), Type.Null()]);
+const NullableInt = Type.Union([Type.Integer(), Type.Null()]);
+const NullableNumber = Type.Union([Type.Number(), Type.Null()]);
+const Id = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
+const CaseId = Type.Integer({ minimum: 1, maximum: 9_007_199_254_740_991 });
+
+/** ISO 8601 date-time with a zone, e.g. 2025-03-01T08:00:00+08:00 */
+export const ISO_DATE_TIME_PATTERN = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,6})?)?(Z|[+-]\\d{2}:\\d{2})$';
+export const IsoDateTime = Type.String({
+  pattern: ISO_DATE_TIME_PATTERN,
+  maxLength: 40,
+  errorMessage: 'must be an ISO 8601 date-time with a zone, e.g. 2025-03-01T08:00:00+08:00',
+});
+
+export const TeamMemberRef = Type.Object({ name: Type.String(), role: Type.String() });
+
+export const Team = Type.Object({
+  id: Type.Integer(),
+  code: Type.String(),
+  name: Type.String(),
+  kind: TeamKind,
+  status: TeamStatus,
+  homeZoneCode: NullableString,
+  lon: NullableNumber,
+  lat: NullableNumber,
+  positionAt: NullableString,
+  memberCount: Type.Integer(),
+  /** member names and posts: admin and dispatcher only */
+  members: Type.Optional(Type.Array(TeamMemberRef)),
+  /** the case of the team's open dispatch */
+  currentCaseId: NullableInt,
+  version: Type.Integer(),
+});
+export type Team = Static<typeof Team>;
+
+export const TeamListQuery = Type.Object(
+  {
+    kind: Type.Optional(TeamKind),
+    status: Type.Optional(TeamStatus),
+  },
+  { additionalProperties: false },
+);
+export type TeamListQuery = Static<typeof TeamListQuery>;
+export const TeamListResponse = Type.Object({ items: Type.Array(Team) });
+export type TeamListResponse = Static<typeof TeamListResponse>;
+
+export const TeamIdParams = Type.Object({ id: Id });
+export type TeamIdParams = Static<typeof TeamIdParams>;
+
+export const NearestQuery = Type.Object(
+  {
+    lon: Type.Optional(Type.Number({ minimum: -180, maximum: 180 })),
+    lat: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })),
+    caseId: Type.Optional(CaseId),
+    kind: Type.Optional(TeamKind),
+    /** default available; `any` for every status */
+    status: Type.Optional(Type.Enum([...TEAM_STATUSES, 'any'])),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
+  },
+  { additionalProperties: false },
+);
+export type NearestQuery = Static<typeof NearestQuery>;
+
+export const NearestTeam = Type.Object({
+  team: Team,
+  /** geodesic straight-line distance in metres */
+  distanceM: Type.Number(),
+  /** estimated travel time in seconds: distance × detour factor ÷ speed (urban or rural) */
+  etaS: Type.Integer(),
+});
+export type NearestTeam = Static<typeof NearestTeam>;
+
+export const NearestResponse = Type.Object({
+  point: Type.Object({ lon: Type.Number(), lat: Type.Number() }),
+  /** the point lies in an urban grid (speed used for the ETA) */
+  urban: Type.Boolean(),
+  items: Type.Array(NearestTeam),
+});
+export type NearestResponse = Static<typeof NearestResponse>;
+
+export const Dispatch = Type.Object({
+  id: Type.Integer(),
+  caseId: Type.Integer(),
+  teamId: Type.Integer(),
+  dispatcherId: NullableInt,
+  dispatchedAt: Type.String(),
+  arrivedAt: NullableString,
+  finishedAt: NullableString,
+  cancelledAt: NullableString,
+  distanceM: NullableNumber,
+  etaS: NullableInt,
+});
+export type Dispatch = Static<typeof Dispatch>;
+
+export const DispatchBody = Type.Object(
+  {
+    caseId: CaseId,
+    teamId: Id,
+    caseVersion: Type.Integer({ minimum: 1 }),
+    teamVersion: Type.Optional(Type.Integer({ minimum: 1 })),
+    note: Type.Optional(Type.String({ maxLength: 2000 })),
+  },
+  { additionalProperties: false },
+);
+export type DispatchBody = Static<typeof DispatchBody>;
+
+export const DispatchResponse = Type.Object({
+  case: Type.Union([Case, Type.Null()]),
+  team: Team,
+  dispatch: Dispatch,
+});
+export type DispatchResponse = Static<typeof DispatchResponse>;
+
+export const TeamStepBody = Type.Object(
+  {
+    /** the case the team reports on (defaults to the team's open dispatch) */
+    caseId: Type.Optional(CaseId),
+    note: Type.Optional(Type.String({ maxLength: 2000 })),
+  },
+  { additionalProperties: false },
+);
+export type TeamStepBody = Static<typeof TeamStepBody>;
+
+export const TeamStatusBody = Type.Object(
+  {
+    status: TeamStatus,
+    version: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  { additionalProperties: false },
+);
+export type TeamStatusBody = Static<typeof TeamStatusBody>;
+
+const Lon = Type.Number({ minimum: -180, maximum: 180 });
+const Lat = Type.Number({ minimum: -90, maximum: 90 });
+
+export const PositionBody = Type.Object(
+  {
+    lon: Lon,
+    lat: Lat,
+    at: Type.Optional(IsoDateTime),
+    /** km/h */
+    speed: Type.Optional(Type.Number({ minimum: 0, maximum: 400 })),
+    /** degrees clockwise from north */
+    heading: Type.Optional(Type.Number({ minimum: 0, maximum: 360 })),
+  },
+  { additionalProperties: false },
+);
+export type PositionBody = Static<typeof PositionBody>;
+
+export const PositionBatchBody = Type.Object(
+  {
+    items: Type.Array(
+      Type.Object(
+        {
+          teamId: Id,
+          lon: Lon,
+          lat: Lat,
+          at: IsoDateTime,
+          speed: Type.Optional(Type.Number({ minimum: 0, maximum: 400 })),
+          heading: Type.Optional(Type.Number({ minimum: 0, maximum: 360 })),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 1000 },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type PositionBatchBody = Static<typeof PositionBatchBody>;
+
+export const PositionResult = Type.Object({
+  /** positions stored (history rows) */
+  accepted: Type.Integer(),
+  /** positions older than (or as old as) the team's last stored one: ignored */
+  stale: Type.Integer(),
+  /** teams whose current position moved */
+  teamsMoved: Type.Integer(),
+});
+export type PositionResult = Static<typeof PositionResult>;
+
+export const DeviceTokenResponse = Type.Object({ teamId: Type.Integer(), token: Type.String() });
+
+export const GeoJsonPolygon = Type.Object(
+  {
+    type: Type.Literal('Polygon'),
+    coordinates: Type.Array(Type.Array(Type.Tuple([Lon, Lat]), { minItems: 4, maxItems: 5000 }), { minItems: 1, maxItems: 20 }),
+  },
+  { additionalProperties: false },
+);
+export type GeoJsonPolygon = Static<typeof GeoJsonPolygon>;
+
+export const PatrolShift = Type.Object({ start: IsoDateTime, end: IsoDateTime }, { additionalProperties: false });
+
+export const PatrolZoneBody = Type.Object(
+  {
+    teamId: Id,
+    shift: PatrolShift,
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    gridCodes: Type.Optional(
+      Type.Array(Type.String({ pattern: '^[0-9]{15}$', errorMessage: 'must be a grid code of 15 digits' }), { minItems: 1, maxItems: 5000 }),
+    ),
+    polygon: Type.Optional(GeoJsonPolygon),
+  },
+  { additionalProperties: false },
+);
+export type PatrolZoneBody = Static<typeof PatrolZoneBody>;
+
+export const PatrolZone = Type.Object({
+  id: Type.Integer(),
+  teamId: Type.Integer(),
+  teamCode: Type.String(),
+  teamName: Type.String(),
+  name: NullableString,
+  shift: Type.Object({ start: Type.String(), end: Type.String() }),
+  gridCodes: Type.Array(Type.String()),
+  polygon: Type.Union([GeoJsonPolygon, Type.Null()]),
+  createdBy: NullableInt,
+  createdAt: Type.String(),
+});
+export type PatrolZone = Static<typeof PatrolZone>;
+
+export const PatrolZoneQuery = Type.Object({ at: Type.Optional(IsoDateTime) }, { additionalProperties: false });
+export type PatrolZoneQuery = Static<typeof PatrolZoneQuery>;
+export const PatrolZoneListResponse = Type.Object({ at: Type.String(), items: Type.Array(PatrolZone) });
+export type PatrolZoneListResponse = Static<typeof PatrolZoneListResponse>;
+export const PatrolZoneIdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 9_007_199_254_740_991 }) });
+
+export const CoverageResponse = Type.Object({
+  at: Type.String(),
+  totalGrids: Type.Integer(),
+  coveredGrids: Type.Integer(),
+  uncoveredGrids: Type.Integer(),
+  zones: Type.Integer(),
+  uncovered: Type.Array(Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String() })),
+});
+export type CoverageResponse = Static<typeof CoverageResponse>;
+
+/** A grid's roster for the dispatcher: phones in full for admin and dispatcher (reads logged), masked otherwise. */
+export const RosterResponse = Type.Object({
+  gridCode: Type.String(),
+  staff: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      name: Type.String(),
+      role: Type.String(),
+      phone: Type.String(),
+      responsible: Type.Boolean(),
+    }),
+  ),
+  phonesVisible: Type.Boolean(),
+});
+export type RosterResponse = Static<typeof RosterResponse>;
+
+/** ETA model, shared by the server (answers) and the client (labels). */
+export const ETA_MODEL = { detourFactor: 1.3, urbanKmh: 30, ruralKmh: 45 } as const;
+/** A position older than this is flagged stale on the board. */
+export const POSITION_STALE_MS = 5 * 60_000;
