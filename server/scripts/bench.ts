@@ -1,293 +1,35 @@
 /**
- * pnpm bench — speed of the map endpoints on the demo district and on the 50,000-grid megacity.
- *
- * For each profile a database of its own (gc_bench_demo, gc_bench_megacity) is created, migrated and loaded
- * once, and reused by later runs while its content matches. Then, through app.inject (no network):
- *
- *  - grid vector tiles z10–16 (plus z7–9 for the simplified low zooms) over a fixed tile list: the tiles under
- *    the label points of an evenly spaced sample of grids, so every tile holds data;
- *    · bare SQL: the very query the endpoint runs, straight on a pg pool — the baseline of the same run;
- *    · cold:     the endpoint with the tile cache off: every request renders in PostGIS (database buffers warm);
- *    · warm:     the endpoint with the tile cache on, after a first request filled it;
- *    · ratio:    cold p50 ÷ bare-SQL p50 (the cost of HTTP, validation, gzip and the app itself), and
- *                that cost in ms (+ms): on tiles that take under a millisecond the fixed cost dominates the ratio.
- *  - the district GeoJSON (/api/grids): server time and gzip size.
- *
- * Options (environment): BENCH_PROFILES=demo,megacity  BENCH_TILES=40 (grids sampled per zoom)
- * BENCH_ROUNDS=3 (measured requests per tile) BENCH_MEGACITY_GRIDS=50000; DATABASE_URL to use an existing PostgreSQL server instead of the
- * project-local cluster (the bench creates its own databases on it).
+ * pnpm bench — every benchmark, one after another, each printing its own table with ratios against a
+ * baseline measured in the same run. BENCH_ONLY=tiles,intake,live,stats,dispatch picks sections;
+ * BENCH_PROFILES=demo,megacity picks the districts (see each script's header for its own options).
  */
-import zlib from 'node:zlib';
-import { performance } from 'node:perf_hooks';
-import type pg from 'pg';
-import { VectorTile } from '@mapbox/vector-tile';
-import { PbfReader } from 'pbf';
-import type { DemoDistrict } from '@gridcommand/data';
-import { buildApp } from '../src/app.ts';
-import { loadConfig, type Config } from '../src/config.ts';
-import { localBaseDir } from '../src/db/index.ts';
-import { createDatabaseIfMissing, dropDatabase, ensureLocalCluster } from '../src/db/local.ts';
-import { migrate, migrationStatus } from '../src/db/migrate.ts';
-import { createPool } from '../src/db/pool.ts';
-import { seedDistrict } from '../src/db/seed.ts';
-import { tileQuery } from '../src/modules/tiles/repository.ts';
-import { tuneSessions } from '../src/plugins/db.ts';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-type Profile = 'demo' | 'megacity';
-
-const PROFILES = (process.env.BENCH_PROFILES ?? 'demo,megacity').split(',').map((s) => s.trim()) as Profile[];
-const SAMPLE = Number(process.env.BENCH_TILES ?? 40);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const MEGACITY_GRIDS = Number(process.env.BENCH_MEGACITY_GRIDS ?? 50_000);
-const ZOOMS = [7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
-
-function log(line: string): void {
-  process.stderr.write(`${line}\n`);
+const here = path.dirname(fileURLToPath(import.meta.url));
+const SECTIONS = ['tiles', 'intake', 'live', 'stats', 'dispatch'];
+const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',').map((s) => s.trim()) : SECTIONS;
+const unknown = only.filter((s) => !SECTIONS.includes(s));
+if (unknown.length) {
+  console.error(`unknown bench section(s) ${unknown.join(', ')}; known: ${SECTIONS.join(', ')}`);
+  process.exit(2);
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i]!;
-}
-
-function stats(samples: number[]): { p50: number; p99: number } {
-  const s = [...samples].sort((a, b) => a - b);
-  return { p50: percentile(s, 50), p99: percentile(s, 99) };
-}
-
-const ms = (v: number) => (Number.isFinite(v) ? Number(v.toFixed(2)) : NaN);
-
-async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
-  const t0 = performance.now();
-  const out = await fn();
-  return [performance.now() - t0, out];
-}
-
-/** Admin connection to the PostgreSQL server the bench databases live on. */
-async function adminUrlFor(config: Config): Promise<string> {
-  if (config.databaseUrl) return config.databaseUrl;
-  const cluster = await ensureLocalCluster({
-    baseDir: localBaseDir(config),
-    port: config.localDb.port,
-    database: config.localDb.database,
-    log,
-  });
-  return cluster.adminUrl;
-}
-
-async function loadDistrict(profile: Profile): Promise<DemoDistrict> {
-  const data = await import('@gridcommand/data');
-  return profile === 'demo' ? data.loadDemoDistrict() : data.generateMegacity({ grids: MEGACITY_GRIDS });
-}
-
-/** A migrated database holding the profile's district; rebuilt when missing, outdated or incomplete. */
-async function ensureProfileDatabase(adminUrl: string, profile: Profile): Promise<string> {
-  const name = `gc_bench_${profile}`;
-  const u = new URL(adminUrl);
-  u.pathname = `/${name}`;
-  const url = u.toString();
-  const district = await loadDistrict(profile);
-  const expected = district.grids.features.length;
-
-  const created = await createDatabaseIfMissing(adminUrl, name);
-  if (!created) {
-    const pool = createPool(url, 2);
-    try {
-      const status = await migrationStatus(pool);
-      const { rows } = status.applied.length
-        ? await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM area WHERE level = 'grid'`)
-        : { rows: [{ n: -1 }] };
-      if (status.pending.length === 0 && rows[0]?.n === expected) {
-        log(`${profile}: reusing database ${name} (${expected} grids)`);
-        return url;
-      }
-    } finally {
-      await pool.end();
-    }
-    log(`${profile}: database ${name} is outdated; rebuilding it`);
-    await dropDatabase(adminUrl, name);
-    await createDatabaseIfMissing(adminUrl, name);
+const tsx = path.resolve(here, '../../node_modules/.bin/tsx');
+let failed = 0;
+for (const section of only) {
+  const file = path.join(here, `bench-${section}.ts`);
+  if (!fs.existsSync(file)) {
+    console.error(`bench ${section}: ${file} is missing`);
+    failed++;
+    continue;
   }
-  log(`${profile}: migrating and loading ${expected} grids into ${name}…`);
-  await migrate(url);
-  const pool = createPool(url, 2);
-  try {
-    const [t] = await timed(() => seedDistrict(pool, district));
-    log(`${profile}: loaded in ${(t / 1000).toFixed(1)} s`);
-  } finally {
-    await pool.end();
-  }
-  return url;
+  console.log(`\n=== ${section} ===`);
+  const t = Date.now();
+  const res = spawnSync(tsx, [file], { stdio: 'inherit', env: process.env });
+  console.log(`=== ${section}: ${res.status === 0 ? 'done' : `FAILED (exit ${res.status})`} in ${((Date.now() - t) / 1000).toFixed(0)} s`);
+  if (res.status !== 0) failed++;
 }
-
-interface Tile {
-  z: number;
-  x: number;
-  y: number;
-}
-
-function tileAt(lon: number, lat: number, z: number): Tile {
-  const n = 2 ** z;
-  const x = Math.min(n - 1, Math.floor(((lon + 180) / 360) * n));
-  const r = (lat * Math.PI) / 180;
-  const y = Math.min(n - 1, Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n));
-  return { z, x, y };
-}
-
-/** The fixed tile list: tiles under the label points of evenly spaced grids (by code), deduplicated per zoom. */
-async function tileList(pool: pg.Pool): Promise<Map<number, Tile[]>> {
-  const { rows } = await pool.query<{ lon: number; lat: number }>(
-    `WITH g AS (SELECT label_point, row_number() OVER (ORDER BY code) AS i, count(*) OVER () AS n FROM area WHERE level = 'grid')
-     SELECT ST_X(label_point) AS lon, ST_Y(label_point) AS lat FROM g
-     WHERE (i - 1) % greatest(1, n / $1) = 0 ORDER BY i LIMIT $1`,
-    [SAMPLE],
-  );
-  const out = new Map<number, Tile[]>();
-  for (const z of ZOOMS) {
-    const seen = new Map<string, Tile>();
-    for (const p of rows) {
-      const t = tileAt(p.lon, p.lat, z);
-      seen.set(`${t.x}/${t.y}`, t);
-    }
-    out.set(z, [...seen.values()]);
-  }
-  return out;
-}
-
-interface Row {
-  profile: Profile;
-  zoom: number;
-  tiles: number;
-  'avg KB (gz)': number;
-  'features avg': number;
-  'bare p50': number;
-  'bare p99': number;
-  'cold p50': number;
-  'cold p99': number;
-  'cold/bare': number;
-  '+ms': number;
-  'warm p50': number;
-  'warm p99': number;
-}
-
-async function benchProfile(config: Config, adminUrl: string, profile: Profile): Promise<{ tiles: Row[]; geojson: Record<string, unknown> }> {
-  const url = await ensureProfileDatabase(adminUrl, profile);
-  const appPool = createPool(url, 10);
-  const barePool = createPool(url, 10);
-  tuneSessions(barePool); // the same session settings as the app's pool
-  const cold = await buildApp({ config: { ...config, clientDist: null }, pool: appPool, tileCache: { maxBytes: 0 } });
-  const warm = await buildApp({ config: { ...config, clientDist: null }, pool: appPool, tileCache: { maxBytes: 512 * 1024 * 1024, ttlMs: 3_600_000 } });
-  const headers = { 'accept-encoding': 'gzip' };
-  const rows: Row[] = [];
-  try {
-    const tiles = await tileList(barePool);
-    for (const z of ZOOMS) {
-      const list = tiles.get(z) ?? [];
-      const bare: number[] = [];
-      const coldT: number[] = [];
-      const warmT: number[] = [];
-      let gzBytes = 0;
-      let features = 0;
-      // one unmeasured pass: prepares the statements on both pools and warms the database buffers
-      for (const t of list) {
-        await barePool.query(tileQuery('grid', t.z, t.x, t.y));
-        await cold.inject({ url: `/tiles/grid/${t.z}/${t.x}/${t.y}.mvt`, headers });
-      }
-      for (let round = 0; round < ROUNDS; round++) {
-        for (const t of list) {
-          const path = `/tiles/grid/${t.z}/${t.x}/${t.y}.mvt`;
-          const [tb, res] = await timed(() => barePool.query<{ tile: Buffer }>(tileQuery('grid', t.z, t.x, t.y)));
-          bare.push(tb);
-          const [tc, r] = await timed(() => cold.inject({ url: path, headers }));
-          coldT.push(tc);
-          if (r.statusCode !== 200 && r.statusCode !== 204) throw new Error(`${path}: ${r.statusCode} ${r.body}`);
-          if (round === 0) {
-            gzBytes += r.rawPayload.length;
-            const buf = res.rows[0]?.tile;
-            features += buf && buf.length ? (new VectorTile(new PbfReader(buf)).layers.grid?.length ?? 0) : 0;
-            await warm.inject({ url: path, headers }); // fill the cache
-          }
-          const [tw] = await timed(() => warm.inject({ url: path, headers }));
-          warmT.push(tw);
-        }
-      }
-      const b = stats(bare);
-      const c = stats(coldT);
-      const w = stats(warmT);
-      rows.push({
-        profile,
-        zoom: z,
-        tiles: list.length,
-        'avg KB (gz)': Number((gzBytes / Math.max(1, list.length) / 1024).toFixed(1)),
-        'features avg': Math.round(features / Math.max(1, list.length)),
-        'bare p50': ms(b.p50),
-        'bare p99': ms(b.p99),
-        'cold p50': ms(c.p50),
-        'cold p99': ms(c.p99),
-        'cold/bare': Number((c.p50 / b.p50).toFixed(2)),
-        '+ms': ms(c.p50 - b.p50),
-        'warm p50': ms(w.p50),
-        'warm p99': ms(w.p99),
-      });
-      log(`${profile} z${z}: ${list.length} tiles measured`);
-    }
-
-    // GeoJSON of all grids, server time through inject, gzip'd as a browser asks for it
-    const times: number[] = [];
-    let gz = 0;
-    let raw = 0;
-    let count = 0;
-    for (let i = 0; i < 6; i++) {
-      const [t, res] = await timed(() => warm.inject({ url: '/api/grids', headers }));
-      if (res.statusCode !== 200) throw new Error(`/api/grids: ${res.statusCode}`);
-      if (i === 0) {
-        gz = res.rawPayload.length;
-        const text = res.headers['content-encoding'] === 'gzip' ? zlib.gunzipSync(res.rawPayload) : res.rawPayload;
-        raw = text.length;
-        count = (JSON.parse(text.toString('utf8')) as { features: unknown[] }).features.length;
-        continue; // first request prepares the statement
-      }
-      times.push(t);
-    }
-    const g = stats(times);
-    const geojson = {
-      profile,
-      features: count,
-      'server p50 ms': ms(g.p50),
-      'server max ms': ms(Math.max(...times)),
-      'raw MB': Number((raw / 1e6).toFixed(2)),
-      'gzip MB': Number((gz / 1e6).toFixed(2)),
-    };
-    return { tiles: rows, geojson };
-  } finally {
-    await cold.close();
-    await warm.close();
-    await appPool.end();
-    await barePool.end();
-  }
-}
-
-async function main(): Promise<void> {
-  const config = loadConfig();
-  const adminUrl = await adminUrlFor(config);
-  const tileRows: Row[] = [];
-  const geo: Record<string, unknown>[] = [];
-  for (const profile of PROFILES) {
-    if (profile !== 'demo' && profile !== 'megacity') throw new Error(`unknown profile ${profile} (demo, megacity)`);
-    const r = await benchProfile(config, adminUrl, profile);
-    tileRows.push(...r.tiles);
-    geo.push(r.geojson);
-  }
-  console.log(`\nGrid vector tiles, ms (${ROUNDS} requests per tile; cold = rendered by PostGIS, warm = tile cache; gzip)`);
-  console.log('Targets (megacity, z10–16): warm p50 ≤ 5, p99 ≤ 25; cold p50 ≤ 40, p99 ≤ 200; cold/bare ≤ 1.3; z0–9 p99 ≤ 500');
-  console.log('cold/bare far below 1: the endpoint knew the tile is empty (no feature large enough at that zoom) and ran no query.');
-  console.table(tileRows);
-  console.log('\nGrid GeoJSON (/api/grids, all grids). Target (demo): ≤ 150 ms server, gzip');
-  console.table(geo);
-}
-
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
-  process.exit(1);
-});
+process.exit(failed ? 1 : 0);

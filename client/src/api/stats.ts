@@ -236,11 +236,15 @@ export function useHeatmap(q: HeatmapQuery | null) {
   });
 }
 
-/** The fixed colour scale of a category: the same breaks for every period, so two periods compare. */
-export function useHeatmapScale(category: string | null) {
+/**
+ * The fixed colour scale of a category: the same breaks for every period of `days` days, so two periods
+ * compare (the server derives it from a fixed basis, not from the data on screen).
+ */
+export function useHeatmapScale(category: string | null, opts: { mode?: 'hex' | 'grid'; cellKm?: number; days?: number } = {}) {
+  const query = qs({ category, mode: opts.mode, cellKm: opts.mode === 'grid' ? null : opts.cellKm, days: opts.days });
   return useQuery({
-    queryKey: statsKeys.heatmapScale(category ?? ''),
-    queryFn: ({ signal }) => apiFetch<{ breaks: number[] }>(`/api/stats/heatmap/scale${qs({ category })}`, { signal }),
+    queryKey: statsKeys.heatmapScale(query),
+    queryFn: ({ signal }) => apiFetch<{ breaks: number[] }>(`/api/stats/heatmap/scale${query}`, { signal }),
     staleTime: 10 * 60_000,
   });
 }

@@ -40,7 +40,7 @@ import '../wall/wall.css';
 
 const EMPTY: never[] = [];
 const STATS_DEBOUNCE_MS = 10_000;
-const HEAT_CELL_KM = 1.2;
+const HEAT_CELL_KM = 1;
 
 export interface WallTestApi {
   ready: boolean;
@@ -217,7 +217,7 @@ export function WallPage() {
   const streetStats = useStreetStats('today', { refetchInterval: 300_000 });
   const supervision = useOpenSupervision({ refetchInterval: 300_000, street: params.street });
   const heatWindow = useMemo(() => presetWindow('7d'), []);
-  const heatScale = useHeatmapScale(null);
+  const heatScale = useHeatmapScale(null, { mode: 'hex', cellKm: HEAT_CELL_KM, days: 7 });
   const heat = useHeatmap({ ...heatWindow, mode: 'hex', cellKm: HEAT_CELL_KM });
 
   const refreshTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -269,7 +269,9 @@ export function WallPage() {
   const now = useNow(1000);
   const silence = silenceSeconds(live, now);
   const everConnected = live.lastMessageAt !== null || live.disconnectedAt !== null;
-  const stale = snapshotsSettled && (everConnected || live.attempts > 0) && silence > params.staleAfterSeconds;
+  // lost: after staleAfter (default 30 s); connected but silent: never before 20 s, since heartbeats come every 15 s
+  const staleLimit = live.connected ? Math.max(params.staleAfterSeconds, 20) : params.staleAfterSeconds;
+  const stale = snapshotsSettled && (everConnected || live.attempts > 0) && silence > staleLimit;
 
   // ── readiness + test hooks ───────────────────────────────────────
   const [mapReady, setMapReady] = useState(false);

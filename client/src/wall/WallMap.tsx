@@ -115,7 +115,7 @@ export function WallMap(props: WallMapProps) {
         scale: mode === 'heatmap' || mode === 'teams' ? scale * 0.7 : scale,
       }),
     );
-    layers.push(...buildTeamLayers(teams, teamVersion, scale, mode === 'teams'));
+    if (mode !== 'heatmap') layers.push(...buildTeamLayers(teams, teamVersion, scale, mode === 'teams'));
     return layers;
   }, [mode, points, colourVersion, teams, teamVersion, scale, props.heat, props.heatBreaks, props.heatCellKm]);
 

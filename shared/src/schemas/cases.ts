@@ -35,6 +35,27 @@ export const CaseCreateBody = Type.Object(
 );
 export type CaseCreateBody = Static<typeof CaseCreateBody>;
 
+/** Bulk intake (integrations, sensors, hotline systems): up to 1,000 cases in one transaction, all or nothing. */
+export const CaseBatchBody = Type.Object(
+  { items: Type.Array(CaseCreateBody, { minItems: 1, maxItems: 1000 }) },
+  { additionalProperties: false },
+);
+export type CaseBatchBody = Static<typeof CaseBatchBody>;
+
+export const CaseBatchResponse = Type.Object({
+  count: Type.Integer(),
+  items: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      code: Type.String(),
+      gridCode: Type.String(),
+      streetCode: Type.String(),
+      light: Type.String(),
+    }),
+  ),
+});
+export type CaseBatchResponse = Static<typeof CaseBatchResponse>;
+
 export const CaseIdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 9_007_199_254_740_991 }) });
 export type CaseIdParams = Static<typeof CaseIdParams>;
 

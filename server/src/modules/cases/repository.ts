@@ -205,6 +205,15 @@ export interface CategoryRow {
   warn_ratio: number;
 }
 
+export async function findCategories(db: Queryable, codes: string[]): Promise<Map<string, CategoryRow>> {
+  const { rows } = await db.query<CategoryRow>(
+    `SELECT code, department_code, respond_limit, respond_unit, resolve_limit, resolve_unit, red_factor, warn_ratio
+     FROM category WHERE code = ANY($1::text[])`,
+    [codes],
+  );
+  return new Map(rows.map((r) => [r.code, r]));
+}
+
 export async function findCategory(db: Queryable, code: string): Promise<CategoryRow | null> {
   const { rows } = await db.query<CategoryRow>(
     `SELECT code, department_code, respond_limit, respond_unit, resolve_limit, resolve_unit, red_factor, warn_ratio
@@ -221,15 +230,24 @@ export interface GridHit {
   street_code: string;
 }
 
-/** The grid containing the point (GiST on grid polygons). */
-export async function locateGrid(db: Queryable, lon: number, lat: number): Promise<GridHit | null> {
-  const { rows } = await db.query<GridHit>(
-    `SELECT code AS grid_code, community_code, zone_code, street_code FROM area
-     WHERE level = 'grid' AND ST_Intersects(geom, ST_SetSRID(ST_MakePoint($1, $2), 4326))
-     ORDER BY code LIMIT 1`,
-    [lon, lat],
+/** The grid containing each point, in order (null outside the district); one query, GiST on grid polygons. */
+export async function locateGrids(db: Queryable, points: [number, number][]): Promise<(GridHit | null)[]> {
+  const { rows } = await db.query<GridHit & { i: number }>(
+    `SELECT p.i::int AS i, g.grid_code, g.community_code, g.zone_code, g.street_code
+     FROM unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS p(lon, lat, i)
+     LEFT JOIN LATERAL (
+       SELECT code AS grid_code, community_code, zone_code, street_code FROM area
+       WHERE level = 'grid' AND ST_Intersects(geom, ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326))
+       ORDER BY code LIMIT 1
+     ) g ON true
+     ORDER BY p.i`,
+    [points.map((p) => p[0]), points.map((p) => p[1])],
   );
-  return rows[0] ?? null;
+  return rows.map((r) => (r.grid_code ? { grid_code: r.grid_code, community_code: r.community_code, zone_code: r.zone_code, street_code: r.street_code } : null));
+}
+
+export async function locateGrid(db: Queryable, lon: number, lat: number): Promise<GridHit | null> {
+  return (await locateGrids(db, [[lon, lat]]))[0] ?? null;
 }
 
 export interface TimelineRow {

@@ -6,6 +6,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import {
   CaseActionBody,
+  CaseBatchBody,
+  CaseBatchResponse,
   CaseCreateBody,
   CaseFilterQuery,
   CaseIdParams,
@@ -19,7 +21,7 @@ import { cstDate } from '@gridcommand/shared/domain';
 import { badRequest, errorBody, HttpError } from '../../plugins/errors.ts';
 import type { AuthUser } from '../auth/repository.ts';
 import * as repo from './repository.ts';
-import { CaseConflict, actOnCase, createCase, hasPersonal, maySeePersonal, present, readCase } from './service.ts';
+import { CaseConflict, actOnCase, createCase, createCases, hasPersonal, maySeePersonal, present, readCase } from './service.ts';
 
 const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
@@ -87,6 +89,19 @@ const casesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const user = request.user!;
       const id = await createCase(app.pool, user, request.body);
       return reply.status(201).send(await readCase(app.pool, user, id, 'POST /api/cases'));
+    },
+  );
+
+  app.post(
+    '/api/cases/batch',
+    {
+      schema: { body: CaseBatchBody, response: { 201: CaseBatchResponse, ...errors } },
+      config: { roles: ['admin', 'dispatcher'] },
+      bodyLimit: 4 * 1024 * 1024,
+    },
+    async (request, reply) => {
+      const items = await createCases(app.pool, request.user!, request.body.items, new Date(), { batch: true });
+      return reply.status(201).send({ count: items.length, items });
     },
   );
 

@@ -154,95 +154,140 @@ export async function readCase(pool: pg.Pool, user: AuthUser, id: number, route:
   return present(row, user, { personal });
 }
 
-export async function createCase(pool: pg.Pool, user: AuthUser, body: CaseCreateBody, now = new Date()): Promise<number> {
-  if (user.role === 'worker' && body.source !== 'grid_worker') {
-    throw new HttpError(403, 'SOURCE_NOT_ALLOWED', 'grid workers report with source "grid_worker"');
-  }
+export interface CreatedCase {
+  id: number;
+  code: string;
+  gridCode: string;
+  streetCode: string;
+  light: Light;
+}
+
+/**
+ * Intake of one or many cases in ONE transaction: every location is routed to its grid, community, zone and
+ * street by point-in-polygon in a single query, clocks come from the category, the priority and the working
+ * calendar, and each case gets its `case.created` event. Any bad item (unknown category, a point outside the
+ * district, a worker outside their grids) refuses the whole batch and nothing is written.
+ */
+export async function createCases(
+  pool: pg.Pool,
+  user: AuthUser,
+  bodies: CaseCreateBody[],
+  now = new Date(),
+  opts: { batch: boolean } = { batch: bodies.length > 1 },
+): Promise<CreatedCase[]> {
+  const at = (i: number) => (opts.batch ? `items[${i}]: ` : '');
+  bodies.forEach((b, i) => {
+    if (user.role === 'worker' && b.source !== 'grid_worker') {
+      throw new HttpError(403, 'SOURCE_NOT_ALLOWED', `${at(i)}grid workers report with source "grid_worker"`);
+    }
+  });
   const cal = await getWorkCalendar(pool);
   return inTransaction(pool, async (client) => {
-    const category = await repo.findCategory(client, body.categoryCode);
-    if (!category) throw new HttpError(422, 'UNKNOWN_CATEGORY', `unknown category "${body.categoryCode}"`);
-    const hit = await repo.locateGrid(client, body.lon, body.lat);
-    if (!hit) {
-      throw new HttpError(422, 'OUTSIDE_DISTRICT', `the location ${body.lon}, ${body.lat} is outside the district: no grid contains it`);
-    }
-    if (user.role === 'worker' && !user.gridCodes.includes(hit.grid_code)) {
-      throw new HttpError(403, 'OUTSIDE_OWN_GRIDS', `grid ${hit.grid_code} is not one of your grids`);
-    }
-    const clocks = computeClocks(
-      {
-        reportedAt: now,
-        priority: body.priority as Priority,
-        category: {
-          respondLimit: Number(category.respond_limit),
-          respondUnit: category.respond_unit,
-          resolveLimit: Number(category.resolve_limit),
-          resolveUnit: category.resolve_unit,
-          redFactor: Number(category.red_factor),
-          warnRatio: Number(category.warn_ratio),
+    const categories = await repo.findCategories(client, [...new Set(bodies.map((b) => b.categoryCode))]);
+    const hits = await repo.locateGrids(client, bodies.map((b) => [b.lon, b.lat] as [number, number]));
+    const seqs = await client.query<{ n: number }>(`SELECT nextval('case_code_seq')::bigint AS n FROM generate_series(1, $1)`, [bodies.length]);
+    const rows = bodies.map((body, i) => {
+      const category = categories.get(body.categoryCode);
+      if (!category) throw new HttpError(422, 'UNKNOWN_CATEGORY', `${at(i)}unknown category "${body.categoryCode}"`);
+      const hit = hits[i];
+      if (!hit) {
+        throw new HttpError(422, 'OUTSIDE_DISTRICT', `${at(i)}the location ${body.lon}, ${body.lat} is outside the district: no grid contains it`);
+      }
+      if (user.role === 'worker' && !user.gridCodes.includes(hit.grid_code)) {
+        throw new HttpError(403, 'OUTSIDE_OWN_GRIDS', `${at(i)}grid ${hit.grid_code} is not one of your grids`);
+      }
+      const clocks = computeClocks(
+        {
+          reportedAt: now,
+          priority: body.priority as Priority,
+          category: {
+            respondLimit: Number(category.respond_limit),
+            respondUnit: category.respond_unit,
+            resolveLimit: Number(category.resolve_limit),
+            resolveUnit: category.resolve_unit,
+            redFactor: Number(category.red_factor),
+            warnRatio: Number(category.warn_ratio),
+          },
         },
-      },
-      cal,
-    );
-    const lightRow = {
-      id: 0,
-      status: 'reported',
-      accepted_at: null,
-      respond_by: clocks.respondBy,
-      respond_warn_at: clocks.respondWarnAt,
-      respond_red_at: clocks.respondRedAt,
-      resolve_by: clocks.resolveBy,
-      resolve_warn_at: clocks.resolveWarnAt,
-      resolve_red_at: clocks.resolveRedAt,
-    };
-    const light = currentLight(lightRow, now);
-    const seq = await client.query<{ n: number }>(`SELECT nextval('case_code_seq')::bigint AS n`);
-    const code = formatCaseCode(now, ((Number(seq.rows[0]!.n) - 1) % 999_999) + 1);
-    const { rows } = await client.query<{ id: number }>(
+        cal,
+      );
+      const lightRow = {
+        id: 0,
+        status: 'reported',
+        accepted_at: null,
+        respond_by: clocks.respondBy,
+        respond_warn_at: clocks.respondWarnAt,
+        respond_red_at: clocks.respondRedAt,
+        resolve_by: clocks.resolveBy,
+        resolve_warn_at: clocks.resolveWarnAt,
+        resolve_red_at: clocks.resolveRedAt,
+      };
+      const light = currentLight(lightRow, now);
+      const code = formatCaseCode(now, ((Number(seqs.rows[i]!.n) - 1) % 999_999) + 1);
+      return {
+        ord: i, code, source: body.source, category_code: body.categoryCode, priority: body.priority,
+        title: body.title.trim(), description: body.description, address: body.address ?? null, lon: body.lon, lat: body.lat,
+        grid_code: hit.grid_code, community_code: hit.community_code, zone_code: hit.zone_code, street_code: hit.street_code,
+        reporter_name: body.reporterName ?? null, reporter_phone: body.reporterPhone ?? null, photos: body.photos ?? [],
+        department_code: category.department_code,
+        respond_by: clocks.respondBy, respond_warn_at: clocks.respondWarnAt, respond_red_at: clocks.respondRedAt,
+        resolve_by: clocks.resolveBy, resolve_warn_at: clocks.resolveWarnAt, resolve_red_at: clocks.resolveRedAt,
+        light, next_light_at: nextLightAt(lightRow, now),
+      };
+    });
+    const { rows: inserted } = await client.query<{ id: number; code: string }>(
       `INSERT INTO cases (code, source, category_code, priority, title, description, address, location,
           grid_code, community_code, zone_code, street_code, reporter_name, reporter_phone, reporter_user_id, photos,
           department_code, reported_at, respond_by, respond_warn_at, respond_red_at, resolve_by, resolve_warn_at, resolve_red_at,
           light, next_light_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, ST_SetSRID(ST_MakePoint($8, $9), 4326),
-          $10, $11, $12, $13, $14, $15, $16, $17::jsonb,
-          $18, $19, $20, $21, $22, $23, $24, $25,
-          $26, $27, $19)
-       RETURNING id`,
-      [
-        code, body.source, body.categoryCode, body.priority, body.title.trim(), body.description, body.address ?? null,
-        body.lon, body.lat,
-        hit.grid_code, hit.community_code, hit.zone_code, hit.street_code,
-        body.reporterName ?? null, body.reporterPhone ?? null, user.id, JSON.stringify(body.photos ?? []),
-        category.department_code, now, clocks.respondBy, clocks.respondWarnAt, clocks.respondRedAt,
-        clocks.resolveBy, clocks.resolveWarnAt, clocks.resolveRedAt,
-        light, nextLightAt(lightRow, now),
-      ],
+       SELECT r.code, r.source, r.category_code, r.priority, r.title, r.description, r.address,
+              ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326), r.grid_code, r.community_code, r.zone_code, r.street_code,
+              r.reporter_name, r.reporter_phone, $2, r.photos, r.department_code, $3,
+              r.respond_by, r.respond_warn_at, r.respond_red_at, r.resolve_by, r.resolve_warn_at, r.resolve_red_at,
+              r.light, r.next_light_at, $3
+       FROM jsonb_to_recordset($1::jsonb) AS r(ord int, code text, source text, category_code text, priority text, title text,
+            description text, address text, lon float8, lat float8, grid_code text, community_code text, zone_code text,
+            street_code text, reporter_name text, reporter_phone text, photos jsonb, department_code text,
+            respond_by timestamptz, respond_warn_at timestamptz, respond_red_at timestamptz, resolve_by timestamptz,
+            resolve_warn_at timestamptz, resolve_red_at timestamptz, light text, next_light_at timestamptz)
+       ORDER BY r.ord
+       RETURNING id, code`,
+      [JSON.stringify(rows), user.id, now],
     );
-    const id = rows[0]!.id;
-    const events: NewEvent[] = [
-      {
+    const idByCode = new Map(inserted.map((r) => [r.code, r.id]));
+    const events: NewEvent[] = [];
+    const created: CreatedCase[] = [];
+    for (const r of rows) {
+      const id = idByCode.get(r.code)!;
+      created.push({ id, code: r.code, gridCode: r.grid_code, streetCode: r.street_code, light: r.light });
+      events.push({
         type: 'case.created',
         caseId: id,
-        streetCode: hit.street_code,
+        streetCode: r.street_code,
         actorId: user.id,
         actorRole: user.role,
         fromState: null,
         toState: 'reported',
-        note: body.title.trim(),
-        lon: body.lon,
-        lat: body.lat,
-        payload: { code, categoryCode: body.categoryCode, priority: body.priority, source: body.source, gridCode: hit.grid_code, light },
-      },
-    ];
-    events.push(
-      ...(await settleLight(client, {
-        caseId: id, streetCode: hit.street_code, lon: body.lon, lat: body.lat, status: 'reported',
-        from: light, to: light, now, actorId: user.id, actorRole: user.role,
-      })),
-    );
+        note: r.title,
+        lon: r.lon,
+        lat: r.lat,
+        payload: { code: r.code, categoryCode: r.category_code, priority: r.priority, source: r.source, gridCode: r.grid_code, light: r.light },
+      });
+      events.push(
+        ...(await settleLight(client, {
+          caseId: id, streetCode: r.street_code, lon: r.lon, lat: r.lat, status: 'reported',
+          from: r.light, to: r.light, now, actorId: user.id, actorRole: user.role,
+        })),
+      );
+    }
     await appendEvents(client, events);
-    return id;
+    return created;
   });
+}
+
+export async function createCase(pool: pg.Pool, user: AuthUser, body: CaseCreateBody, now = new Date()): Promise<number> {
+  const [c] = await createCases(pool, user, [body], now, { batch: false });
+  return c!.id;
 }
 
 const STAMP_COLUMNS: Record<string, string> = {

@@ -212,7 +212,8 @@ export async function trendCounts(
   now: Date,
   street: string | null,
 ): Promise<TrendRow[]> {
-  const params: unknown[] = [from, to, now, TIME_ZONE];
+  // $4 (the time zone) only where the day buckets use it: an unused parameter has no type
+  const params: unknown[] = by === 'day' ? [from, to, now, TIME_ZONE] : [from, to, now];
   let filter = '';
   if (street) {
     params.push(street);

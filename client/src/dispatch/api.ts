@@ -1,0 +1,164 @@
+/** Server data of the dispatcher's desk: react-query hooks and the write calls. */
+import { useQuery } from '@tanstack/react-query';
+import type {
+  Case,
+  CaseListResponse,
+  Category,
+  CoverageResponse,
+  DispatchResponse,
+  NearestResponse,
+  PatrolZone,
+  PatrolZoneListResponse,
+  RosterResponse,
+  Team,
+  TeamListResponse,
+} from '@gridcommand/shared/schemas';
+import { apiFetch } from '../api/http.ts';
+
+export type { Case, Team, NearestResponse, PatrolZone, CoverageResponse, Category };
+
+export interface Me {
+  user: { id: number; username: string; displayName: string; role: string };
+}
+
+export const dispatchKeys = {
+  me: ['auth', 'me'] as const,
+  teams: ['dispatch', 'teams'] as const,
+  queue: (name: string) => ['dispatch', 'queue', name] as const,
+  gridCases: (code: string) => ['dispatch', 'grid-cases', code] as const,
+  case: (id: number) => ['dispatch', 'case', id] as const,
+  nearest: (key: string) => ['dispatch', 'nearest', key] as const,
+  roster: (code: string) => ['dispatch', 'roster', code] as const,
+  categories: ['catalogue', 'categories'] as const,
+  zones: ['dispatch', 'zones'] as const,
+  coverage: ['dispatch', 'coverage'] as const,
+};
+
+export function useMe() {
+  return useQuery({
+    queryKey: dispatchKeys.me,
+    queryFn: ({ signal }) => apiFetch<Me>('/api/auth/me', { signal }),
+    retry: false,
+    staleTime: 5 * 60_000,
+  });
+}
+
+export function useTeams(enabled: boolean) {
+  return useQuery({
+    queryKey: dispatchKeys.teams,
+    queryFn: ({ signal }) => apiFetch<TeamListResponse>('/api/teams', { signal }),
+    enabled,
+    staleTime: 60_000,
+  });
+}
+
+/** The queues: open cases in the states a dispatcher acts on (newest first, up to 200 each). */
+export const QUEUES = {
+  emergency: '/api/cases?priority=emergency&limit=100',
+  reported: '/api/cases?status=reported&limit=200',
+  filed: '/api/cases?status=filed&limit=200',
+  red: '/api/cases?light=red&limit=200',
+  yellow: '/api/cases?light=yellow&limit=200',
+  supervised: '/api/cases?supervised=true&limit=200',
+} as const;
+export type QueueName = keyof typeof QUEUES;
+
+export function useQueue(name: QueueName, enabled: boolean) {
+  return useQuery({
+    queryKey: dispatchKeys.queue(name),
+    queryFn: ({ signal }) => apiFetch<CaseListResponse>(QUEUES[name], { signal }),
+    enabled,
+    staleTime: 30_000,
+  });
+}
+
+export function useGridCases(code: string | null) {
+  return useQuery({
+    queryKey: dispatchKeys.gridCases(code ?? ''),
+    queryFn: ({ signal }) => apiFetch<CaseListResponse>(`/api/cases?grid=${encodeURIComponent(code ?? '')}&limit=100`, { signal }),
+    enabled: code !== null,
+    staleTime: 15_000,
+  });
+}
+
+export function useCase(id: number | null) {
+  return useQuery({
+    queryKey: dispatchKeys.case(id ?? 0),
+    queryFn: ({ signal }) => apiFetch<Case>(`/api/cases/${id}`, { signal }),
+    enabled: id !== null,
+    staleTime: 10_000,
+  });
+}
+
+export function useNearest(target: { caseId: number } | { lon: number; lat: number } | null) {
+  const key = target === null ? '' : 'caseId' in target ? `case:${target.caseId}` : `pt:${target.lon.toFixed(6)},${target.lat.toFixed(6)}`;
+  const qs = target === null ? '' : 'caseId' in target ? `caseId=${target.caseId}` : `lon=${target.lon}&lat=${target.lat}`;
+  return useQuery({
+    queryKey: dispatchKeys.nearest(key),
+    queryFn: ({ signal }) => apiFetch<NearestResponse>(`/api/teams/nearest?${qs}&limit=5`, { signal }),
+    enabled: target !== null,
+    staleTime: 5_000,
+  });
+}
+
+export function useRoster(code: string | null) {
+  return useQuery({
+    queryKey: dispatchKeys.roster(code ?? ''),
+    queryFn: ({ signal }) => apiFetch<RosterResponse>(`/api/dispatch/grids/${encodeURIComponent(code ?? '')}/roster`, { signal }),
+    enabled: code !== null,
+    staleTime: 5 * 60_000,
+  });
+}
+
+export function useCategories() {
+  return useQuery({
+    queryKey: dispatchKeys.categories,
+    queryFn: ({ signal }) => apiFetch<{ items: Category[] }>('/api/categories', { signal }),
+    staleTime: 60 * 60_000,
+  });
+}
+
+export function useZones(enabled: boolean) {
+  return useQuery({
+    queryKey: dispatchKeys.zones,
+    queryFn: ({ signal }) => apiFetch<PatrolZoneListResponse>('/api/patrol-zones', { signal }),
+    enabled,
+    staleTime: 60_000,
+  });
+}
+
+export function useCoverage(enabled: boolean) {
+  return useQuery({
+    queryKey: dispatchKeys.coverage,
+    queryFn: ({ signal }) => apiFetch<CoverageResponse>('/api/patrol-zones/coverage', { signal }),
+    enabled,
+    staleTime: 60_000,
+  });
+}
+
+// ── writes ──
+
+export const assignTeam = (c: Pick<Case, 'id' | 'version'>, team: Pick<Team, 'id' | 'version'>) =>
+  apiFetch<DispatchResponse>('/api/dispatch', {
+    method: 'POST',
+    body: { caseId: c.id, teamId: team.id, caseVersion: c.version, teamVersion: team.version },
+  });
+
+export const caseAction = (c: Pick<Case, 'id' | 'version'>, action: string, extra: Record<string, unknown> = {}) =>
+  apiFetch<Case>(`/api/cases/${c.id}/actions`, { method: 'POST', body: { action, version: c.version, ...extra } });
+
+export const createCase = (body: Record<string, unknown>) => apiFetch<Case>('/api/cases', { method: 'POST', body });
+
+export const setTeamStatus = (team: Pick<Team, 'id' | 'version'>, status: string) =>
+  apiFetch<Team>(`/api/teams/${team.id}/status`, { method: 'PUT', body: { status, version: team.version } });
+
+export const teamStep = (teamId: number, step: 'arrived' | 'finished') =>
+  apiFetch<{ team: Team }>(`/api/teams/${teamId}/${step}`, { method: 'POST', body: {} });
+
+export const createZone = (body: Record<string, unknown>) => apiFetch<PatrolZone>('/api/patrol-zones', { method: 'POST', body });
+export const deleteZone = (id: number) => apiFetch<void>(`/api/patrol-zones/${id}`, { method: 'DELETE' });
+
+export const locate = (lon: number, lat: number) =>
+  apiFetch<{ grid: { code: string; name: string; displayCode?: string }; community: { name: string }; street: { name: string } }>(
+    `/api/locate?lon=${lon}&lat=${lat}`,
+  );
