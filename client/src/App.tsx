@@ -6,12 +6,16 @@ import { Router, type Route } from './router.tsx';
 import { MapPage } from './pages/MapPage.tsx';
 import { WallPage } from './pages/WallPage.tsx';
 import { InsightsPage } from './pages/InsightsPage.tsx';
+import { DispatchPage } from './pages/DispatchPage.tsx';
+import { LoginPage } from './pages/LoginPage.tsx';
 
 /** Pages by path. /wall, /dispatch and /insights join here; any unknown path shows the map. */
 const routes: Route[] = [
   { path: '/', render: () => <MapPage /> },
   { path: '/wall', render: () => <WallPage /> },
   { path: '/insights', render: () => <InsightsPage /> },
+  { path: '/dispatch', render: () => <DispatchPage /> },
+  { path: '/login', render: () => <LoginPage /> },
 ];
 
 export function App() {

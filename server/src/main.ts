@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   }
   const url = await prepareDatabase(config);
   const pool = createPool(url, 20);
-  const demoUsers = config.demo ? await prepareDemo(pool, config) : [];
+  const demo = config.demo ? await prepareDemo(pool, config) : null;
   const app = await buildApp({ config, pool, logger: { level: config.logLevel } });
 
   let simulator: Simulator | null = null;
@@ -36,8 +36,10 @@ async function main(): Promise<void> {
   const shown = config.host === '0.0.0.0' ? 'localhost' : config.host;
   const base = `http://${shown}:${config.port}`;
   console.log(`\nGridCommand is running at ${base}`);
-  if (config.demo) {
-    console.log(describeDemoUsers(demoUsers, config.demoPassword));
+  if (demo) {
+    console.log(describeDemoUsers(demo.users, config.demoPassword));
+    console.log(`Video wall (unattended screens): ${base}/wall?token=${demo.wallToken}`);
+    console.log(`Dispatch console: ${base}/dispatch   Insights: ${base}/insights   (log in at ${base}/login)`);
     if (config.simRate > 0) {
       simulator = new Simulator({
         baseUrl: `http://127.0.0.1:${config.port}`,

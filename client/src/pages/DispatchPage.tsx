@@ -591,7 +591,7 @@ function Desk({ user }: { user: { displayName: string; role: string } }) {
   const districtBBox = district.data && isValidBBox(district.data.bbox) ? district.data.bbox : null;
 
   return (
-    <div className="dispatch" data-testid="dispatch">
+    <div className="gcd dispatch" data-testid="dispatch">
       <header className="dtop">
         <div className="brand">
           <svg className="brand__mark" viewBox="0 0 32 32" aria-hidden="true">

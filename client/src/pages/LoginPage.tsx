@@ -42,7 +42,7 @@ export function LoginPage() {
   };
 
   return (
-    <div className="login">
+    <div className="gcd login">
       <div className="login__grid" aria-hidden="true" />
       <form className="login__card" onSubmit={submit} data-testid="login-form">
         <div className="login__brand">

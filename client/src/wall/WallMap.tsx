@@ -17,13 +17,19 @@ import type { WallMode } from './params.ts';
 
 const GRID = { source: 'grid', sourceLayer: 'grid' } as const;
 
-/** The wall reads from across the room: street names at district zoom, zone names from a little closer. */
-const WALL_LABEL_BANDS: LabelBands = {
-  street: [0, 12.4],
-  zone: [10.6, 13.4],
-  community: [12.9, 14.2],
-  grid: [13.6, 24],
-};
+/**
+ * The wall reads from across the room: street names at district zoom, zone names once a street fills the view.
+ * A 4K panel fits the district one zoom level higher than a 1080p one, so the bands move with the screen.
+ */
+function wallLabelBands(uiScale: number): LabelBands {
+  const k = Math.log2(Math.max(1, uiScale));
+  return {
+    street: [0, 12.4 + k],
+    zone: [10.8 + k, 13.4 + k],
+    community: [12.9 + k, 14.2 + k],
+    grid: [13.6 + k, 24],
+  };
+}
 
 export interface WallMapProps {
   store: WallStore;
@@ -96,6 +102,7 @@ export function WallMap(props: WallMapProps) {
   }, [emergencies.length]);
 
   const scale = Math.max(1, Math.min(2.4, uiScale));
+  const labelBands = useMemo(() => wallLabelBands(uiScale), [uiScale]);
   const points = useMemo(() => store.casePoints(), [store, version]);
   const teams = useMemo(() => [...store.teams.values()], [store, teamVersion]);
 
@@ -115,7 +122,7 @@ export function WallMap(props: WallMapProps) {
         scale: mode === 'heatmap' || mode === 'teams' ? scale * 0.7 : scale,
       }),
     );
-    if (mode !== 'heatmap') layers.push(...buildTeamLayers(teams, teamVersion, scale, mode === 'teams'));
+    if (mode !== 'heatmap') layers.push(...buildTeamLayers(teams, teamVersion, scale, mode === 'teams', false));
     return layers;
   }, [mode, points, colourVersion, teams, teamVersion, scale, props.heat, props.heatBreaks, props.heatCellKm]);
 
@@ -139,7 +146,7 @@ export function WallMap(props: WallMapProps) {
       onReady={props.onReady}
       chrome={false}
       padding={{ top: 24 * scale, bottom: 24 * scale, left: 24 * scale, right: 24 * scale }}
-      labelBands={WALL_LABEL_BANDS}
+      labelBands={labelBands}
       labelScale={1.15}
     />
   );

@@ -11,7 +11,7 @@ import { LIGHT_FILL } from '../style.ts';
 import { CJK_FONT_STACK, hexToRgba, palette, type Rgba } from '../theme.ts';
 
 export const LIGHT_RGBA: Record<Light, Rgba> = {
-  none: [125, 160, 200, 200],
+  none: [125, 160, 200, 130],
   green: hexToRgba(LIGHT_FILL.green),
   due_soon: hexToRgba(LIGHT_FILL.due_soon),
   yellow: hexToRgba(LIGHT_FILL.yellow),
@@ -47,7 +47,7 @@ export function buildCaseLayer<T extends CasePoint>({ data, colourVersion, show,
     pickable: false,
     radiusUnits: 'pixels',
     getPosition: (d) => [d.lon, d.lat],
-    getRadius: (d) => (!visible(d) ? 0 : d.light === 'red' ? 4.2 : d.light === 'yellow' ? 3.6 : 2.8),
+    getRadius: (d) => (!visible(d) ? 0 : d.light === 'red' ? 4.2 : d.light === 'yellow' ? 3.6 : d.light === 'none' ? 2 : 2.8),
     radiusScale: scale,
     getFillColor: (d) => (visible(d) ? LIGHT_RGBA[d.light] : hidden),
     stroked: true,
@@ -136,7 +136,7 @@ const TEAM_ICON = {
 };
 
 /** Patrol teams as shield icons coloured by status; names when `labels` (the teams mode). */
-export function buildTeamLayers<T extends TeamPoint>(data: T[], version: number, scale: number, labels: boolean): Layer[] {
+export function buildTeamLayers<T extends TeamPoint>(data: T[], version: number, scale: number, emphasis: boolean, labels = emphasis): Layer[] {
   const placed = data.filter((t) => t.lon !== null && t.lat !== null);
   const layers: Layer[] = [
     new IconLayer<T>({
@@ -146,10 +146,10 @@ export function buildTeamLayers<T extends TeamPoint>(data: T[], version: number,
       getIcon: () => TEAM_ICON,
       getPosition: (d) => [d.lon as number, d.lat as number],
       getColor: (d) => TEAM_STATUS_RGBA[d.status] ?? TEAM_STATUS_RGBA.off_duty!,
-      getSize: labels ? 24 : 15,
+      getSize: emphasis ? 24 : 15,
       sizeUnits: 'pixels',
       sizeScale: scale,
-      opacity: labels ? 1 : 0.85,
+      opacity: emphasis ? 1 : 0.85,
       updateTriggers: { getColor: version, getPosition: version },
       parameters: { depthCompare: 'always' },
     }),

@@ -316,15 +316,6 @@ export function planHistory(
   return out;
 }
 
-const STAGE_FIELD: Partial<Record<CaseState, string>> = {
-  filed: 'filed_at',
-  dispatched: 'dispatched_at',
-  in_progress: 'accepted_at',
-  handled: 'handled_at',
-  verified: 'verified_at',
-  closed: 'closed_at',
-  void: 'voided_at',
-};
 
 /** Loads the demo history into a database that has the district and catalogue but no cases yet. */
 export async function seedHistory(pool: pg.Pool, options: HistoryOptions): Promise<{ cases: number; events: number; ms: number }> {

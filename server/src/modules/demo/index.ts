@@ -1,12 +1,33 @@
 /** Demo mode: accounts for every role, 30 days of history, and a simulator that keeps the district alive. */
+import crypto from 'node:crypto';
 import type pg from 'pg';
 import type { Config } from '../../config.ts';
+import { tokenHash } from '../auth/passwords.ts';
 import { seedDemoUsers, type DemoUser } from '../auth/seed.ts';
 import { getWorkCalendar } from '../calendar/repository.ts';
 import { seedHistory } from './history.ts';
 
-export async function prepareDemo(pool: pg.Pool, config: Config, log: (l: string) => void = console.log): Promise<DemoUser[]> {
+/**
+ * The demo wall token: derived from the demo password, so the wall URL printed at start stays the same
+ * across restarts (demo mode only; real deployments create tokens with POST /api/admin/wall-tokens).
+ */
+export function demoWallToken(password: string): string {
+  return crypto.createHash('sha256').update(`gridcommand-demo-wall:${password}`).digest('base64url');
+}
+
+export async function prepareDemo(
+  pool: pg.Pool,
+  config: Config,
+  log: (l: string) => void = console.log,
+): Promise<{ users: DemoUser[]; wallToken: string }> {
   const users = await seedDemoUsers(pool, config.demoPassword);
+  const wallToken = demoWallToken(config.demoPassword);
+  await pool.query(
+    `INSERT INTO wall_token (token_hash, name, user_id)
+     SELECT $1, '演示大屏 demo wall', id FROM app_user WHERE username = 'wall'
+     ON CONFLICT (token_hash) DO UPDATE SET revoked_at = NULL`,
+    [tokenHash(wallToken)],
+  );
   if (config.demoHistoryCases > 0) {
     const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM cases');
     if ((rows[0]?.n ?? 0) === 0) {
@@ -15,7 +36,7 @@ export async function prepareDemo(pool: pg.Pool, config: Config, log: (l: string
       log(`Demo history: ${r.cases.toLocaleString('en')} cases, ${r.events.toLocaleString('en')} events in ${(r.ms / 1000).toFixed(1)} s`);
     }
   }
-  return users;
+  return { users, wallToken };
 }
 
 const ROLE_LABEL: Record<string, string> = {
