@@ -292,6 +292,10 @@ function heatWhere(f: HeatFilter, params: unknown[]): string {
 const HEX_SIZE = (p: string) =>
   `(${p} * 1000.0 / cos(radians(coalesce((SELECT ST_Y(label_point) FROM area WHERE level = 'district' ORDER BY code LIMIT 1), 0))))`;
 
+/** Spherical (Web) Mercator of c.location, EPSG:3857 metres: the formula, cheaper than ST_Transform per case. */
+const MERC_X = `(6378137.0 * radians(ST_X(c.location)))`;
+const MERC_Y = `(6378137.0 * ln(tan(pi() / 4 + radians(ST_Y(c.location)) / 2)))`;
+
 /**
  * Snaps the points `pts(x, y)` (EPSG:3857) to flat-topped hexagons of edge `size` centred on a lattice anchored
  * at the projection's origin (axial coordinates, cube rounding): every point lands in exactly one cell, and
@@ -299,7 +303,7 @@ const HEX_SIZE = (p: string) =>
  */
 const HEX_SNAP = `
   ax AS (SELECT (2.0 / 3 * x) / size AS q, (-1.0 / 3 * x + sqrt(3) / 3 * y) / size AS r, extra FROM pts, s),
-  cube AS (SELECT q, r, -q - r AS t, round(q) AS rq, round(r) AS rr, round(-q - r) AS rt, extra FROM ax),
+  cube AS MATERIALIZED (SELECT q, r, -q - r AS t, round(q) AS rq, round(r) AS rr, round(-q - r) AS rt, extra FROM ax),
   hex AS (
     SELECT CASE WHEN abs(rq - q) > abs(rr - r) AND abs(rq - q) > abs(rt - t) THEN -rr - rt ELSE rq END::int AS hq,
            CASE WHEN abs(rq - q) > abs(rr - r) AND abs(rq - q) > abs(rt - t) THEN rr
@@ -320,8 +324,8 @@ export async function hexHeatmap(db: Queryable, f: HeatFilter, cellKm: number): 
   const where = heatWhere(f, params);
   const { rows } = await db.query<HexCellRow>(
     `WITH s AS (SELECT ${HEX_SIZE('$1::float8')} AS size),
-     pts AS (
-       SELECT ST_X(p) AS x, ST_Y(p) AS y, 0 AS extra FROM (SELECT ST_Transform(c.location, 3857) AS p FROM cases c WHERE ${where}) g
+     pts AS MATERIALIZED (
+       SELECT ${MERC_X} AS x, ${MERC_Y} AS y, 0 AS extra FROM cases c WHERE ${where}
      ),
      ${HEX_SNAP},
      cells AS (SELECT hq, hr, count(*)::int AS n FROM hex GROUP BY hq, hr)
@@ -389,9 +393,8 @@ export async function cellDayP99(db: Queryable, mode: 'hex' | 'grid', from: Date
     params = [cellKm, TIME_ZONE];
     const where = heatWhere(filter, params);
     sql = `WITH s AS (SELECT ${HEX_SIZE('$1::float8')} AS size),
-      pts AS (
-        SELECT ST_X(p) AS x, ST_Y(p) AS y, day AS extra
-        FROM (SELECT ST_Transform(c.location, 3857) AS p, (c.reported_at AT TIME ZONE $2)::date AS day FROM cases c WHERE ${where}) g
+      pts AS MATERIALIZED (
+        SELECT ${MERC_X} AS x, ${MERC_Y} AS y, (c.reported_at AT TIME ZONE $2)::date AS extra FROM cases c WHERE ${where}
       ),
       ${HEX_SNAP},
       per AS (SELECT count(*) AS n FROM hex GROUP BY hq, hr, extra)
