@@ -35,8 +35,13 @@ async function waitReady(page: Page): Promise<void> {
       null,
       { timeout: 90_000 },
     )
-    .catch((e: unknown) => {
-      throw new Error(`dispatch page never became ready: ${String(e)}\npage errors: ${pageErrors.join('\n')}\nserver: ${server.output()}`);
+    .catch(async (e: unknown) => {
+      await screenshot(page, 'dispatch-not-ready');
+      const state = await page.evaluate(() => {
+        const d = (window as unknown as { __GC_DISPATCH__?: { ready(): boolean; liveConnected(): boolean } }).__GC_DISPATCH__;
+        return { url: location.href, hooks: d ? { ready: d.ready(), live: d.liveConnected() } : null };
+      });
+      throw new Error(`dispatch page never became ready: ${String(e)} ${JSON.stringify(state)}\npage errors: ${pageErrors.join('\n')}\nserver: ${server.output()}`);
     });
 }
 
@@ -52,8 +57,9 @@ async function apiLogin(): Promise<string> {
 
 beforeAll(async () => {
   db = await testDatabase();
+  // demo mode seeds the accounts at start with GC_DEMO_PASSWORD; seed them here too so the test does not depend on it
   await seedDemoUsers(db.pool, PASSWORD);
-  server = await startServer({ databaseUrl: db.url });
+  server = await startServer({ databaseUrl: db.url, env: { GC_DEMO_PASSWORD: PASSWORD } });
   browser = await launchBrowser();
   ctxA = await browser.newContext({ viewport: { width: 1680, height: 1000 } });
   ctxB = await browser.newContext({ viewport: { width: 1680, height: 1000 } });

@@ -6,6 +6,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyCompress from '@fastify/compress';
 import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type pg from 'pg';
 import type { Config } from './config.ts';
@@ -63,6 +64,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     customTypes: /^text\/(?!event-stream)|(?:\+|\/)json(?:;|$)|^application\/vnd\.mapbox-vector-tile/,
   });
   await app.register(fastifyCookie);
+  // security headers (nosniff, frame-ancestors, referrer policy, HSTS over https…); the content security policy is
+  // left to the deployment's proxy: the map's WebGL workers and inline styles need a policy tuned to it
+  await app.register(fastifyHelmet, { contentSecurityPolicy: false, crossOriginEmbedderPolicy: false });
 
   // app decorators
   await app.register(dbPlugin, { pool: opts.pool });

@@ -30,7 +30,7 @@ describe('demo history', () => {
   });
 
   it('has a plausible mix: most closed and in time, some open and overdue, some escalated, void and parked', async () => {
-    const { rows } = await db.pool.query<Record<string, number>>(
+    const { rows } = await db.pool.query<{ total: number; closed: number; in_time: number; overdue: number; escalated: number; void: number; outside: number; sources: number; categories: number }>(
       `SELECT count(*)::int AS total,
               count(*) FILTER (WHERE status = 'closed')::int AS closed,
               count(*) FILTER (WHERE status = 'closed' AND handled_at <= resolve_by)::int AS in_time,

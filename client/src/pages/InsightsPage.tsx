@@ -541,7 +541,10 @@ function AreaPanel({ code, win, metric, value, onClose }: { code: string; win: T
 // ── charts ─────────────────────────────────────────────────────────
 
 function ChartsView({ win }: { win: TimeWindow }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const categories = useCategories();
+  const en = i18n.language === 'en';
+  const majorEn = useMemo(() => new Map((categories.data?.items ?? EMPTY).map((c) => [c.majorCode, c.majorNameEn])), [categories.data]);
   const byDay = useTrend('day', win);
   const byCategory = useTrend('category', win);
   const bySource = useTrend('source', win);
@@ -556,7 +559,7 @@ function ChartsView({ win }: { win: TimeWindow }) {
       grid: { left: 50, right: 20, top: 40, bottom: 30 },
       tooltip: { trigger: 'axis' },
       legend: { top: 0, textStyle: { color: '#cbd5e1' } },
-      xAxis: { type: 'category', data: items.map((i) => i.label || i.key), ...axis },
+      xAxis: { type: 'category', data: items.map((i) => (en ? i.key.slice(5) : i.label || i.key)), ...axis },
       yAxis: { type: 'value', ...axis },
       series: [
         { name: t('insights.charts.reported'), type: 'line', smooth: true, showSymbol: false, areaStyle: { opacity: 0.18 }, data: items.map((i) => i.reported) },
@@ -564,7 +567,7 @@ function ChartsView({ win }: { win: TimeWindow }) {
         { name: t('insights.charts.overdue'), type: 'bar', barMaxWidth: 10, itemStyle: { color: '#ef4444' }, data: items.map((i) => i.overdue) },
       ],
     };
-  }, [byDay.data, t]);
+  }, [byDay.data, t, en]);
 
   const catOption = useMemo(() => {
     const items = [...(byCategory.data?.items ?? EMPTY)].sort((a, b) => a.reported - b.reported);
@@ -573,13 +576,13 @@ function ChartsView({ win }: { win: TimeWindow }) {
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
       legend: { top: 0, textStyle: { color: '#cbd5e1' } },
       xAxis: { type: 'value', ...axis },
-      yAxis: { type: 'category', data: items.map((i) => i.label || i.key), ...axis },
+      yAxis: { type: 'category', data: items.map((i) => (en ? (majorEn.get(i.key) ?? i.label) : i.label) || i.key), ...axis },
       series: [
         { name: t('insights.charts.reported'), type: 'bar', data: items.map((i) => i.reported) },
         { name: t('insights.charts.closed'), type: 'bar', data: items.map((i) => i.closed) },
       ],
     };
-  }, [byCategory.data, t]);
+  }, [byCategory.data, t, en, majorEn]);
 
   const sourceOption = useMemo(() => {
     const items = bySource.data?.items ?? EMPTY;

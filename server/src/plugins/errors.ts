@@ -54,7 +54,8 @@ export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
   const e = err as { code?: unknown; message?: unknown; errors?: unknown; cause?: unknown };
   if (typeof e.code === 'string') {
     if (UNAVAILABLE_NODE_CODES.has(e.code) || UNAVAILABLE_SQLSTATES.has(e.code)) return true;
-    if (/^08[0-9A-Z]{3}$/.test(e.code)) return true; // class 08: connection exception
+    // class 08: connection exception — but 08P01 (protocol violation, e.g. a malformed bind) is a bug, not an outage
+    if (/^08[0-9A-Z]{3}$/.test(e.code) && e.code !== '08P01') return true;
   }
   if (typeof e.message === 'string' && UNAVAILABLE_MESSAGES.some((re) => re.test(e.message as string))) return true;
   if (Array.isArray(e.errors) && e.errors.some((x) => isDatabaseUnavailable(x, depth + 1))) return true;
