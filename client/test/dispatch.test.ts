@@ -187,7 +187,7 @@ describe('dispatch desk', () => {
     await pageA.keyboard.press('Escape');
     await pageA.keyboard.press('p');
     await pageA.getByTestId('patrol').waitFor();
-    await pageA.getByTestId('coverage-toggle').check({ force: true });
+    await pageA.locator('label.toggle').click();
     await pageA.getByTestId('coverage').waitFor();
     await pageA.evaluate(() => (window as unknown as { __GC__: { map: { zoomTo(z: number): void } } }).__GC__.map.zoomTo(13));
     await pageA.waitForTimeout(800);

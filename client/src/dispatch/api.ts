@@ -1,4 +1,5 @@
 /** Server data of the dispatcher's desk: react-query hooks and the write calls. */
+import { useEffect, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import type {
   Case,
@@ -34,13 +35,23 @@ export const dispatchKeys = {
   coverage: ['dispatch', 'coverage'] as const,
 };
 
-export function useMe() {
-  return useQuery({
-    queryKey: dispatchKeys.me,
-    queryFn: ({ signal }) => apiFetch<Me>('/api/auth/me', { signal }),
-    retry: false,
-    staleTime: 5 * 60_000,
-  });
+/**
+ * Who is logged in. Not a react-query query on purpose: a 401 here is the normal way to learn that the user must
+ * log in (the page redirects), not an error for the toast stack.
+ */
+export function useMe(): { data: Me | undefined; error: unknown; isLoading: boolean } {
+  const [state, setState] = useState<{ data: Me | undefined; error: unknown; isLoading: boolean }>({ data: undefined, error: null, isLoading: true });
+  useEffect(() => {
+    const ctl = new AbortController();
+    apiFetch<Me>('/api/auth/me', { signal: ctl.signal }).then(
+      (data) => setState({ data, error: null, isLoading: false }),
+      (error: unknown) => {
+        if (!ctl.signal.aborted) setState({ data: undefined, error, isLoading: false });
+      },
+    );
+    return () => ctl.abort();
+  }, []);
+  return state;
 }
 
 export function useTeams(enabled: boolean) {
