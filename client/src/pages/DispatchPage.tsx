@@ -522,8 +522,13 @@ function Desk({ user }: { user: { displayName: string; role: string } }) {
   const allQueueCases = useMemo(() => sections.flatMap((s) => s.items), [sections]);
   const keyRef = useRef<(e: KeyboardEvent) => void>(() => undefined);
   keyRef.current = (e: KeyboardEvent) => {
-    const tag = (e.target as HTMLElement | null)?.tagName;
-    const typing = tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT';
+    const el = e.target as HTMLElement | null;
+    const tag = el?.tagName;
+    const typing =
+      el?.isContentEditable === true ||
+      tag === 'TEXTAREA' ||
+      tag === 'SELECT' ||
+      (tag === 'INPUT' && !['checkbox', 'radio', 'button', 'submit'].includes((el as HTMLInputElement).type));
     if (e.key === 'Escape') {
       if (help) setHelp(false);
       else if (picking) setPicking(false);

@@ -5,6 +5,8 @@
  * and turn red. Works against any GridCommand server (`pnpm simulate --rate N --url …`).
  */
 
+import { TeamSimulator } from '../teams/simulator.ts';
+
 export interface SimulatorOptions {
   baseUrl: string;
   /** new reports per second */
@@ -14,6 +16,8 @@ export interface SimulatorOptions {
   /** share of cases nobody works on (they go overdue) */
   neglect?: number;
   log?: (line: string) => void;
+  /** send the nearest patrol team to some new cases and move teams (default true) */
+  teams?: boolean;
 }
 
 interface GridPoint {
@@ -108,6 +112,7 @@ export class Simulator {
   private admin!: Session;
   private dispatcher!: Session;
   private neglected = new Set<number>();
+  private teamSim: TeamSimulator | null = null;
 
   constructor(private readonly opts: SimulatorOptions) {
     this.rand = prng(opts.seed ?? Date.now());
@@ -127,6 +132,10 @@ export class Simulator {
     const cats = await this.admin.request<{ items: { code: string; majorName: string }[] }>('GET', '/api/categories');
     this.categories = cats.status === 200 ? cats.body.items.map((c) => ({ code: c.code, emergency: /突发|应急/.test(c.majorName) })) : [];
     if (this.grids.length === 0 || this.categories.length === 0) throw new Error('simulator: the server has no grids or no categories');
+    if (this.opts.teams ?? true) {
+      this.teamSim = new TeamSimulator({ baseUrl: this.opts.baseUrl, password: this.opts.password, rand: this.rand, log: (l) => this.log(l) });
+      await this.teamSim.start();
+    }
     this.log(`simulator: ${this.opts.rate} reports/s against ${this.opts.baseUrl}`);
     this.schedule();
   }
@@ -183,6 +192,8 @@ export class Simulator {
     if (res.status !== 201) throw new Error(`report failed: ${res.status} ${JSON.stringify(res.body)}`);
     this.stats.created++;
     if (this.rand() < (this.opts.neglect ?? 0.04)) this.neglected.add(res.body.id);
+    // the command center sends the nearest patrol team to urgent cases and to some others
+    else if (this.teamSim && (priority !== 'normal' || this.rand() < 0.2)) await this.teamSim.dispatchNearest(res.body.id);
   }
 
   /** Moves every stage of the loop forward a little: the oldest cases first, as a real center would. */
@@ -191,7 +202,7 @@ export class Simulator {
       Object.entries(NEXT).map(async ([status, action]) => {
         const list = await this.admin.request<{ items: CaseSummary[]; total: number }>('GET', `/api/cases?status=${status}&limit=${Math.min(500, perStage * 4)}`);
         if (list.status !== 200) throw new Error(`list failed: ${list.status} ${JSON.stringify(list.body)}`);
-        const candidates = list.body.items.filter((c) => !this.neglected.has(c.id));
+        const candidates = list.body.items.filter((c) => !this.neglected.has(c.id) && !this.teamSim?.owns(c.id));
         for (let i = 0; i < perStage && candidates.length && !this.stopped; i++) {
           const c = candidates.splice(Math.floor(this.rand() * candidates.length), 1)[0]!;
           const res = await this.admin.request('POST', `/api/cases/${c.id}/actions`, {
@@ -211,6 +222,7 @@ export class Simulator {
 
   stop(): void {
     this.stopped = true;
+    this.teamSim?.stop();
     if (this.timer) clearTimeout(this.timer);
     if (this.workTimer) clearInterval(this.workTimer);
   }
