@@ -180,16 +180,31 @@ describe('dispatch desk', () => {
     await pageA.getByTestId('intake').waitFor();
     const box = (await pageA.getByTestId('map').boundingBox())!;
     await pageA.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-    await pageA.locator('[data-testid="intake-located"]').filter({ hasNotText: '请在地图上点击' }).waitFor();
+    // the located grid comes back from GET /api/locate
+    await pageA.locator('[data-testid="intake-located"]').filter({ hasText: '·' }).waitFor();
+    await pageA.getByTestId('intake-category').selectOption({ index: 1 });
     await pageA.getByTestId('intake-title').fill('道路积水');
     await screenshot(pageA, 'dispatch-intake');
-    await pageA.keyboard.press('Escape');
-    await pageA.keyboard.press('Escape');
+    // logging the call creates the case and opens it
+    await pageA.getByTestId('intake-submit').click();
+    await pageA.locator('[data-testid="detail-panel"][data-mode="case"]', { hasText: '道路积水' }).waitFor({ timeout: 30_000 });
+    await pageB.locator('[data-testid="queue-reported"]', { hasText: '道路积水' }).waitFor({ timeout: 30_000 });
+
+    // patrol zone: shift-click two grids, give them to a team for the current shift
     await pageA.keyboard.press('p');
     await pageA.getByTestId('patrol').waitFor();
+    const box2 = (await pageA.getByTestId('map').boundingBox())!;
+    await pageA.keyboard.down('Shift');
+    await pageA.mouse.click(box2.x + box2.width * 0.3, box2.y + box2.height * 0.3);
+    await pageA.mouse.click(box2.x + box2.width * 0.7, box2.y + box2.height * 0.7);
+    await pageA.keyboard.up('Shift');
+    await pageA.getByTestId('patrol-selected').filter({ hasText: '2' }).waitFor();
+    await pageA.getByTestId('patrol-team').selectOption({ index: 1 });
+    await pageA.getByTestId('patrol-create').click();
+    await pageA.locator('[data-testid^="zone-"]').first().waitFor({ timeout: 30_000 });
     await pageA.locator('label.toggle').click();
-    await pageA.getByTestId('coverage').waitFor();
-    await pageA.evaluate(() => (window as unknown as { __GC__: { map: { zoomTo(z: number): void } } }).__GC__.map.zoomTo(13));
+    await pageA.getByTestId('coverage').filter({ hasText: '2' }).waitFor();
+    await pageA.evaluate(() => (window as unknown as { __GC__: { map: { zoomTo(z: number): void } } }).__GC__.map.zoomTo(13.5));
     await pageA.waitForTimeout(800);
     await screenshot(pageA, 'dispatch-patrol');
     await pageA.keyboard.press('?');

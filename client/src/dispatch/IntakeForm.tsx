@@ -15,7 +15,7 @@ export interface IntakeValues {
 export interface IntakeFormProps {
   categories: readonly Category[];
   point: { lon: number; lat: number } | null;
-  located: { gridName: string; gridCode: string; place: string } | 'outside' | null;
+  located: { gridName: string; gridCode: string; place: string } | 'outside' | 'locating' | null;
   picking: boolean;
   busy: boolean;
   onPick(): void;
@@ -45,7 +45,7 @@ export function IntakeForm(p: IntakeFormProps) {
     }
     return [...m.entries()];
   }, [p.categories, zh]);
-  const ready = v.categoryCode !== '' && v.title.trim() !== '' && p.point !== null && p.located !== 'outside';
+  const ready = v.categoryCode !== '' && v.title.trim() !== '' && p.point !== null && typeof p.located === 'object' && p.located !== null;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -116,6 +116,8 @@ export function IntakeForm(p: IntakeFormProps) {
                 ? t('dispatch.intake.picking')
                 : p.located === 'outside'
                   ? t('dispatch.intake.outside')
+                  : p.located === 'locating'
+                    ? t('dispatch.intake.locating')
                   : p.located
                     ? `${p.located.gridName} · ${p.located.place}`
                     : t('dispatch.intake.notLocated')}

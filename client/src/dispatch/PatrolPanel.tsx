@@ -83,7 +83,7 @@ export function PatrolPanel(p: PatrolPanelProps) {
               ))}
             </select>
           </label>
-          <div className="field-row">
+          <div>
             <label className="field">
               <span>{t('dispatch.patrol.start')}</span>
               <input type="datetime-local" value={start} onChange={(e) => setStart(e.target.value)} />

@@ -95,6 +95,7 @@ const zhCN = {
       picking: '请在地图上点击事发位置…',
       located: '所属网格',
       notLocated: '未选位置',
+      locating: '正在定位…',
       outside: '该位置不在本区网格内',
       reporterName: '来电人',
       reporterPhone: '联系电话',
@@ -190,7 +191,7 @@ const en: typeof zhCN = {
     },
     intake: {
       title: 'Hotline intake', open: 'New intake n', category: 'Category', priority: 'Priority', titleField: 'Title', description: 'Description',
-      address: 'Address', pick: 'Pick on the map', picking: 'Click the place on the map…', located: 'Grid', notLocated: 'No place picked',
+      address: 'Address', pick: 'Pick on the map', picking: 'Click the place on the map…', located: 'Grid', notLocated: 'No place picked', locating: 'Locating…',
       outside: 'That place is in no grid of the district', reporterName: 'Caller', reporterPhone: 'Phone', submit: 'Log case', cancel: 'Cancel',
     },
     patrol: {

@@ -339,11 +339,11 @@ function Desk({ user }: { user: { displayName: string; role: string } }) {
   // ── hotline intake ──
   const [picking, setPicking] = useState(false);
   const [intakePoint, setIntakePoint] = useState<{ lon: number; lat: number } | null>(null);
-  const [located, setLocated] = useState<{ gridName: string; gridCode: string; place: string } | 'outside' | null>(null);
+  const [located, setLocated] = useState<{ gridName: string; gridCode: string; place: string } | 'outside' | 'locating' | null>(null);
   const pickPoint = useCallback(async (lon: number, lat: number) => {
     setIntakePoint({ lon, lat });
     setPicking(false);
-    setLocated(null);
+    setLocated('locating');
     try {
       const r = await locate(lon, lat);
       setLocated({ gridName: r.grid.name, gridCode: r.grid.code, place: `${r.street.name} ${r.community.name}` });
@@ -464,6 +464,8 @@ function Desk({ user }: { user: { displayName: string; role: string } }) {
   const onMapLoad = useCallback((m: MapLibreMap | null) => {
     setMap(m);
     if (!m) return;
+    // shift-click selects grids for a patrol zone here (instead of MapLibre's shift-drag box zoom)
+    m.boxZoom.disable();
     m.on('click', (e) => clickRef.current(e));
     m.on('mousedown', (e) => {
       if (!lassoRef.current.active) return;

@@ -373,6 +373,21 @@ export class WallStore {
         }
         break;
       }
+      case 'team.positions': {
+        // a device batch: the newest position of each team in payload.items
+        const items = Array.isArray(p.items) ? (p.items as unknown[]) : [];
+        for (const raw of items) {
+          const it = raw as { teamId?: unknown; lon?: unknown; lat?: unknown; at?: unknown };
+          const t = typeof it.teamId === 'number' ? this.teams.get(it.teamId) : undefined;
+          if (t && typeof it.lon === 'number' && typeof it.lat === 'number') {
+            t.lon = it.lon;
+            t.lat = it.lat;
+            t.positionAt = typeof it.at === 'string' ? it.at : e.at;
+            this.teamVersion++;
+          }
+        }
+        break;
+      }
       case 'team.status': {
         const t = e.teamId !== null ? this.teams.get(e.teamId) : undefined;
         const status = str(p.status) as TeamStatus | null;

@@ -193,7 +193,7 @@ export class Simulator {
     this.stats.created++;
     if (this.rand() < (this.opts.neglect ?? 0.04)) this.neglected.add(res.body.id);
     // the command center sends the nearest patrol team to urgent cases and to some others
-    else if (this.teamSim && (priority !== 'normal' || this.rand() < 0.2)) await this.teamSim.dispatchNearest(res.body.id);
+    else if (this.teamSim?.hasSpareTeams && (priority !== 'normal' || this.rand() < 0.2)) await this.teamSim.dispatchNearest(res.body.id);
   }
 
   /** Moves every stage of the loop forward a little: the oldest cases first, as a real center would. */

@@ -4,7 +4,7 @@
  * per tick), report arrival when they are there, stay on scene a while and report finished; idle teams drift
  * slowly around their beat. Used by the demo simulator (modules/demo/simulator.ts).
  *
- * Speeds: en route 40 km/h × `speedup` (default 4, so a 3 km trip takes about a minute on screen); on patrol
+ * Speeds: en route 40 km/h × `speedup` (default 6, so a 3 km trip takes under a minute on screen); on patrol
  * 5 km/h. Idle teams report every 10 s, moving ones every tick (2 s).
  */
 
@@ -12,6 +12,7 @@ export interface TeamSimOptions {
   baseUrl: string;
   password: string;
   rand?: () => number;
+  /** en-route speed factor over 40 km/h (default 6) */
   speedup?: number;
   tickMs?: number;
   log?: (line: string) => void;
@@ -42,6 +43,13 @@ export class TeamSimulator {
 
   constructor(private readonly opts: TeamSimOptions) {
     this.rand = opts.rand ?? Math.random;
+  }
+
+  private spare = 1;
+
+  /** Keep a reserve: new cases get a team only while more than 30 % of the teams are available. */
+  get hasSpareTeams(): boolean {
+    return this.spare > 0.3;
   }
 
   owns(caseId: number): boolean {
@@ -107,11 +115,18 @@ export class TeamSimulator {
     const now = Date.now();
     const list = await this.request<{ items: SimTeam[] }>('GET', '/api/teams');
     if (list.status !== 200) throw new Error(`teams: ${list.status}`);
+    const all = list.body.items;
+    this.spare = all.length ? all.filter((t) => t.status === 'available').length / all.length : 0;
     const dt = (this.opts.tickMs ?? 2000) / 1000;
     const items: { teamId: number; lon: number; lat: number; at: string }[] = [];
     const steps: (() => Promise<unknown>)[] = [];
     for (const t of list.body.items) {
       if (t.lon === null || t.lat === null) continue;
+      if ((t.status === 'en_route' || t.status === 'on_scene') && t.currentCaseId === null) {
+        // busy without a dispatch (left so by the seed data or by a stand-down): back on patrol
+        steps.push(() => this.request('PUT', `/api/teams/${t.id}/status`, { status: 'available' }));
+        continue;
+      }
       if (t.status === 'en_route' && t.currentCaseId !== null) {
         let target = this.targets.get(t.id);
         if (!target) {
@@ -123,7 +138,7 @@ export class TeamSimulator {
         const dx = (target[0] - t.lon) * mPerDegLon(t.lat);
         const dy = (target[1] - t.lat) * M_PER_DEG_LAT;
         const dist = Math.hypot(dx, dy);
-        const step = (40 / 3.6) * (this.opts.speedup ?? 4) * dt;
+        const step = (40 / 3.6) * (this.opts.speedup ?? 6) * dt;
         if (dist <= Math.max(step, 30)) {
           items.push({ teamId: t.id, lon: target[0], lat: target[1], at: new Date(now).toISOString() });
           const caseId = t.currentCaseId;
