@@ -216,4 +216,3 @@ const en: typeof zhCN = {
 i18n.addResourceBundle('zh-CN', 'translation', zhCN, true, false);
 i18n.addResourceBundle('en', 'translation', en, true, false);
 
-export {};
