@@ -76,7 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     demo: boolFromEnv(env, 'GC_DEMO', true),
     clientDist: env.GC_CLIENT_DIST ?? path.join(REPO_ROOT, 'client/dist'),
-    logLevel: env.LOG_LEVEL || 'info',
+    logLevel: env.LOG_LEVEL || 'warn',
     repoRoot: REPO_ROOT,
     live: {
       heartbeatMs: intFromEnv(env, 'GC_LIVE_HEARTBEAT_MS', 15_000, 50, 600_000),

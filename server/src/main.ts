@@ -45,7 +45,7 @@ async function main(): Promise<void> {
         baseUrl: `http://127.0.0.1:${config.port}`,
         rate: config.simRate,
         password: config.demoPassword,
-        log: (l) => app.log.info(l),
+        log: (l) => console.log(l),
       });
       await simulator.start().catch((err: unknown) => app.log.error(`simulator did not start: ${(err as Error).message}`));
     }

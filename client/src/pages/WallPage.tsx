@@ -448,7 +448,7 @@ function KpiBlock({ id, title, data, primary = false }: { id: string; title: str
       <div className="kpis__grid">
         {KPI_KEYS.map((k) => (
           <div key={k} className={`kpi kpi--${k}`} data-testid={`${prefix}-${k}`}>
-            <div className={`kpi__value mono${fmtInt(data ? data[k] : null).length > 5 ? ' kpi__value--long' : ''}`}>{fmtInt(data ? data[k] : null)}</div>
+            <div className={`kpi__value mono${fmtInt(data ? data[k] : null).length > 4 ? ' kpi__value--long' : ''}`}>{fmtInt(data ? data[k] : null)}</div>
             <div className="kpi__label">{t(`wall.kpi.${k}`)}</div>
           </div>
         ))}
