@@ -537,7 +537,7 @@ function Ranking({ items, focus }: { items: StreetStat[] | null; focus: string |
       <ol className="ranking__list">
         {rows.length === 0 ? <li className="wall-empty">{t('wall.noData')}</li> : null}
         {rows.map((s, i) => {
-          const pct = toPercent(s.closureRate, 1);
+          const pct = toPercent(s.onTimeClosureRate, 1);
           return (
             <li key={s.code} className={`ranking__row${s.code === focus ? ' is-focus' : ''}${i < 3 ? ' is-top' : ''}`}>
               <span className="ranking__rank mono">{i + 1}</span>
