@@ -46,7 +46,7 @@ export async function startServer(opts: { databaseUrl: string; port?: number; en
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 120_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${out}`);
     try {
@@ -57,7 +57,7 @@ export async function startServer(opts: { databaseUrl: string; port?: number; en
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`server did not become healthy within 60 s:\n${out}`);
+      throw new Error(`server did not become healthy within 120 s:\n${out}`);
     }
     await new Promise((r) => setTimeout(r, 150));
   }
