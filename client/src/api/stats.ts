@@ -4,124 +4,49 @@
  * format them with `toPercent` from @gridcommand/shared/domain.
  */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import type { Light } from '@gridcommand/shared/domain';
 import type { Category, Supervision } from '@gridcommand/shared/schemas';
 import { apiFetch } from './http.ts';
 
-export type Period = 'today' | 'month' | '7d' | '30d';
+// Wire shapes come from the shared TypeBox schemas (the server validates its answers against the same ones).
+export type {
+  StatsPeriod as Period,
+  StatsOverview as Overview,
+  StreetRankItem as StreetStat,
+  GridLightItem,
+  Team,
+  TeamStatus,
+  HeatmapMode,
+  Heatmap as HeatmapResponse,
+  ChoroplethMetric,
+  Choropleth as ChoroplethResponse,
+  AreaStats,
+  TrendBy,
+  Trend as TrendResponse,
+} from '@gridcommand/shared/schemas';
+import type {
+  StatsPeriod as Period,
+  StatsOverview as Overview,
+  StreetRankItem as StreetStat,
+  GridLights,
+  OpenCaseItem,
+  OpenCases,
+  TeamListResponse,
+  HeatmapMode,
+  Heatmap as HeatmapResponse,
+  ChoroplethMetric,
+  Choropleth as ChoroplethResponse,
+  AreaStats,
+  TrendBy,
+  Trend as TrendResponse,
+} from '@gridcommand/shared/schemas';
 
-export interface Overview {
-  period: Period;
-  from: string;
-  to: string;
-  reported: number;
-  filed: number;
-  closed: number;
-  inProgress: number;
-  escalated: number;
-  overdue: number;
-  supervised: number;
-  dueToClose: number;
-  closedOnTime: number;
-  closureRate: number | null;
-  onTimeClosureRate: number | null;
-  openTotal: number;
-  byLight: { green: number; due_soon: number; yellow: number; red: number };
-  emergenciesOpen: number;
-}
-
-export interface StreetStat {
-  code: string;
-  name: string;
-  reported: number;
-  closed: number;
-  open: number;
-  overdue: number;
-  closureRate: number | null;
-  onTimeClosureRate: number | null;
-  per10k: number | null;
-}
-
-export interface GridLightItem {
-  /** grid area id = vector tile feature id */
-  id: number;
-  code: string;
-  light: Light;
-  open: number;
-}
-
-export interface OpenCase {
-  id: number;
-  code: string;
-  lon: number;
-  lat: number;
-  light: Light;
-  priority: string;
-  status: string;
-  categoryCode: string;
-  majorCode: string;
-  gridId: number | null;
-  streetCode: string;
-  reportedAt: string;
-  title: string;
-}
-
-export type TeamStatus = 'available' | 'en_route' | 'on_scene' | 'off_duty';
-
-export interface Team {
-  id: number;
-  code: string;
-  name: string;
-  kind: string;
-  status: TeamStatus;
-  homeZoneCode: string | null;
-  lon: number | null;
-  lat: number | null;
-  positionAt: string | null;
-  memberCount: number;
-}
-
-export type HeatmapMode = 'hex' | 'grid' | 'points';
-export interface HexCell {
-  lon: number;
-  lat: number;
-  count: number;
-}
-export type HeatmapResponse =
-  | { mode: 'hex'; cells: HexCell[]; max: number; total: number }
-  | { mode: 'grid'; cells: { id: number; code: string; count: number }[]; max?: number; total?: number }
-  | { mode: 'points'; points: [number, number, number][] };
-
-export type ChoroplethLevel = 'grid' | 'zone' | 'street';
-export type ChoroplethMetric = 'open' | 'overdue_rate' | 'closure_rate' | 'on_time_rate' | 'per10k';
-export interface ChoroplethResponse {
-  level: ChoroplethLevel;
-  metric: ChoroplethMetric;
-  items: { id: number; code: string; name: string; value: number | null; numerator: number; denominator: number }[];
-  min: number | null;
-  max: number | null;
-}
-
-export interface AreaStats {
-  code: string;
-  name: string;
-  level: string;
-  population: number | null;
-  reported: number;
-  closed: number;
-  open: number;
-  overdue: number;
-  closureRate: number | null;
-  onTimeClosureRate: number | null;
-  per10k: number | null;
-  trend: { day: string; reported: number; closed: number }[];
-}
-
-export type TrendBy = 'day' | 'category' | 'source' | 'street';
-export interface TrendResponse {
-  by: TrendBy;
-  items: { key: string; label: string; reported: number; closed: number; overdue: number }[];
-}
+export type HexCell = { lon: number; lat: number; count: number };
+/**
+ * An open case as the client holds it: from the snapshot, or built from a stream event before its details
+ * are known (grid not resolved yet, state and priority as the event says).
+ */
+export type OpenCase = Omit<OpenCaseItem, 'gridId' | 'priority' | 'status'> & { gridId: number | null; priority: string; status: string };
+export type ChoroplethLevel = ChoroplethResponse['level'];
 
 export interface TimeWindow {
   from: string;
@@ -175,7 +100,7 @@ export function useStreetStats(period: Period, opts: { refetchInterval?: number 
 export function useGridLights() {
   return useQuery({
     queryKey: statsKeys.gridLights(),
-    queryFn: ({ signal }) => apiFetch<{ lastEventId: number | null; items: GridLightItem[] }>('/api/map/grid-lights', { signal }),
+    queryFn: ({ signal }) => apiFetch<GridLights>('/api/map/grid-lights', { signal }),
     staleTime: Infinity,
     gcTime: Infinity,
   });
@@ -184,7 +109,7 @@ export function useGridLights() {
 export function useOpenCases() {
   return useQuery({
     queryKey: statsKeys.openCases(),
-    queryFn: ({ signal }) => apiFetch<{ lastEventId: number | null; items: OpenCase[] }>('/api/map/open-cases', { signal }),
+    queryFn: ({ signal }) => apiFetch<OpenCases>('/api/map/open-cases', { signal }),
     staleTime: Infinity,
     gcTime: Infinity,
   });
@@ -193,7 +118,7 @@ export function useOpenCases() {
 export function useTeams(opts: { refetchInterval?: number } = {}) {
   return useQuery({
     queryKey: statsKeys.teams(),
-    queryFn: ({ signal }) => apiFetch<{ items: Team[] }>('/api/teams', { signal }),
+    queryFn: ({ signal }) => apiFetch<TeamListResponse>('/api/teams', { signal }),
     staleTime: 30_000,
     refetchInterval: opts.refetchInterval ?? false,
   });

@@ -3,6 +3,7 @@
  * one-click assignment, hotline intake, patrol zones with coverage, keyboard shortcuts and live updates.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { BrandMark } from '../panels/BrandMark.tsx';
 import { useTranslation } from 'react-i18next';
 import { useQueryClient } from '@tanstack/react-query';
 import type { Map as MapLibreMap, MapMouseEvent } from 'maplibre-gl';
@@ -601,12 +602,7 @@ function Desk({ user }: { user: { displayName: string; role: string } }) {
     <div className="gcd dispatch" data-testid="dispatch">
       <header className="dtop">
         <div className="brand">
-          <svg className="brand__mark" viewBox="0 0 32 32" aria-hidden="true">
-            <rect x="1" y="1" width="30" height="30" rx="7" fill="none" stroke="currentColor" strokeOpacity=".35" />
-            <path d="M8 8h16v16H8z" fill="none" stroke="currentColor" strokeWidth="2" />
-            <path d="M16 8v16M8 16h16" stroke="currentColor" strokeWidth="1.3" opacity=".7" />
-            <rect x="16" y="8" width="8" height="8" fill="currentColor" opacity=".85" />
-          </svg>
+          <BrandMark />
           <div className="brand__text">
             <span className="brand__name">{t('app.productLocal')}</span>
             <span className="brand__local">{t('dispatch.title')}</span>

@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
+import { useViewportScale } from '../map/useViewportScale.ts';
 import { useTranslation } from 'react-i18next';
 import { useArea, useAreas, useGrids } from '../api/queries.ts';
 import type { GridProperties } from '../api/types.ts';
@@ -15,22 +16,12 @@ export const DISTRICT_CODE = '370211';
 
 const EMPTY: never[] = [];
 
-function useUiScale(): number {
-  const compute = () => Math.max(1, Math.min(2, window.innerWidth / 1920));
-  const [scale, setScale] = useState(compute);
-  useEffect(() => {
-    const onResize = () => setScale(compute());
-    window.addEventListener('resize', onResize);
-    return () => window.removeEventListener('resize', onResize);
-  }, []);
-  return scale;
-}
 
 /** The district map: boundaries, labels, hover and a grid profile on click. */
 export function MapPage() {
   const { t, i18n } = useTranslation();
   const toasts = useToasts();
-  const uiScale = useUiScale();
+  const uiScale = useViewportScale(2);
 
   const district = useArea(DISTRICT_CODE);
   const streets = useAreas('street');

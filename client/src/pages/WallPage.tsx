@@ -3,6 +3,7 @@
  * See wall/params.ts for the URL parameters and README (client) for the test hooks.
  */
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useViewportScale } from '../map/useViewportScale.ts';
 import { useTranslation } from 'react-i18next';
 import { useQueryClient } from '@tanstack/react-query';
 import { toPercent, type Light } from '@gridcommand/shared/domain';
@@ -58,16 +59,6 @@ declare global {
   }
 }
 
-function useViewportScale(): number {
-  const compute = () => Math.max(1, Math.min(2.4, window.innerWidth / 1920));
-  const [scale, setScale] = useState(compute);
-  useEffect(() => {
-    const onResize = () => setScale(compute());
-    window.addEventListener('resize', onResize);
-    return () => window.removeEventListener('resize', onResize);
-  }, []);
-  return scale;
-}
 
 function useNow(periodMs: number): number {
   const [now, setNow] = useState(() => Date.now());
@@ -133,7 +124,7 @@ export function WallPage() {
   const toasts = useToasts();
   const queryClient = useQueryClient();
   const params = useMemo(() => parseWallParams(window.location.search), []);
-  const uiScale = useViewportScale();
+  const uiScale = useViewportScale(2.4);
 
   // ── reference data ────────────────────────────────────────────────
   const district = useArea(DISTRICT_CODE);

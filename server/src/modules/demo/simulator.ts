@@ -203,18 +203,24 @@ export class Simulator {
         const list = await this.admin.request<{ items: CaseSummary[]; total: number }>('GET', `/api/cases?status=${status}&limit=${Math.min(500, perStage * 4)}`);
         if (list.status !== 200) throw new Error(`list failed: ${list.status} ${JSON.stringify(list.body)}`);
         const candidates = list.body.items.filter((c) => !this.neglected.has(c.id) && !this.teamSim?.owns(c.id));
-        for (let i = 0; i < perStage && candidates.length && !this.stopped; i++) {
-          const c = candidates.splice(Math.floor(this.rand() * candidates.length), 1)[0]!;
-          const res = await this.admin.request('POST', `/api/cases/${c.id}/actions`, {
-            action,
-            version: c.version,
-            note: '模拟处置',
-            // dispatching needs an assignee: the category's department
-            ...(action === 'dispatch' ? { departmentCode: c.departmentCode ?? undefined } : {}),
-          });
-          if (res.status === 200) this.stats.actions++;
-          else if (res.status === 409) this.stats.conflicts++;
-          else throw new Error(`${action} on ${c.id} failed: ${res.status} ${JSON.stringify(res.body)}`);
+        const picked: CaseSummary[] = [];
+        while (picked.length < perStage && candidates.length) picked.push(candidates.splice(Math.floor(this.rand() * candidates.length), 1)[0]!);
+        // a few at a time, like several people working the same queue
+        for (let i = 0; i < picked.length && !this.stopped; i += 8) {
+          await Promise.all(
+            picked.slice(i, i + 8).map(async (c) => {
+              const res = await this.admin.request('POST', `/api/cases/${c.id}/actions`, {
+                action,
+                version: c.version,
+                note: '模拟处置',
+                // dispatching needs an assignee: the category's department
+                ...(action === 'dispatch' ? { departmentCode: c.departmentCode ?? undefined } : {}),
+              });
+              if (res.status === 200) this.stats.actions++;
+              else if (res.status === 409) this.stats.conflicts++;
+              else throw new Error(`${action} on ${c.id} failed: ${res.status} ${JSON.stringify(res.body)}`);
+            }),
+          );
         }
       }),
     );
