@@ -263,6 +263,8 @@ function DensityView({ win, category, compare }: { win: TimeWindow; category: st
   return (
     <div className={`density${compare ? ' density--compare' : ''}`}>
       <DensityMap
+        // a new map when the comparison opens or closes: each fits the district into its own (half) width
+        key={compare ? 'a-compare' : 'a-single'}
         title={t('insights.periodA')}
         win={win}
         category={category}
