@@ -34,3 +34,4 @@ export function loadDemoDistrict(dir: URL = DEMO_DIR): DemoDistrict {
     teams: readJson<Team[]>(dir, DEMO_FILES.teams),
   };
 }
+export { mulberry32, type Rng } from './prng.ts';

@@ -25,6 +25,7 @@ import { seedDistrict } from '../src/db/seed.ts';
 import { seedDemoUsers } from '../src/modules/auth/seed.ts';
 import { nearestTeams } from '../src/modules/teams/service.ts';
 import { storePositions } from '../src/modules/teams/repository.ts';
+import { mulberry32 } from '@gridcommand/data';
 
 const DB_NAME = 'gc_bench_dispatch';
 const GRIDS = Number(process.env.BENCH_MEGACITY_GRIDS ?? 50_000);
@@ -43,16 +44,6 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 async function prepare(): Promise<string> {
   const config = loadConfig();
@@ -133,7 +124,7 @@ async function main(): Promise<void> {
   );
   const e = ext[0]!;
   log(`${e.teams} teams (${e.available} available); ${QUERIES} points`);
-  const rand = prng(7);
+  const rand = mulberry32(7).next;
   const points: [number, number][] = Array.from({ length: QUERIES }, () => [e.x0 + rand() * (e.x1 - e.x0), e.y0 + rand() * (e.y1 - e.y0)]);
 
   const config = { ...loadConfig({}), databaseUrl: url, clientDist: null, lightJobIntervalMs: 0, positionRetentionDays: 0, loginRateLimit: 1000 };

@@ -26,6 +26,7 @@ import {
   type WorkCalendar,
 } from '@gridcommand/shared/domain';
 import { EVENT_LOCK_KEY } from '../live/events.ts';
+import { mulberry32 } from '@gridcommand/data';
 
 export interface HistoryOptions {
   days?: number;
@@ -54,17 +55,6 @@ interface CategoryRow extends CategoryLimits {
 
 type Source = 'grid_worker' | 'public' | 'hotline' | 'sensor' | 'department';
 
-/** mulberry32: small, fast and good enough for demo data; same seed, same history. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Picks by weight with a prefix-sum table and binary search. */
 function weightedPicker<T>(items: T[], weight: (t: T) => number): (r: number) => T {
@@ -184,7 +174,7 @@ export function planHistory(
   categories: CategoryRow[],
   opts: Required<Omit<HistoryOptions, 'calendar'>> & { calendar: WorkCalendar; firstId: number; firstSeq: number },
 ): CaseRow[] {
-  const rand = prng(opts.seed);
+  const rand = mulberry32(opts.seed).next;
   const pickGrid = weightedPicker(grids, (g) => 200 + g.population);
   const pickCategory = weightedPicker(categories, (c) => MAJOR_WEIGHTS.find(([re]) => re.test(c.majorName))?.[1] ?? 1);
   const pickSource = weightedPicker(SOURCES, ([, w]) => w);

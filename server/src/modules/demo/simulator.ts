@@ -6,6 +6,7 @@
  */
 
 import { TeamSimulator } from '../teams/simulator.ts';
+import { mulberry32 } from '@gridcommand/data';
 
 export interface SimulatorOptions {
   baseUrl: string;
@@ -74,16 +75,6 @@ class Session {
   }
 }
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const TITLES: Record<string, string> = {
   grid_worker: '巡查发现',
@@ -115,7 +106,7 @@ export class Simulator {
   private teamSim: TeamSimulator | null = null;
 
   constructor(private readonly opts: SimulatorOptions) {
-    this.rand = prng(opts.seed ?? Date.now());
+    this.rand = mulberry32(opts.seed ?? Date.now()).next;
   }
 
   private log(line: string): void {
