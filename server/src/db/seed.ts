@@ -1,6 +1,7 @@
 /** Loads a district (the real demo district, or the synthetic megacity) into an empty, migrated database. */
 import type pg from 'pg';
 import type { AreaCollection, DemoDistrict } from '@gridcommand/data';
+import { inTransaction } from './transaction.ts';
 
 const CHUNK = 2_000;
 
@@ -34,9 +35,7 @@ export async function isSeeded(pool: pg.Pool): Promise<boolean> {
 
 /** Inserts the whole district in one transaction. */
 export async function seedDistrict(pool: pg.Pool, d: DemoDistrict): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  await inTransaction(pool, async (client) => {
     for (const level of [d.district, d.streets, d.zones, d.communities, d.grids]) await insertAreas(client, level);
 
     for (const part of chunks(d.staff)) {
@@ -74,12 +73,6 @@ export async function seedDistrict(pool: pg.Pool, d: DemoDistrict): Promise<void
         [JSON.stringify(part)],
       );
     }
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
   await pool.query('ANALYZE');
 }

@@ -7,6 +7,7 @@
 import chineseDays from 'chinese-days';
 import type pg from 'pg';
 import { DEFAULT_WORK_HOURS, type WorkCalendar, type WorkHours } from '@gridcommand/shared/domain';
+import { inTransaction } from '../../db/transaction.ts';
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
@@ -112,14 +113,7 @@ export async function calendarYear(db: Queryable, year: number): Promise<Calenda
 
 /** Replaces one year's special days (one transaction). */
 export async function replaceCalendarYear(pool: pg.Pool, year: number, days: CalendarDayRow[]): Promise<void> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  const onError = (err: Error) => {
-    broken = err;
-  };
-  client.on('error', onError);
-  try {
-    await client.query('BEGIN');
+  await inTransaction(pool, async (client) => {
     await client.query('DELETE FROM work_calendar WHERE day >= make_date($1, 1, 1) AND day < make_date($1 + 1, 1, 1)', [year]);
     if (days.length > 0) {
       await client.query(
@@ -128,13 +122,6 @@ export async function replaceCalendarYear(pool: pg.Pool, year: number, days: Cal
         [JSON.stringify(days)],
       );
     }
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.removeListener('error', onError);
-    client.release(broken);
-  }
+  });
   invalidateCalendar(pool);
 }

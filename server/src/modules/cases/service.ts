@@ -24,6 +24,7 @@ import { appendEvents, type NewEvent } from '../live/events.ts';
 import type { AuthUser } from '../auth/repository.ts';
 import { getWorkCalendar } from '../calendar/repository.ts';
 import * as repo from './repository.ts';
+import { inTransaction } from '../../db/transaction.ts';
 import { currentLight, nextLightAt, settleLight } from './lights.ts';
 
 /** A refusal that carries more than the error shape: `allowed` actions or the `current` case. */
@@ -35,28 +36,7 @@ export class CaseConflict extends HttpError {
   }
 }
 
-export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  // a checked-out client has no error listener of the pool's: a connection lost between two queries
-  // (database restart) must fail this transaction, not the process
-  let broken: Error | undefined;
-  const onError = (err: Error) => {
-    broken = err;
-  };
-  client.on('error', onError);
-  try {
-    await client.query('BEGIN');
-    const result = await fn(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.removeListener('error', onError);
-    client.release(broken);
-  }
-}
+export { inTransaction } from '../../db/transaction.ts';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 

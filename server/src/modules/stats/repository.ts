@@ -6,6 +6,7 @@
 import type pg from 'pg';
 import { CASE_STATES, LIGHTS, OPEN_STATES, type CaseState, type Light, type Priority } from '@gridcommand/shared/domain';
 import type { AreaLevel } from '@gridcommand/shared/schemas';
+import { inTransaction } from '../../db/transaction.ts';
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
@@ -420,19 +421,14 @@ export async function cellDayP99(db: Queryable, mode: 'hex' | 'grid', from: Date
  * show yet (event ids become visible in commit order, see live/events.ts).
  */
 export async function inSnapshot<T>(pool: pg.Pool, fn: (db: pg.PoolClient) => Promise<T>): Promise<{ lastEventId: number; result: T }> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const { rows } = await client.query<{ id: string }>('SELECT coalesce(max(id), 0)::text AS id FROM event');
-    const result = await fn(client);
-    await client.query('COMMIT');
-    return { lastEventId: Number(rows[0]?.id ?? 0), result };
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  return inTransaction(
+    pool,
+    async (client) => {
+      const { rows } = await client.query<{ id: string }>('SELECT coalesce(max(id), 0)::text AS id FROM event');
+      return { lastEventId: Number(rows[0]?.id ?? 0), result: await fn(client) };
+    },
+    'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+  );
 }
 
 export interface GridLightRow {
