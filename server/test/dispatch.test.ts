@@ -378,7 +378,12 @@ describe('positions (AVL)', () => {
 
   it('takes a batch in one transaction: newest per team moves it, stale ones are counted, one live event', async () => {
     const [a, b] = [await freeTeam(), await freeTeam()];
-    const t0 = Date.now() - 60_000;
+    // one second after the teams' stored positions (about a minute ago), read from the database's own clock
+    const { rows: last } = await w.db.pool.query<{ ms: number }>(
+      `SELECT extract(epoch FROM max(position_at)) * 1000 AS ms FROM team WHERE id = ANY($1::int[])`,
+      [[a, b]],
+    );
+    const t0 = Math.ceil(Number(last[0]!.ms)) + 1_000;
     const iso = (ms: number) => new Date(ms).toISOString();
     const items = [
       { teamId: a, lon: 120.01, lat: 35.9, at: iso(t0) },
