@@ -71,10 +71,27 @@ export type Role = (typeof ROLES)[number];
 export const ESCALATION_LEVELS = ['grid', 'zone', 'street', 'district'] as const;
 export type EscalationLevel = (typeof ESCALATION_LEVELS)[number];
 
-/** States in which the case is still open and counts against its clocks. */
+/** Where a case comes from. */
+export const CASE_SOURCES = ['grid_worker', 'public', 'hotline', 'sensor', 'department'] as const;
+export type CaseSource = (typeof CASE_SOURCES)[number];
+
+/**
+ * The state sets every screen, query and export uses (docs/domain.md):
+ * - OPEN_STATES ("open", lit): still running against its clocks, carries a light, on the wall's map and in its
+ *   counts. Handled and verified cases wait for the reporter and the center, not for the handler: their light
+ *   is cleared. Parked cases sit on the long-term register with a review date.
+ * - TERMINAL_STATES ("final"): closed and void, no way out.
+ * - ACTIVE_STATES ("in progress" in registers and statistics): neither final nor parked.
+ */
 export const OPEN_STATES: readonly CaseState[] = ['reported', 'filed', 'dispatched', 'in_progress'];
 /** States with no way out. */
 export const TERMINAL_STATES: readonly CaseState[] = ['closed', 'void'];
+/** Neither final nor parked. */
+export const ACTIVE_STATES: readonly CaseState[] = ['reported', 'filed', 'dispatched', 'in_progress', 'handled', 'verified'];
+/** Never due to close while in them: void (invalid), parked (off the resolve clock, with a review date). */
+export const NEVER_DUE_STATES: readonly CaseState[] = ['void', 'parked'];
+/** Not final: what a backlog can hold. */
+export const NOT_FINAL_STATES: readonly CaseState[] = ['reported', 'filed', 'dispatched', 'in_progress', 'handled', 'verified', 'parked'];
 
 export type ParkableState = 'filed' | 'dispatched' | 'in_progress';
 
@@ -291,4 +308,13 @@ export function isOpenState(state: CaseState): boolean {
 
 export function isTerminalState(state: CaseState): boolean {
   return TERMINAL_STATES.includes(state);
+}
+
+export function isActiveState(state: CaseState): boolean {
+  return ACTIVE_STATES.includes(state);
+}
+
+/** The major class (大类, 2 digits) of a minor class code (小类, 5 digits). */
+export function majorOf(categoryCode: string): string {
+  return categoryCode.slice(0, 2);
 }

@@ -15,6 +15,7 @@
  *
  * Case codes: prefix + CST date + '-' + 6-digit daily sequence, e.g. "HD20261126-000123".
  */
+import { cstCompactDate } from './china-time.ts';
 
 export const CODE_LEVELS = ['district', 'street', 'zone', 'community', 'grid'] as const;
 export type CodeLevel = (typeof CODE_LEVELS)[number];
@@ -112,7 +113,6 @@ export function parseDisplayCode(code: string): { community: string; grid: numbe
   return { community: m[1], grid: Number(m[2]) };
 }
 
-const CST_OFFSET_MS = 8 * 3_600_000;
 const CASE_PREFIX_RE = /^[A-Z]{1,4}$/;
 const CASE_CODE_RE = /^([A-Z]{1,4})(\d{4})(\d{2})(\d{2})-(\d{6})$/;
 
@@ -122,7 +122,7 @@ export function formatCaseCode(date: Date, seq: number, prefix = 'HD'): string {
   if (!Number.isFinite(ms)) throw new RangeError('invalid Date');
   if (!Number.isInteger(seq) || seq < 1 || seq > 999_999) throw new RangeError('sequence must be an integer 1..999999');
   if (!CASE_PREFIX_RE.test(prefix)) throw new RangeError('prefix must be 1–4 capital letters');
-  const ymd = new Date(ms + CST_OFFSET_MS).toISOString().slice(0, 10).replaceAll('-', '');
+  const ymd = cstCompactDate(ms);
   return `${prefix}${ymd}-${String(seq).padStart(6, '0')}`;
 }
 

@@ -1,3 +1,4 @@
+export * from './china-time.ts';
 export * from './case-state.ts';
 export * from './working-time.ts';
 export * from './sla.ts';
@@ -5,3 +6,7 @@ export * from './lights.ts';
 export * from './indicators.ts';
 export * from './assessment.ts';
 export * from './codes.ts';
+export * from './case-decide.ts';
+export * from './team-state.ts';
+export * from './board.ts';
+export * from './labels.ts';

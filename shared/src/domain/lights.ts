@@ -17,7 +17,7 @@
  * The instants come precomputed from sla.ts (store them with the case); a case without them is
  * computed on the fly when a calendar is given.
  */
-import type { CaseState } from './case-state.ts';
+import { OPEN_STATES, type CaseState } from './case-state.ts';
 import { computeClocks, type CaseClocks, type CategoryLimits, type Priority } from './sla.ts';
 import type { WorkCalendar } from './working-time.ts';
 
@@ -36,7 +36,6 @@ export interface LightCase {
   category?: CategoryLimits;
 }
 
-const LIT_STATES: readonly CaseState[] = ['reported', 'filed', 'dispatched', 'in_progress'];
 
 function lightOfClock(now: number, warnAt: Date, by: Date, redAt: Date): Light {
   if (now >= redAt.getTime()) return 'red';
@@ -54,7 +53,7 @@ function clocksOf(c: LightCase, cal: WorkCalendar | undefined): CaseClocks {
 }
 
 export function lightFor(c: LightCase, now: Date, cal?: WorkCalendar): Light {
-  if (!LIT_STATES.includes(c.state)) return 'none';
+  if (!OPEN_STATES.includes(c.state)) return 'none';
   const k = clocksOf(c, cal);
   const t = now.getTime();
   const resolve = lightOfClock(t, k.resolveWarnAt, k.resolveBy, k.resolveRedAt);
@@ -69,7 +68,7 @@ export function lightFor(c: LightCase, now: Date, cal?: WorkCalendar): Light {
  * (not an open state, or already red). Yellow starts 1 ms after a deadline.
  */
 export function nextLightChangeAt(c: LightCase, now: Date, cal?: WorkCalendar): Date | null {
-  if (!LIT_STATES.includes(c.state)) return null;
+  if (!OPEN_STATES.includes(c.state)) return null;
   const k = clocksOf(c, cal);
   const t = now.getTime();
   const responded = c.state === 'in_progress' || (c.respondedAt !== undefined && c.respondedAt !== null);
@@ -90,9 +89,17 @@ export function worstLight(lights: Iterable<Light>): Light {
   return worst;
 }
 
+/** The lights of an overdue case. */
+export const OVERDUE_LIGHTS: readonly Light[] = ['yellow', 'red'];
+
+/** Overdue: an open case lit yellow or red. */
+export function isOverdue(state: CaseState, light: Light): boolean {
+  return OPEN_STATES.includes(state) && OVERDUE_LIGHTS.includes(light);
+}
+
 /** Overdue cases are supervised: yellow by the platform (督办), red by the district (大督查). */
 export function supervisionRequired(light: Light): boolean {
-  return light === 'yellow' || light === 'red';
+  return OVERDUE_LIGHTS.includes(light);
 }
 
 export type SupervisionLevel = 'none' | 'platform' | 'district';
@@ -103,3 +110,53 @@ export function supervisionLevel(light: Light): SupervisionLevel {
   return 'none';
 }
 
+
+export type SupervisionRecordLevel = 'yellow' | 'red';
+
+/** What a light change means for the case's supervision records (督办单). */
+export interface SupervisionPlan {
+  /** open records of these levels are closed, with this note */
+  close: SupervisionRecordLevel[];
+  closeNote: string;
+  /** a record of this level is opened (unless one is already open), with this reason */
+  open: { level: SupervisionRecordLevel; reason: string } | null;
+  /** the case is under supervision afterwards */
+  supervised: boolean;
+}
+
+export const SUPERVISION_TEXT = {
+  raisedToRed: '升级为红灯督办 (raised to red)',
+  loweredToYellow: '降为黄灯督办 (lowered to yellow)',
+  openRed: '严重超期，列入区大督查（red: long overdue, district supervision list）',
+  openYellow: '超期未办结，平台督办（yellow: overdue, the platform chases it）',
+  answered: '已响应，恢复时限内 (answered, back within its limit)',
+  parked: '已挂账 (parked)',
+  voided: '已作废 (void)',
+  resolved: '已办结，自动销号 (resolved)',
+} as const;
+
+/**
+ * Supervision follows the light: a case that turns yellow (overdue) gets a platform notice (level yellow: the
+ * platform chases it); a case that turns red (long overdue) enters the district's supervision list (level red)
+ * and its yellow notice is closed as raised (and back, when it falls to yellow). When the light clears or falls
+ * back to green / due soon, every open record is closed — the lights clear by themselves once the problem is
+ * solved. Null when the light did not change.
+ */
+export function supervisionPlan(from: Light, to: Light, state: CaseState): SupervisionPlan | null {
+  if (from === to) return null;
+  if (to === 'red' || to === 'yellow') {
+    const other: SupervisionRecordLevel = to === 'red' ? 'yellow' : 'red';
+    return {
+      close: [other],
+      closeNote: to === 'red' ? SUPERVISION_TEXT.raisedToRed : SUPERVISION_TEXT.loweredToYellow,
+      open: { level: to, reason: to === 'red' ? SUPERVISION_TEXT.openRed : SUPERVISION_TEXT.openYellow },
+      supervised: true,
+    };
+  }
+  const closeNote =
+    to !== 'none' ? SUPERVISION_TEXT.answered
+    : state === 'parked' ? SUPERVISION_TEXT.parked
+    : state === 'void' ? SUPERVISION_TEXT.voided
+    : SUPERVISION_TEXT.resolved;
+  return { close: ['yellow', 'red'], closeNote, open: null, supervised: false };
+}

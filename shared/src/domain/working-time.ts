@@ -33,8 +33,18 @@
  * addWallHours(start, h): wall-clock time, used by urgent and emergency cases.
  */
 
-export type DateKey = string; // 'YYYY-MM-DD' in China Standard Time
-export type ClockTime = string; // 'HH:MM'
+import {
+  DAY_MS,
+  HOUR_MS,
+  cstDate,
+  cstDayIndex,
+  cstDayStartMs as cstDayStart,
+  dayKeyOfIndex as keyOfDayIndex,
+  parseClock,
+  type ClockTime,
+  type DateKey,
+} from './china-time.ts';
+
 
 export interface WorkHours {
   morning: readonly [ClockTime, ClockTime];
@@ -50,10 +60,6 @@ export interface WorkCalendar {
   hours?: WorkHours;
 }
 
-export const CST_OFFSET_MS = 8 * 3_600_000;
-export const DAY_MS = 86_400_000;
-export const HOUR_MS = 3_600_000;
-export const MINUTE_MS = 60_000;
 
 export const DEFAULT_WORK_HOURS: WorkHours = {
   morning: ['09:00', '12:00'],
@@ -63,8 +69,6 @@ export const DEFAULT_WORK_HOURS: WorkHours = {
 /** A calendar with weekends only, no holidays: handy for tests and as a fallback. */
 export const WEEKENDS_ONLY: WorkCalendar = { holidays: [], workdays: [] };
 
-const DATE_KEY_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const CLOCK_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
 interface Period {
   /** milliseconds after CST midnight */
@@ -77,15 +81,11 @@ interface NormalisedCalendar {
   workdays: ReadonlySet<string>;
   periods: readonly Period[];
   dayMs: number;
+  /** day index → working day, filled as days are asked for */
+  dayCache: Map<number, boolean>;
 }
 
 const normalised = new WeakMap<WorkCalendar, NormalisedCalendar>();
-
-function parseClock(t: string): number {
-  const m = CLOCK_RE.exec(t);
-  if (!m) throw new RangeError(`invalid clock time "${t}" (expected HH:MM)`);
-  return (Number(m[1]) * 60 + Number(m[2])) * MINUTE_MS;
-}
 
 function toSet(v: ReadonlySet<string> | readonly string[]): ReadonlySet<string> {
   return v instanceof Set ? v : new Set(v as readonly string[]);
@@ -109,6 +109,7 @@ function normalise(cal: WorkCalendar): NormalisedCalendar {
     workdays: toSet(cal.workdays),
     periods,
     dayMs: periods.reduce((s, p) => s + (p.end - p.start), 0),
+    dayCache: new Map(),
   };
   normalised.set(cal, n);
   return n;
@@ -119,34 +120,6 @@ export function workingHoursPerDay(cal: WorkCalendar): number {
   return normalise(cal).dayMs / HOUR_MS;
 }
 
-/** Index of the CST calendar day containing this instant (days since 1970-01-01 CST). */
-function cstDayIndex(ms: number): number {
-  return Math.floor((ms + CST_OFFSET_MS) / DAY_MS);
-}
-
-/** Epoch milliseconds of CST midnight starting day `index`. */
-function cstDayStart(index: number): number {
-  return index * DAY_MS - CST_OFFSET_MS;
-}
-
-function keyOfDayIndex(index: number): DateKey {
-  return new Date(index * DAY_MS).toISOString().slice(0, 10);
-}
-
-/** The CST calendar date ('YYYY-MM-DD') of an instant. */
-export function cstDateKey(date: Date): DateKey {
-  return keyOfDayIndex(cstDayIndex(date.getTime()));
-}
-
-/** Build an instant from a CST wall-clock time: cstDate('2025-10-09', '09:00'). */
-export function cstDate(day: DateKey, time: ClockTime = '00:00'): Date {
-  const m = DATE_KEY_RE.exec(day);
-  if (!m) throw new RangeError(`invalid date "${day}" (expected YYYY-MM-DD)`);
-  const utc = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  if (keyOfDayIndex(utc / DAY_MS) !== day) throw new RangeError(`invalid date "${day}"`);
-  return new Date(utc - CST_OFFSET_MS + parseClock(time));
-}
-
 function assertValidDate(d: Date, name: string): number {
   const ms = d.getTime();
   if (!Number.isFinite(ms)) throw new RangeError(`${name} is an invalid Date`);
@@ -154,11 +127,15 @@ function assertValidDate(d: Date, name: string): number {
 }
 
 function isWorkingDayIndex(index: number, n: NormalisedCalendar): boolean {
+  const known = n.dayCache.get(index);
+  if (known !== undefined) return known;
   const key = keyOfDayIndex(index);
-  if (n.workdays.has(key)) return true;
-  if (n.holidays.has(key)) return false;
   const dow = new Date(index * DAY_MS).getUTCDay(); // day index is CST-based, so UTC getters give CST weekday
-  return dow !== 0 && dow !== 6;
+  const working = n.workdays.has(key) ? true : n.holidays.has(key) ? false : dow !== 0 && dow !== 6;
+  // a calendar is immutable once normalised: remember its days (a few thousand at most in practice)
+  if (n.dayCache.size > 20_000) n.dayCache.clear();
+  n.dayCache.set(index, working);
+  return working;
 }
 
 /** Whether a day (an instant's CST date, or a 'YYYY-MM-DD' key) is a working day. */

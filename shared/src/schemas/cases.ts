@@ -1,10 +1,9 @@
 /** Wire shapes of cases: intake, lists, actions, timeline, supervision, the close-out register, the work calendar. */
 import { Type, type Static } from 'typebox';
-import { CASE_ACTIONS, CASE_STATES } from '../domain/case-state.ts';
+import { CASE_ACTIONS, CASE_SOURCES, CASE_STATES } from '../domain/case-state.ts';
 import { LIGHTS } from '../domain/lights.ts';
 import { PRIORITIES } from '../domain/sla.ts';
 
-export const CASE_SOURCES = ['grid_worker', 'public', 'hotline', 'sensor', 'department'] as const;
 export const CaseSource = Type.Enum([...CASE_SOURCES]);
 export type CaseSource = Static<typeof CaseSource>;
 export const CasePriority = Type.Enum([...PRIORITIES]);

@@ -13,6 +13,17 @@ export const ErrorResponse = Type.Object(
 );
 export type ErrorResponse = Static<typeof ErrorResponse>;
 
+/** The error shape of a refused change: what may be done now (`allowed`) or the current state (`current`). */
+export const RefusalResponse = Type.Object(
+  {
+    ...ErrorResponse.properties,
+    allowed: Type.Optional(Type.Array(Type.String(), { description: 'the actions the caller may take now' })),
+    current: Type.Optional(Type.Unknown({ description: 'the current state of what was changed meanwhile (a case, a team)' })),
+  },
+  { $id: 'RefusalResponse' },
+);
+export type RefusalResponse = Static<typeof RefusalResponse>;
+
 /** [longitude, latitude] in WGS 84. */
 export const LonLat = Type.Tuple([Type.Number(), Type.Number()], { description: '[lon, lat] (WGS 84)' });
 export type LonLat = Static<typeof LonLat>;

@@ -5,6 +5,7 @@ export * from './grids.ts';
 export * from './locate.ts';
 export * from './tiles.ts';
 export * from './live.ts';
+export * from './events.ts';
 export * from './auth.ts';
 export * from './cases.ts';
 export * from './catalogue.ts';

@@ -9,27 +9,6 @@
  */
 import { Type, type Static } from 'typebox';
 
-export const LIVE_EVENT_TYPE_PATTERN = '^[a-z][a-z0-9_]*(?:\\.[a-z0-9_]+)*$';
-
-export const LiveEvent = Type.Object(
-  {
-    id: Type.Integer({ minimum: 1, description: 'event id, increasing in commit order; the SSE id' }),
-    at: Type.String({ description: 'when the change happened, ISO 8601' }),
-    type: Type.String({ description: 'e.g. case.created, case.updated, case.light, case.escalated, case.closed, team.moved' }),
-    caseId: Type.Union([Type.Integer(), Type.Null()]),
-    teamId: Type.Union([Type.Integer(), Type.Null()]),
-    streetCode: Type.Union([Type.String(), Type.Null()], { description: '9-digit street code; null for district-wide events' }),
-    fromState: Type.Union([Type.String(), Type.Null()]),
-    toState: Type.Union([Type.String(), Type.Null()]),
-    note: Type.Union([Type.String(), Type.Null()]),
-    lon: Type.Union([Type.Number(), Type.Null()]),
-    lat: Type.Union([Type.Number(), Type.Null()]),
-    payload: Type.Record(Type.String(), Type.Unknown()),
-  },
-  { $id: 'LiveEvent' },
-);
-export type LiveEvent = Static<typeof LiveEvent>;
-
 /** Query parameters of GET /api/live. */
 export const LiveQuery = Type.Object({
   street: Type.Optional(

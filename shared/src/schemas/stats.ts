@@ -4,9 +4,8 @@
  * No personal data anywhere here.
  */
 import { Type, type Static } from 'typebox';
-import { CASE_STATES } from '../domain/case-state.ts';
 import { LIGHTS } from '../domain/lights.ts';
-import { PRIORITIES } from '../domain/sla.ts';
+import { CaseFacts } from './events.ts';
 
 const Rate = Type.Union([Type.Number(), Type.Null()]);
 const NullableNumber = Type.Union([Type.Number(), Type.Null()]);
@@ -108,25 +107,12 @@ export type GridLights = Static<typeof GridLights>;
 export const OpenCasesQuery = Type.Object({ bbox: Type.Optional(BboxText) }, { additionalProperties: false });
 export type OpenCasesQuery = Static<typeof OpenCasesQuery>;
 
-export const OpenCaseItem = Type.Object({
-  id: Type.Integer(),
-  code: Type.String(),
-  lon: Type.Number(),
-  lat: Type.Number(),
-  light: MapLight,
-  priority: Type.Enum([...PRIORITIES]),
-  status: Type.Enum([...CASE_STATES]),
-  categoryCode: Type.String(),
-  majorCode: Type.String(),
-  /** area.id of the case's grid */
-  gridId: Type.Integer(),
-  streetCode: Type.String(),
-  reportedAt: Type.String(),
-  title: Type.String(),
-});
-export type OpenCaseItem = Static<typeof OpenCaseItem>;
+/** An open case on the map: the same facts the case events carry (shared/src/schemas/events.ts). */
+export const OpenCaseItem = CaseFacts;
+export type OpenCaseItem = CaseFacts;
 
 export const OpenCases = Type.Object({
+  /** resume GET /api/live after this id: every event up to it is reflected here (later ones may be too) */
   lastEventId: Type.Integer({ minimum: 0 }),
   items: Type.Array(OpenCaseItem),
 });

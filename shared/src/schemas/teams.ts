@@ -3,10 +3,9 @@
  * and patrol zones with their coverage.
  */
 import { Type, type Static } from 'typebox';
+import { TEAM_KINDS, TEAM_STATUSES } from '../domain/team-state.ts';
 import { Case } from './cases.ts';
 
-export const TEAM_KINDS = ['police_patrol', 'city_management', 'grid_team', 'emergency', 'market_supervision'] as const;
-export const TEAM_STATUSES = ['available', 'en_route', 'on_scene', 'off_duty'] as const;
 export const TeamKind = Type.Enum([...TEAM_KINDS]);
 export type TeamKind = Static<typeof TeamKind>;
 export const TeamStatus = Type.Enum([...TEAM_STATUSES]);
@@ -55,7 +54,11 @@ export const TeamListQuery = Type.Object(
   { additionalProperties: false },
 );
 export type TeamListQuery = Static<typeof TeamListQuery>;
-export const TeamListResponse = Type.Object({ items: Type.Array(Team) });
+export const TeamListResponse = Type.Object({
+  /** resume GET /api/live after this id: every event up to it is reflected here (later ones may be too) */
+  lastEventId: Type.Integer({ minimum: 0 }),
+  items: Type.Array(Team),
+});
 export type TeamListResponse = Static<typeof TeamListResponse>;
 
 export const TeamIdParams = Type.Object({ id: Id });
@@ -134,6 +137,9 @@ export const TeamStepBody = Type.Object(
   { additionalProperties: false },
 );
 export type TeamStepBody = Static<typeof TeamStepBody>;
+
+export const TeamStepResponse = Type.Object({ team: Team, dispatch: Dispatch, caseId: Type.Integer() });
+export type TeamStepResponse = Static<typeof TeamStepResponse>;
 
 export const TeamStatusBody = Type.Object(
   {
@@ -264,8 +270,3 @@ export const RosterResponse = Type.Object({
   phonesVisible: Type.Boolean(),
 });
 export type RosterResponse = Static<typeof RosterResponse>;
-
-/** ETA model, shared by the server (answers) and the client (labels). */
-export const ETA_MODEL = { detourFactor: 1.3, urbanKmh: 30, ruralKmh: 45 } as const;
-/** A position older than this is flagged stale on the board. */
-export const POSITION_STALE_MS = 5 * 60_000;

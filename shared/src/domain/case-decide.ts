@@ -1,0 +1,208 @@
+/**
+ * The case rules with their consequences: given a case as it stands (`CaseRecord`), an action and the role taking
+ * it, `decideCaseAction` returns the case as it will be — state, stamps, assignee, escalation, light, next light
+ * instant, supervision — and what must be recorded (the event of the action, the light change and its
+ * supervision plan). Pure: the server's writer loads the record under a row lock, calls this, and writes the
+ * result and its events in one transaction. `settleLight` is the same for time passing (the light job).
+ */
+import {
+  ESCALATION_LEVELS,
+  allowedActions,
+  transition,
+  type CaseAction,
+  type CaseState,
+  type EscalationLevel,
+  type Milestone,
+  type ParkableState,
+  type Role,
+  type TransitionRefusal,
+} from './case-state.ts';
+import { cstDateKey } from './china-time.ts';
+import { lightFor, nextLightChangeAt, supervisionPlan, type Light, type SupervisionPlan } from './lights.ts';
+import type { CaseClocks } from './sla.ts';
+
+/** The state of a case that the rules read and change. */
+export interface CaseRecord {
+  id: number;
+  status: CaseState;
+  version: number;
+  escalationLevel: EscalationLevel;
+  parkedFrom: ParkableState | null;
+  parkReason: string | null;
+  parkReviewDate: string | null;
+  voidReason: string | null;
+  duplicateOf: number | null;
+  teamId: number | null;
+  departmentCode: string | null;
+  reworkCount: number;
+  light: Light;
+  nextLightAt: Date | null;
+  supervised: boolean;
+  clocks: CaseClocks;
+  stamps: Partial<Record<Milestone, Date>>;
+  updatedAt: Date;
+}
+
+export interface CaseCommand {
+  action: CaseAction;
+  reason?: string;
+  note?: string;
+  duplicateOf?: number;
+  reviewDate?: string;
+  teamId?: number;
+  departmentCode?: string;
+}
+
+/** The event type an action is recorded as. */
+export function eventTypeOfAction(action: CaseAction): 'case.updated' | 'case.escalated' | 'case.closed' {
+  return action === 'escalate' ? 'case.escalated' : action === 'close' ? 'case.closed' : 'case.updated';
+}
+
+export interface LightChange {
+  from: Light;
+  to: Light;
+  supervision: SupervisionPlan;
+}
+
+export type CaseRefusal =
+  | { ok: false; reason: TransitionRefusal; missing?: string[]; allowed: CaseAction[] }
+  | { ok: false; reason: 'invalid'; code: 'DUPLICATE_OF_SELF' | 'REVIEW_DATE_PAST'; message: string; allowed: CaseAction[] };
+
+export interface CaseDecision {
+  ok: true;
+  action: CaseAction;
+  before: CaseRecord;
+  after: CaseRecord;
+  /** what the action event says besides the case's facts */
+  event: {
+    type: 'case.updated' | 'case.escalated' | 'case.closed';
+    reason?: string;
+    duplicateOf?: number;
+    reviewDate?: string;
+    escalation?: { from: EscalationLevel; to: EscalationLevel };
+    previousTeamId?: number | null;
+  };
+  light: LightChange | null;
+}
+
+/** The light of a record at `now`, the instant it may change next, and what its supervision becomes. */
+function withLight(rec: CaseRecord, previousLight: Light, now: Date): { rec: CaseRecord; light: LightChange | null } {
+  const input = { state: rec.status, respondedAt: rec.stamps.respondedAt ?? null, clocks: rec.clocks };
+  const light = lightFor(input, now);
+  const plan = supervisionPlan(previousLight, light, rec.status);
+  return {
+    rec: { ...rec, light, nextLightAt: nextLightChangeAt(input, now), supervised: plan ? plan.supervised : rec.supervised },
+    light: plan ? { from: previousLight, to: light, supervision: plan } : null,
+  };
+}
+
+function assigneeOf(cmd: CaseCommand): string | undefined {
+  if (cmd.teamId !== undefined) return `team:${cmd.teamId}`;
+  if (cmd.departmentCode !== undefined) return `department:${cmd.departmentCode}`;
+  return undefined;
+}
+
+/** Applies one action; the record must be the case's current state (loaded under its lock). */
+export function decideCaseAction(rec: CaseRecord, cmd: CaseCommand, role: Role, now: Date): CaseDecision | CaseRefusal {
+  const result = transition(rec.status, cmd.action, role, {
+    escalationLevel: rec.escalationLevel,
+    parkedFrom: rec.parkedFrom,
+    reason: cmd.reason,
+    duplicateOf: cmd.duplicateOf !== undefined ? String(cmd.duplicateOf) : undefined,
+    reviewDate: cmd.reviewDate,
+    assignee: assigneeOf(cmd),
+  });
+  if (!result.ok) return result;
+  const refuse = (code: 'DUPLICATE_OF_SELF' | 'REVIEW_DATE_PAST', message: string): CaseRefusal => ({
+    ok: false,
+    reason: 'invalid',
+    code,
+    message,
+    allowed: allowedActions(rec.status, role, { escalationLevel: rec.escalationLevel, parkedFrom: rec.parkedFrom }),
+  });
+  let next: CaseRecord = { ...rec, status: result.to, version: rec.version + 1, updatedAt: now, stamps: { ...rec.stamps } };
+  const event: CaseDecision['event'] = { type: eventTypeOfAction(cmd.action) };
+  if (cmd.reason !== undefined && cmd.reason.trim() !== '') event.reason = cmd.reason.trim();
+  for (const e of result.effects) {
+    switch (e.type) {
+      case 'stamp':
+        next.stamps[e.field] = now;
+        break;
+      case 'set_assignee':
+        if (cmd.teamId !== undefined) {
+          event.previousTeamId = rec.teamId;
+          next.teamId = cmd.teamId;
+          if (cmd.departmentCode !== undefined) next.departmentCode = cmd.departmentCode;
+        } else {
+          next.teamId = null;
+          next.departmentCode = cmd.departmentCode ?? null;
+        }
+        break;
+      case 'clear_assignee':
+        next.teamId = null;
+        break;
+      case 'rework':
+        next.reworkCount = rec.reworkCount + 1;
+        break;
+      case 'set_escalation_level':
+        next.escalationLevel = e.to;
+        event.escalation = { from: e.from, to: e.to };
+        break;
+      case 'record_reason':
+        if (e.action === 'void') next.voidReason = e.reason;
+        if (e.action === 'park') next.parkReason = e.reason;
+        break;
+      case 'mark_duplicate': {
+        const of = Number(e.of);
+        if (of === rec.id) return refuse('DUPLICATE_OF_SELF', 'a case cannot duplicate itself');
+        event.duplicateOf = of;
+        next.duplicateOf = of;
+        break;
+      }
+      case 'park':
+        if (e.reviewDate < cstDateKey(now)) {
+          return refuse('REVIEW_DATE_PAST', `reviewDate ${e.reviewDate} is in the past`);
+        }
+        next.parkedFrom = e.from;
+        next.parkReviewDate = e.reviewDate;
+        event.reviewDate = e.reviewDate;
+        break;
+      case 'unpark':
+        next.parkedFrom = null;
+        next.parkReviewDate = null;
+        break;
+    }
+  }
+  const lit = withLight(next, rec.light, now);
+  next = lit.rec;
+  return { ok: true, action: cmd.action, before: rec, after: next, event, light: lit.light };
+}
+
+/** Time passing: the light at `now` and what follows from it (the light job). */
+export function settleLight(rec: CaseRecord, now: Date): { after: CaseRecord; light: LightChange | null } {
+  const lit = withLight(rec, rec.light, now);
+  const changed = lit.light !== null;
+  return { after: changed ? { ...lit.rec, version: rec.version + 1, updatedAt: now } : lit.rec, light: lit.light };
+}
+
+/** The light a new case starts with, and when it may change. */
+export function initialLight(clocks: CaseClocks, now: Date): { light: Light; nextLightAt: Date | null } {
+  const input = { state: 'reported' as const, respondedAt: null, clocks };
+  return { light: lightFor(input, now), nextLightAt: nextLightChangeAt(input, now) };
+}
+
+/**
+ * Whether a change leaves the case's team without it: the case got another assignee or none, or it was handled,
+ * parked, voided or closed while a team was on it. That team is stood down and its dispatch closed (a team that
+ * reports "finished" itself has already left).
+ */
+export function releasesTeam(before: Pick<CaseRecord, 'teamId' | 'status'>, after: Pick<CaseRecord, 'teamId' | 'status'>): boolean {
+  if (before.teamId === null) return false;
+  if (after.teamId !== before.teamId) return true;
+  return after.status !== before.status && ['handled', 'verified', 'closed', 'void', 'parked'].includes(after.status);
+}
+
+/** Escalation level ⇄ the number databases store (grid 0 … district 3). */
+export function escalationLevelOf(index: number): EscalationLevel {
+  return ESCALATION_LEVELS[index] ?? 'grid';
+}
