@@ -4,10 +4,12 @@
  *
  *   tsx server/scripts/bench-live.ts [--rate 100] [--seconds 10] [--clients 50]
  *
- * Each write is one transaction that appends one event (as a case intake does) through appendEvent. Latency is
+ * Each write is one transaction that appends one event (as a case intake does) through the writer's appender and
+ * then wakes the servers as the writer does (one coalesced NOTIFY after the commit). Latency is
  * measured from the moment COMMIT is sent to the moment a client's socket delivers the frame, on one clock (writer
  * and clients share this process; the servers are real child processes running server/src/main.ts). The first
- * row is the baseline measured in the same run: a bare LISTEN connection receiving the NOTIFY of the same commits.
+ * row is the baseline measured in the same run: a bare LISTEN connection receiving a NOTIFY sent inside each of
+ * the same write transactions (the id as its payload).
  *
  * Database: DATABASE_URL's server (a scratch database `gc_bench_live` is created there), else the project-local
  * cluster that `pnpm start` uses. The scratch database is dropped afterwards.
@@ -21,7 +23,7 @@ import { localBaseDir } from '../src/db/index.ts';
 import { createDatabaseIfMissing, dropDatabase, ensureLocalCluster } from '../src/db/local.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { createPool } from '../src/db/pool.ts';
-import { appendEvent } from '../src/modules/live/events.ts';
+import { appendEvents, signalCommitted } from '../src/modules/writer/events.ts';
 import { newToken } from '../src/modules/auth/passwords.ts';
 import { createWallToken, wallUserId } from '../src/modules/auth/repository.ts';
 import { startServer, type ServerProcess } from '../test/server-process.ts';
@@ -98,7 +100,7 @@ class TimingClient {
 }
 
 /** Writes `rate` single-event transactions per second for `seconds`; returns id → COMMIT-sent time. */
-async function writeLoad(pool: pg.Pool, rate: number, seconds: number): Promise<Map<number, number>> {
+async function writeLoad(pool: pg.Pool, rate: number, seconds: number, notifyInTx = false): Promise<Map<number, number>> {
   const sentAt = new Map<number, number>();
   const total = rate * seconds;
   const interval = 1000 / rate;
@@ -108,18 +110,37 @@ async function writeLoad(pool: pg.Pool, rate: number, seconds: number): Promise<
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
-      const { id } = await appendEvent(client, {
-        type: 'case.created',
-        streetCode: '370211001',
-        toState: 'reported',
-        note: `bench case ${i}`,
-        lon: 120.05 + (i % 100) / 1000,
-        lat: 35.87 + (i % 37) / 1000,
-        payload: { code: `BENCH-${i}`, category: '0101', priority: 'normal', light: 'green', title: '占道经营' },
-      });
+      const [id] = await appendEvents(
+        client,
+        [
+          {
+            type: 'case.created',
+            caseId: null,
+            teamId: null,
+            streetCode: '370211001',
+            fromState: null,
+            toState: 'reported',
+            note: `bench case ${i}`,
+            lon: 120.05 + (i % 100) / 1000,
+            lat: 35.87 + (i % 37) / 1000,
+            payload: {
+              case: {
+                id: i + 1, code: `HD20261201-${String((i % 999_999) + 1).padStart(6, '0')}`, status: 'reported', light: 'green',
+                priority: 'normal', source: 'hotline', categoryCode: '01001', gridCode: '370211001001001', communityCode: '370211001001',
+                zoneCode: '37021100101', streetCode: '370211001', lon: 120.05 + (i % 100) / 1000, lat: 35.87 + (i % 37) / 1000,
+                title: '占道经营', reportedAt: new Date().toISOString(), resolveBy: new Date().toISOString(), teamId: null,
+                departmentCode: null, escalationLevel: 'grid', supervised: false, version: 1,
+              },
+            },
+          },
+        ],
+        { id: null, role: 'system' },
+      );
+      if (notifyInTx) await client.query(`SELECT pg_notify('gc_bench', $1)`, [String(id)]);
       const t = performance.now();
       await client.query('COMMIT');
-      sentAt.set(id, t);
+      if (!notifyInTx) signalCommitted(pool);
+      sentAt.set(id!, t);
     } finally {
       client.release();
     }
@@ -180,8 +201,8 @@ async function benchBaseline(url: string, pool: pg.Pool, opts: LiveBenchOptions)
     r.arrivals.set(id, performance.now());
     r.order.push(id);
   });
-  await listener.query('LISTEN gc_events');
-  const sentAt = await writeLoad(pool, opts.rate, opts.seconds);
+  await listener.query('LISTEN gc_bench');
+  const sentAt = await writeLoad(pool, opts.rate, opts.seconds, true);
   await settle([r], [...sentAt.keys()]);
   await listener.end();
   return summarise('bare LISTEN/NOTIFY (baseline)', sentAt, [r]);

@@ -9,7 +9,7 @@ let teamId: number;
 
 beforeAll(async () => {
   w = await caseWorld();
-  const t = await w.db.pool.query<{ id: number }>('SELECT id FROM team ORDER BY id LIMIT 1');
+  const t = await w.db.pool.query<{ id: number }>("SELECT id FROM team WHERE status = 'available' ORDER BY id LIMIT 1");
   teamId = t.rows[0]!.id;
 });
 
@@ -117,14 +117,18 @@ describe('the closed loop', () => {
       ['case.created', null, 'reported'],
       ['case.updated', 'reported', 'filed'],
       ['case.updated', 'filed', 'dispatched'],
+      ['team.status', 'available', 'en_route'],
+      ['dispatch.created', null, null],
       ['case.updated', 'dispatched', 'in_progress'],
       ['case.updated', 'in_progress', 'handled'],
       ['case.light', 'handled', 'handled'],
+      // the case is handled: the team still on its way is stood down
+      ['team.status', 'en_route', 'available'],
       ['case.updated', 'handled', 'verified'],
       ['case.closed', 'verified', 'closed'],
     ]);
     expect(t.items[1]!.actor).toMatchObject({ role: 'dispatcher', name: '指挥中心调度员' });
-    expect(t.items[4]!.note).toBe('已清运');
+    expect(t.items[6]!.note).toBe('已清运');
     expect(t.items[0]!.location).toEqual([expect.closeTo(w.home.lon, 6), expect.closeTo(w.home.lat, 6)]);
     const ids = t.items.map((e) => e.id);
     expect([...ids].sort((a, b) => a - b)).toEqual(ids);

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as turf from '@turf/turf';
 import type { Case, DispatchResponse, NearestResponse, PatrolZone, Team, TeamListResponse } from '@gridcommand/shared/schemas';
-import { ETA_MODEL } from '@gridcommand/shared/schemas';
+import { ETA_MODEL } from '@gridcommand/shared/domain';
 import { expectError } from './api-expect.ts';
 import { as, caseWorld, createCase, type CaseWorld } from './cases-helpers.ts';
 

@@ -3,29 +3,43 @@ import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { buildApp } from '../src/app.ts';
 import { loadConfig, type LiveConfig } from '../src/config.ts';
-import { appendEvents, type NewEvent } from '../src/modules/live/events.ts';
+import type { CaseFacts, EventDraft } from '@gridcommand/shared/schemas';
+import { LIGHT_JOB, writeEvents } from '../src/modules/writer/tx.ts';
 import { newToken } from '../src/modules/auth/passwords.ts';
 import { createWallToken, wallUserId } from '../src/modules/auth/repository.ts';
 
-/** Appends events in one transaction (as every state change does) and returns their ids. */
-export async function appendInTx(pool: pg.Pool, events: NewEvent[]): Promise<number[]> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const rows = await appendEvents(client, events);
-    await client.query('COMMIT');
-    return rows.map((r) => r.id);
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+/** Appends events in one transaction through the writer (as every state change does) and returns their ids. */
+export async function appendInTx(pool: pg.Pool, events: EventDraft[]): Promise<number[]> {
+  return writeEvents(pool, LIGHT_JOB, events);
 }
 
-export function testEvents(n: number, base: Partial<NewEvent> & { tag?: string } = {}): NewEvent[] {
+const NONE = { caseId: null, teamId: null, streetCode: null, fromState: null, toState: null, note: null, lon: null, lat: null };
+
+/** `n` valid, self-contained events (a patrol zone removed) tagged in their note: "tag 0", "tag 1", … */
+export function testEvents(
+  n: number,
+  base: { tag?: string; streetCode?: string | null; lon?: number; lat?: number; note?: string } = {},
+): EventDraft[] {
   const { tag = 'test', ...rest } = base;
-  return Array.from({ length: n }, (_, i) => ({ type: 'test.tick', note: `${tag} ${i}`, payload: { tag, i }, ...rest }));
+  return Array.from({ length: n }, (_, i) => ({ ...NONE, type: 'patrol_zone.deleted' as const, note: `${tag} ${i}`, ...rest, payload: { zoneId: i + 1 } }));
+}
+
+/** Facts of a case that exists only in an event (live tests that need case events without a case row). */
+export function someFacts(over: Partial<CaseFacts> = {}): CaseFacts {
+  return {
+    id: 999_999, code: 'HD20261201-999999', status: 'reported', light: 'green', priority: 'normal', source: 'hotline',
+    categoryCode: '01001', gridCode: '370211001001001', communityCode: '370211001001', zoneCode: '37021100101',
+    streetCode: '370211001', lon: 120.1, lat: 35.9, title: 'test', reportedAt: new Date(0).toISOString(),
+    resolveBy: new Date(0).toISOString(), teamId: null, departmentCode: null, escalationLevel: 'grid', supervised: false, version: 1,
+    ...over,
+  };
+}
+
+export function caseEventDraft(type: 'case.created' | 'case.light', streetCode: string): EventDraft {
+  const f = someFacts({ streetCode });
+  return type === 'case.created'
+    ? { ...NONE, type, streetCode, toState: 'reported', payload: { case: f } }
+    : { ...NONE, type, streetCode, payload: { from: 'green', to: 'yellow', case: { ...f, light: 'yellow' } } };
 }
 
 export async function streetCodes(pool: pg.Pool, n: number): Promise<string[]> {

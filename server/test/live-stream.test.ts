@@ -5,7 +5,7 @@ import { LiveEvent } from '@gridcommand/shared/schemas';
 import { createPool } from '../src/db/pool.ts';
 import { testDatabase, type TestDatabase } from './helpers.ts';
 import { seedDemoUsers } from '../src/modules/auth/seed.ts';
-import { appendInTx, listenApp, login, streetCodes, strictlyIncreasing, testEvents, wallToken, type RunningApp } from './live-helpers.ts';
+import { appendInTx, caseEventDraft, listenApp, login, streetCodes, strictlyIncreasing, testEvents, wallToken, type RunningApp } from './live-helpers.ts';
 import { SseClient, stalledClient } from './sse-client.ts';
 
 let db: TestDatabase;
@@ -38,17 +38,17 @@ describe('GET /api/live', () => {
       expect(client.retry).toBe(2000);
 
       const a = await appendInTx(db.pool, testEvents(3, { tag: 'order-a', streetCode: streets[0], lon: 120.1, lat: 35.9 }));
-      const b = await appendInTx(db.pool, testEvents(2, { tag: 'order-b', type: 'case.updated', fromState: 'filed', toState: 'dispatched' }));
+      const b = await appendInTx(db.pool, [caseEventDraft('case.light', streets[1]!), { ...caseEventDraft('case.light', streets[1]!), streetCode: null }]);
       await client.waitForCount(5);
       expect(client.ids()).toEqual([...a, ...b]);
       expect(strictlyIncreasing(client.ids())).toBe(true);
 
       const events = client.json<LiveEvent>();
       for (const e of events) expect(Value.Check(LiveEvent, e)).toBe(true);
-      expect(client.messages.map((m) => m.event)).toEqual(['test.tick', 'test.tick', 'test.tick', 'case.updated', 'case.updated']);
-      expect(events[0]).toMatchObject({ id: a[0], type: 'test.tick', streetCode: streets[0], lon: 120.1, lat: 35.9, note: 'order-a 0' });
-      expect(events[0]!.payload).toEqual({ tag: 'order-a', i: 0 });
-      expect(events[3]).toMatchObject({ fromState: 'filed', toState: 'dispatched', streetCode: null, lon: null, lat: null, caseId: null });
+      expect(client.messages.map((m) => m.event)).toEqual(['patrol_zone.deleted', 'patrol_zone.deleted', 'patrol_zone.deleted', 'case.light', 'case.light']);
+      expect(events[0]).toMatchObject({ id: a[0], v: 1, type: 'patrol_zone.deleted', streetCode: streets[0], lon: 120.1, lat: 35.9, note: 'order-a 0' });
+      expect(events[0]!.payload).toEqual({ zoneId: 1 });
+      expect(events[4]).toMatchObject({ type: 'case.light', streetCode: null, lon: null, lat: null, caseId: null });
       expect(Number.isNaN(Date.parse(events[0]!.at))).toBe(false);
     } finally {
       client.close();
@@ -71,10 +71,15 @@ describe('GET /api/live', () => {
     try {
       const mine = await appendInTx(db.pool, testEvents(2, { tag: 'street-1', streetCode: s1 }));
       await appendInTx(db.pool, testEvents(3, { tag: 'street-2', streetCode: s2 }));
-      const none = await appendInTx(db.pool, testEvents(1, { tag: 'no-street', type: 'system.notice' }));
-      const light = await appendInTx(db.pool, [{ type: 'case.light', streetCode: s2, fromState: 'green', toState: 'yellow' }]);
-      const team = await appendInTx(db.pool, [{ type: 'team.moved', lon: 120.2, lat: 35.95 }]);
-      const mine2 = await appendInTx(db.pool, [{ type: 'case.created', streetCode: s1 }]);
+      const none = await appendInTx(db.pool, testEvents(1, { tag: 'no-street' }));
+      const light = await appendInTx(db.pool, [caseEventDraft('case.light', s2)]);
+      const team = await appendInTx(db.pool, [
+        {
+          type: 'team.position', caseId: null, teamId: null, streetCode: null, fromState: null, toState: null, note: null, lon: 120.2, lat: 35.95,
+          payload: { at: new Date().toISOString(), status: 'available', speed: null, heading: null },
+        },
+      ]);
+      const mine2 = await appendInTx(db.pool, [caseEventDraft('case.created', s1)]);
 
       await byStreet.waitForId(mine2[0]!);
       expect(byStreet.ids()).toEqual([...mine, ...none, ...team, ...mine2]);
@@ -251,7 +256,7 @@ describe('GET /api/live with a slow client', () => {
       // ~12 MB of events: far more than the stalled socket's buffers can hold
       const blob = 'x'.repeat(4_000);
       const written: number[] = [];
-      for (let t = 0; t < 30; t++) written.push(...(await appendInTx(db.pool, testEvents(100, { tag: `slow${t}`, payload: { blob } }))));
+      for (let t = 0; t < 30; t++) written.push(...(await appendInTx(db.pool, testEvents(100, { tag: `slow${t}`, note: blob }))));
       await fast.waitForId(written[written.length - 1]!, 30_000);
       expect(fast.ids()).toEqual(written);
       // the stalled client was disconnected by the server (it would replay after reconnecting)

@@ -10,13 +10,19 @@ import type { ErrorResponse } from '@gridcommand/shared/schemas';
 export class HttpError extends Error {
   readonly statusCode: number;
   readonly code: string;
-  constructor(statusCode: number, code: string, message: string) {
+  /** fields sent next to the error shape (e.g. `allowed` actions, the `current` state of a conflict) */
+  readonly extra: Record<string, unknown> | undefined;
+  constructor(statusCode: number, code: string, message: string, extra?: Record<string, unknown>) {
     super(message);
     this.name = 'HttpError';
     this.statusCode = statusCode;
     this.code = code;
+    this.extra = extra;
   }
 }
+
+/** A refusal that carries the current state (409) or the actions allowed now. */
+export const conflict = (code: string, message: string, extra?: Record<string, unknown>) => new HttpError(409, code, message, extra);
 
 export const badRequest = (code: string, message: string) => new HttpError(400, code, message);
 export const notFound = (code: string, message: string) => new HttpError(404, code, message);
@@ -158,7 +164,8 @@ export interface ErrorsPluginOptions {
 async function errorsPlugin(app: FastifyInstance, opts: ErrorsPluginOptions): Promise<void> {
   app.setErrorHandler((err: FastifyError | HttpError | Error, request, reply) => {
     if (err instanceof HttpError) {
-      return reply.status(err.statusCode).send(errorBody(err.statusCode, err.message, err.code));
+      if (err.statusCode === 503) reply.header('Retry-After', '5');
+      return reply.status(err.statusCode).send({ ...err.extra, ...errorBody(err.statusCode, err.message, err.code) });
     }
     const fe = err as FastifyError & { validation?: ValidationIssue[]; validationContext?: string };
     if (fe.validation) {
@@ -178,7 +185,7 @@ async function errorsPlugin(app: FastifyInstance, opts: ErrorsPluginOptions): Pr
       // Fastify's own client errors (malformed JSON, body too large, unsupported media type…)
       return reply.status(status).send(errorBody(status, fe.message, fe.code));
     }
-    request.log.error({ err }, 'request failed');
+    request.log.error({ err }, 'request failed'); if (process.env.GC_DEBUG_ERRORS) console.error(err);
     return reply.status(500).send(errorBody(500, 'internal server error', 'INTERNAL'));
   });
 

@@ -53,7 +53,6 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!user || !ok) throw new HttpError(401, 'BAD_CREDENTIALS', 'wrong username or password');
       const { token, hash } = newToken();
       await repo.createSession(app.pool, hash, user.id, settings.sessionHours);
-      void repo.deleteExpiredSessions(app.pool).catch(() => {});
       reply.setCookie(SESSION_COOKIE, token, sessionCookieOptions(request, settings, settings.sessionHours * 3600));
       return { user: publicUser(user), via: 'cookie' as const };
     },

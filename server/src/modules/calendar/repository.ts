@@ -92,11 +92,15 @@ async function load(db: Queryable): Promise<WorkCalendar> {
   };
 }
 
-/** The working calendar (cached per pool for a minute). */
-export function getWorkCalendar(db: Queryable): Promise<WorkCalendar> {
+/**
+ * The working calendar (cached per pool for a minute). Inside a transaction, pass its client as `via`: a cache
+ * miss is then read through that client, never by waiting for another connection of a pool the caller may have
+ * exhausted.
+ */
+export function getWorkCalendar(db: Queryable, via: Queryable = db): Promise<WorkCalendar> {
   const hit = cache.get(db);
   if (hit && Date.now() - hit.at < CACHE_MS) return hit.cal;
-  const cal = load(db);
+  const cal = load(via);
   cache.set(db, { at: Date.now(), cal });
   cal.catch(() => cache.delete(db));
   return cal;

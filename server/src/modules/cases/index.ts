@@ -1,6 +1,7 @@
 /**
  * The case work of the command center as one plugin: accounts (auth routes), the work calendar, cases,
- * supervision, the register, and the light job (started when config.lightJobIntervalMs > 0, stopped on close).
+ * supervision, the register, the light job (started when config.lightJobIntervalMs > 0, stopped on close) and the
+ * hourly pruning of idempotency keys and expired sessions.
  * Register after the auth plugin: `await app.register(casesPlugin, { config })`.
  */
 import type { FastifyInstance } from 'fastify';
@@ -11,6 +12,10 @@ import casesRoutes from './routes.ts';
 import supervisionRoutes from './supervision-routes.ts';
 import registerRoutes from './register-routes.ts';
 import { startLightJob } from './light-job.ts';
+import { pruneIdempotencyKeys } from '../writer/idempotency.ts';
+import { deleteExpiredSessions } from '../auth/repository.ts';
+
+const PRUNE_KEYS_EVERY_MS = 3600_000;
 
 export { runLightJobOnce, startLightJob } from './light-job.ts';
 export { seedDemoUsers } from '../auth/seed.ts';
@@ -22,6 +27,18 @@ export default async function casesPlugin(app: FastifyInstance, opts: { config: 
   await app.register(casesRoutes);
   await app.register(supervisionRoutes);
   await app.register(registerRoutes);
+  // idempotency keys are kept at least 24 hours, then pruned hourly, with expired sessions
+  let pruneTimer: NodeJS.Timeout | null = null;
+  app.addHook('onReady', async () => {
+    pruneTimer = setInterval(() => {
+      pruneIdempotencyKeys(app.pool).catch((err: unknown) => app.log.warn({ err }, 'pruning idempotency keys failed'));
+      deleteExpiredSessions(app.pool).catch((err: unknown) => app.log.warn({ err }, 'pruning expired sessions failed'));
+    }, PRUNE_KEYS_EVERY_MS);
+    pruneTimer.unref();
+  });
+  app.addHook('onClose', async () => {
+    if (pruneTimer) clearInterval(pruneTimer);
+  });
   if (opts.config.lightJobIntervalMs > 0) {
     let stop: (() => Promise<void>) | null = null;
     app.addHook('onReady', async () => {

@@ -1,8 +1,15 @@
 /** SQL of cases, supervision records, the register and the timeline. Every user value is a $n parameter. */
-import type pg from 'pg';
+import pg from 'pg';
+import { ACTIVE_STATES, OPEN_STATES, OVERDUE_LIGHTS } from '@gridcommand/shared/domain';
 import type { AuthUser } from '../auth/repository.ts';
 
 export type Queryable = Pick<pg.PoolClient, 'query'>;
+
+/** Two queries at once on a pool (two connections); one after the other on a single client. */
+async function both<A, B>(db: Queryable, a: () => Promise<A>, b: () => Promise<B>): Promise<[A, B]> {
+  if (db instanceof pg.Pool) return Promise.all([a(), b()]);
+  return [await a(), await b()];
+}
 
 export interface CaseRow {
   id: number;
@@ -169,14 +176,11 @@ export async function listCases(
 ): Promise<{ rows: CaseRow[]; total: number }> {
   const where = w.sql();
   const lim = w.params.length + 1;
-  const [list, count] = await Promise.all([
-    db.query<CaseRow>(`${CASE_SELECT} ${where} ORDER BY c.reported_at DESC, c.id DESC LIMIT $${lim} OFFSET $${lim + 1}`, [
-      ...w.params,
-      limit,
-      offset,
-    ]),
-    db.query<{ n: number }>(`SELECT count(*)::int AS n FROM cases c ${where}`, w.params),
-  ]);
+  const [list, count] = await both(
+    db,
+    () => db.query<CaseRow>(`${CASE_SELECT} ${where} ORDER BY c.reported_at DESC, c.id DESC LIMIT $${lim} OFFSET $${lim + 1}`, [...w.params, limit, offset]),
+    () => db.query<{ n: number }>(`SELECT count(*)::int AS n FROM cases c ${where}`, w.params),
+  );
   return { rows: list.rows, total: count.rows[0]?.n ?? 0 };
 }
 
@@ -192,62 +196,6 @@ export async function logPersonalAccess(db: Queryable, userId: number, caseIds: 
      SELECT $1, 'case:' || id, ARRAY['reporterName', 'reporterPhone'], $3 FROM unnest($2::bigint[]) AS id`,
     [userId, caseIds, route],
   );
-}
-
-export interface CategoryRow {
-  code: string;
-  department_code: string;
-  respond_limit: number;
-  respond_unit: 'hours' | 'working_days';
-  resolve_limit: number;
-  resolve_unit: 'hours' | 'working_days';
-  red_factor: number;
-  warn_ratio: number;
-}
-
-export async function findCategories(db: Queryable, codes: string[]): Promise<Map<string, CategoryRow>> {
-  const { rows } = await db.query<CategoryRow>(
-    `SELECT code, department_code, respond_limit, respond_unit, resolve_limit, resolve_unit, red_factor, warn_ratio
-     FROM category WHERE code = ANY($1::text[])`,
-    [codes],
-  );
-  return new Map(rows.map((r) => [r.code, r]));
-}
-
-export async function findCategory(db: Queryable, code: string): Promise<CategoryRow | null> {
-  const { rows } = await db.query<CategoryRow>(
-    `SELECT code, department_code, respond_limit, respond_unit, resolve_limit, resolve_unit, red_factor, warn_ratio
-     FROM category WHERE code = $1`,
-    [code],
-  );
-  return rows[0] ?? null;
-}
-
-export interface GridHit {
-  grid_code: string;
-  community_code: string;
-  zone_code: string;
-  street_code: string;
-}
-
-/** The grid containing each point, in order (null outside the district); one query, GiST on grid polygons. */
-export async function locateGrids(db: Queryable, points: [number, number][]): Promise<(GridHit | null)[]> {
-  const { rows } = await db.query<GridHit & { i: number }>(
-    `SELECT p.i::int AS i, g.grid_code, g.community_code, g.zone_code, g.street_code
-     FROM unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS p(lon, lat, i)
-     LEFT JOIN LATERAL (
-       SELECT code AS grid_code, community_code, zone_code, street_code FROM area
-       WHERE level = 'grid' AND ST_Intersects(geom, ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326))
-       ORDER BY code LIMIT 1
-     ) g ON true
-     ORDER BY p.i`,
-    [points.map((p) => p[0]), points.map((p) => p[1])],
-  );
-  return rows.map((r) => (r.grid_code ? { grid_code: r.grid_code, community_code: r.community_code, zone_code: r.zone_code, street_code: r.street_code } : null));
-}
-
-export async function locateGrid(db: Queryable, lon: number, lat: number): Promise<GridHit | null> {
-  return (await locateGrids(db, [[lon, lat]]))[0] ?? null;
 }
 
 export interface TimelineRow {
@@ -317,14 +265,15 @@ export async function listSupervision(
 ): Promise<{ rows: SupervisionRow[]; total: number }> {
   const where = w.sql();
   const lim = w.params.length + 1;
-  const [list, count] = await Promise.all([
-    db.query<SupervisionRow>(`${SUPERVISION_SELECT} ${where} ORDER BY sv.opened_at DESC, sv.id DESC LIMIT $${lim} OFFSET $${lim + 1}`, [
+  const [list, count] = await both(
+    db,
+    () => db.query<SupervisionRow>(`${SUPERVISION_SELECT} ${where} ORDER BY sv.opened_at DESC, sv.id DESC LIMIT $${lim} OFFSET $${lim + 1}`, [
       ...w.params,
       limit,
       offset,
     ]),
-    db.query<{ n: number }>(`SELECT count(*)::int AS n FROM supervision sv JOIN cases c ON c.id = sv.case_id ${where}`, w.params),
-  ]);
+    () => db.query<{ n: number }>(`SELECT count(*)::int AS n FROM supervision sv JOIN cases c ON c.id = sv.case_id ${where}`, w.params),
+  );
   return { rows: list.rows, total: count.rows[0]?.n ?? 0 };
 }
 
@@ -345,20 +294,22 @@ export interface RegisterSummaryRow {
 
 /**
  * Summary counts of the register, over the same filter as the list:
- * reported = all cases; closed; inProgress = neither closed, void nor parked; escalated = escalated at least
- * one level; overdue = open and lit yellow or red; void; parked.
+ * reported = all cases; closed; inProgress = ACTIVE_STATES (neither final nor parked); escalated = escalated at
+ * least one level; overdue = open and lit yellow or red (docs/domain.md); void; parked.
  */
 export async function registerSummary(db: Queryable, w: Where): Promise<RegisterSummaryRow> {
+  const params = [...w.params, [...ACTIVE_STATES], [...OPEN_STATES], [...OVERDUE_LIGHTS]];
+  const n = w.params.length;
   const { rows } = await db.query<RegisterSummaryRow>(
     `SELECT count(*)::int AS reported,
             count(*) FILTER (WHERE c.status = 'closed')::int AS closed,
-            count(*) FILTER (WHERE c.status NOT IN ('closed', 'void', 'parked'))::int AS in_progress,
+            count(*) FILTER (WHERE c.status = ANY($${n + 1}::text[]))::int AS in_progress,
             count(*) FILTER (WHERE c.escalation_level > 0)::int AS escalated,
-            count(*) FILTER (WHERE c.status NOT IN ('closed', 'void', 'parked') AND c.light IN ('yellow', 'red'))::int AS overdue,
+            count(*) FILTER (WHERE c.status = ANY($${n + 2}::text[]) AND c.light = ANY($${n + 3}::text[]))::int AS overdue,
             count(*) FILTER (WHERE c.status = 'void')::int AS void,
             count(*) FILTER (WHERE c.status = 'parked')::int AS parked
      FROM cases c ${w.sql()}`,
-    w.params,
+    params,
   );
   return rows[0]!;
 }

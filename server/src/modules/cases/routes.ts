@@ -3,7 +3,6 @@
  * GET /api/cases/:id/timeline.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply } from 'fastify';
 import {
   CaseActionBody,
   CaseBatchBody,
@@ -14,33 +13,26 @@ import {
   CaseListResponse,
   Case,
   ErrorResponse,
+  RefusalResponse,
   TimelineResponse,
   type CaseFilterQuery as CaseFilterQueryT,
 } from '@gridcommand/shared/schemas';
-import { cstDate } from '@gridcommand/shared/domain';
-import { badRequest, errorBody, HttpError } from '../../plugins/errors.ts';
+import { parseCstInstant } from '@gridcommand/shared/domain';
+import { badRequest, HttpError } from '../../plugins/errors.ts';
 import type { AuthUser } from '../auth/repository.ts';
 import * as repo from './repository.ts';
-import { CaseConflict, actOnCase, createCase, createCases, hasPersonal, maySeePersonal, present, readCase } from './service.ts';
+import { hasPersonal, maySeePersonal, present, readCase } from './service.ts';
+import { actOnCase } from '../writer/commands.ts';
+import { createCases } from '../writer/cases.ts';
+import { idempotencyKeyOf, sendOutcome } from '../writer/http.ts';
+import { userActor, writeOnce } from '../writer/tx.ts';
 
 const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
-
+const refusals = { '4xx': RefusalResponse, '5xx': ErrorResponse };
 /** 'YYYY-MM-DD' is a CST day (as `to`, the end of that day); otherwise an ISO 8601 date-time with zone. */
 function parseInstant(name: string, v: string, endOfDay: boolean): Date {
-  if (DATE_ONLY.test(v)) {
-    try {
-      const start = cstDate(v);
-      return endOfDay ? new Date(start.getTime() + 86_400_000) : start;
-    } catch {
-      throw badRequest('BAD_DATE', `query parameter "${name}" is not a calendar date (got "${v}")`);
-    }
-  }
-  const d = new Date(v);
-  if (!DATE_TIME.test(v) || !Number.isFinite(d.getTime())) {
-    throw badRequest('BAD_DATE', `query parameter "${name}" must be a date YYYY-MM-DD or an ISO 8601 date-time with zone (got "${v}")`);
-  }
+  const d = parseCstInstant(v, endOfDay);
+  if (!d) throw badRequest('BAD_DATE', `query parameter "${name}" must be a calendar date YYYY-MM-DD or an ISO 8601 date-time with zone (got "${v}")`);
   return d;
 }
 
@@ -49,11 +41,6 @@ export function filtersFrom(q: CaseFilterQueryT): repo.CaseFilters {
   const to = q.to !== undefined ? parseInstant('to', q.to, true) : undefined;
   if (from && to && from.getTime() >= to.getTime()) throw badRequest('BAD_PERIOD', 'query parameter "from" must be before "to"');
   return { ...q, from, to };
-}
-
-/** Sends a refusal that carries extra fields (allowed actions, the current case) next to the error shape. */
-export function sendConflict(reply: FastifyReply, err: CaseConflict) {
-  return reply.status(err.statusCode).send({ ...errorBody(err.statusCode, err.message, err.code), ...err.extra });
 }
 
 export async function listForUser(
@@ -82,13 +69,17 @@ export async function listForUser(
 const READERS = ['admin', 'leader', 'dispatcher', 'handler', 'worker', 'wall'] as const;
 
 const casesRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // The creator sees the reporter fields they have just sent: that echo is not logged as a read of personal data.
   app.post(
     '/api/cases',
     { schema: { body: CaseCreateBody, response: { 201: Case, ...errors } }, config: { roles: ['admin', 'dispatcher', 'worker'] } },
     async (request, reply) => {
-      const user = request.user!;
-      const id = await createCase(app.pool, user, request.body);
-      return reply.status(201).send(await readCase(app.pool, user, id, 'POST /api/cases'));
+      const actor = userActor(request.user!);
+      const out = await writeOnce(app.pool, actor, idempotencyKeyOf(request, actor), async (tx) => {
+        const [row] = await createCases(tx, [request.body], { batch: false });
+        return { status: 201, body: present(row!, request.user, { personal: maySeePersonal(request.user!, row!) }) };
+      });
+      return sendOutcome(reply, out);
     },
   );
 
@@ -100,8 +91,13 @@ const casesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       bodyLimit: 4 * 1024 * 1024,
     },
     async (request, reply) => {
-      const items = await createCases(app.pool, request.user!, request.body.items, new Date(), { batch: true });
-      return reply.status(201).send({ count: items.length, items });
+      const actor = userActor(request.user!);
+      const out = await writeOnce(app.pool, actor, idempotencyKeyOf(request, actor), async (tx) => {
+        const rows = await createCases(tx, request.body.items, { batch: true });
+        const items = rows.map((r) => ({ id: r.id, code: r.code, gridCode: r.grid_code, streetCode: r.street_code, light: r.light }));
+        return { status: 201, body: { count: items.length, items } };
+      });
+      return sendOutcome(reply, out);
     },
   );
 
@@ -123,19 +119,19 @@ const casesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/cases/:id/actions',
     {
-      // no 4xx response schema here: 409 answers carry `allowed` or `current` next to the error shape
-      schema: { params: CaseIdParams, body: CaseActionBody },
+      schema: { params: CaseIdParams, body: CaseActionBody, response: { 200: Case, ...refusals } },
       config: { roles: ['admin', 'dispatcher', 'handler', 'worker'] },
     },
     async (request, reply) => {
       const user = request.user!;
-      try {
-        await actOnCase(app.pool, user, request.params.id, request.body);
-      } catch (err) {
-        if (err instanceof CaseConflict) return sendConflict(reply, err);
-        throw err;
-      }
-      return readCase(app.pool, user, request.params.id, 'POST /api/cases/:id/actions');
+      const actor = userActor(user);
+      const out = await writeOnce(app.pool, actor, idempotencyKeyOf(request, actor), async (tx) => {
+        const c = await actOnCase(tx, request.params.id, request.body);
+        const personal = maySeePersonal(user, c.row) && hasPersonal(c.row);
+        if (personal) await repo.logPersonalAccess(tx.client, user.id, [c.row.id], 'POST /api/cases/:id/actions');
+        return { status: 200, body: present(c.row, user, { personal }) };
+      });
+      return sendOutcome(reply, out);
     },
   );
 

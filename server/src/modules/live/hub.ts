@@ -1,23 +1,28 @@
 /**
  * The live hub: one per server process. It turns committed rows of the event table into live events for the
- * process's SSE clients.
+ * process's SSE clients, in id order, without ever delivering an id and later finding a smaller one committed —
+ * while writers commit concurrently, with no global lock (docs/live.md, "Ordering").
  *
- * - One dedicated connection LISTENs on `gc_events` (the trigger on `event` sends the id only). It reconnects
- *   with backoff when the database goes away and catches up on reconnect.
- * - A notification only says "there is something new": the hub then reads every event after the last id it has
- *   seen, in id order, in pages of `batchSize`. One read is in flight at a time; notifications that arrive during
- *   a read cause exactly one more read afterwards, so a burst of 1,000 commits costs a handful of queries.
- * - A poll every `pollMs` does the same read, so a lost notification (or a broken listener) delays events by at
- *   most one poll interval but never loses them.
- * - appendEvents() takes a transaction-level advisory lock, so ids become visible in commit order: once the hub
- *   has read id N it will never later find a committed id below N. Reading `id > lastSeen` is therefore exact.
+ * Ordering. Event ids are drawn from a sequence inside concurrent write transactions, so they do not become
+ * visible in id order. Every writer has its transaction id assigned before it draws an event id (the appender,
+ * ../writer/events.ts). A read k sees rows up to V_k in its snapshot; right after it, the hub takes a fresh
+ * transaction id R_k. Any transaction that can still commit an id ≤ V_k is older than R_k (a younger one drew
+ * its ids after the read, so they are > V_k). Once a later snapshot's xmin is above R_k, every such transaction
+ * has ended, and every event ≤ V_k that will ever exist is visible: the hub delivers up to V_k. `lastSeen` is that
+ * safe frontier. While rows wait above it, the hub reads again within milliseconds.
+ *
+ * - A dedicated connection LISTENs on `gc_events` and does the hub's reads (synchronous_commit off: its transaction
+ *   ids need no durable commit). Writers of this process wake the hub directly; other processes' writers send one
+ *   coalesced NOTIFY after their commits. A poll every `pollMs` covers a lost notification.
+ * - One read in flight at a time; requests during a read cause exactly one more.
  *
  * Each event is serialised once into its SSE frame and shared by every subscriber.
  */
 import pg from 'pg';
 import type { LiveEvent } from '@gridcommand/shared/schemas';
+import { LIVE_CHANNEL } from '../writer/events.ts';
 
-export const LIVE_CHANNEL = 'gc_events';
+export { LIVE_CHANNEL } from '../writer/events.ts';
 
 /** One event ready to be sent: the wire object, its SSE frame and what filters look at. */
 export interface HubEvent {
@@ -81,6 +86,7 @@ export function matchesFilter(f: LiveFilter, e: { type: string; streetCode: stri
 interface EventRow {
   id: number | string;
   at: Date;
+  v: number;
   type: string;
   case_id: number | string | null;
   team_id: number | null;
@@ -93,14 +99,14 @@ interface EventRow {
   payload: Record<string, unknown> | null;
 }
 
-const SELECT_EVENTS = `SELECT id, at, type, case_id, team_id, street_code, from_state, to_state, note,
-       ST_X(location) AS lon, ST_Y(location) AS lat, payload
-  FROM event`;
+const EVENT_COLUMNS = `id, at, v, type, case_id, team_id, street_code, from_state, to_state, note,
+       ST_X(location) AS lon, ST_Y(location) AS lat, payload`;
 
 function toHubEvent(r: EventRow): HubEvent {
-  const event: LiveEvent = {
+  const event = {
     id: Number(r.id),
     at: r.at instanceof Date ? r.at.toISOString() : new Date(r.at).toISOString(),
+    v: r.v,
     type: r.type,
     caseId: r.case_id === null ? null : Number(r.case_id),
     teamId: r.team_id,
@@ -111,21 +117,22 @@ function toHubEvent(r: EventRow): HubEvent {
     lon: r.lon,
     lat: r.lat,
     payload: r.payload ?? {},
-  };
+  } as LiveEvent;
   // the type goes on its own line: never let a stray line break split the frame
   const type = r.type.replace(/[\r\n]/g, ' ');
   return { id: event.id, type: r.type, streetCode: r.street_code, event, frame: `id: ${event.id}\nevent: ${type}\ndata: ${JSON.stringify(event)}\n\n` };
 }
 
-/** Reads events after `afterId` in id order, optionally filtered in SQL (used for replay). */
+/** Reads events in (afterId, upTo] in id order, optionally filtered in SQL (a client's replay). */
 export async function readEventsAfter(
   db: Pick<pg.Pool, 'query'>,
   afterId: number,
+  upTo: number,
   limit: number,
   filter: LiveFilter = NO_FILTER,
 ): Promise<HubEvent[]> {
-  const params: unknown[] = [afterId, limit];
-  const where = ['id > $1'];
+  const params: unknown[] = [afterId, limit, upTo];
+  const where = ['id > $1', 'id <= $3'];
   if (filter.streets) {
     params.push(filter.streets);
     where.push(`(street_code IS NULL OR street_code = ANY($${params.length}::text[]))`);
@@ -137,8 +144,18 @@ export async function readEventsAfter(
     const p = params.length;
     where.push(`(type = ANY($${t}::text[]) OR EXISTS (SELECT 1 FROM unnest($${p}::text[]) AS pre WHERE starts_with(type, pre)))`);
   }
-  const { rows } = await db.query<EventRow>(`${SELECT_EVENTS} WHERE ${where.join(' AND ')} ORDER BY id LIMIT $2`, params);
+  const { rows } = await db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM event WHERE ${where.join(' AND ')} ORDER BY id LIMIT $2`, params);
   return rows.map(toHubEvent);
+}
+
+/** One read of the hub: the snapshot's xmin and the rows after `afterId`, in one statement (one snapshot). */
+async function readWithXmin(db: Pick<pg.Client, 'query'>, afterId: number, limit: number): Promise<{ xmin: bigint; rows: EventRow[] }> {
+  const { rows } = await db.query<EventRow & { xmin: string }>(
+    `SELECT s.xmin, e.* FROM (SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin) s
+     LEFT JOIN LATERAL (SELECT ${EVENT_COLUMNS} FROM event WHERE id > $1 ORDER BY id LIMIT $2) e ON true`,
+    [afterId, limit],
+  );
+  return { xmin: BigInt(rows[0]!.xmin), rows: rows.filter((r) => r.id !== null) };
 }
 
 export async function maxEventId(db: Pick<pg.Pool, 'query'>): Promise<number> {
@@ -175,14 +192,22 @@ export interface HubStats {
   events: number;
   reconnects: number;
   readErrors: number;
+  /** reads that found rows not yet deliverable (an older transaction was still open) */
+  heldBack: number;
 }
 
 const quietLog: HubLogger = { info: () => {}, warn: () => {} };
 
+/** A read whose rows up to `upTo` become deliverable once every transaction older than `xid` has ended. */
+interface Pending {
+  xid: bigint;
+  upTo: number;
+}
+
 export class LiveHub {
-  /** the highest event id delivered to subscribers */
+  /** the safe frontier: every event up to it that will ever commit has been delivered (or predates the hub) */
   lastSeen = 0;
-  /** false until the starting id is known (the database was reachable once) */
+  /** false until the first safe frontier is known (the database was reachable) */
   ready = false;
 
   private readonly pool: pg.Pool;
@@ -194,16 +219,21 @@ export class LiveHub {
   private readonly log: HubLogger;
   private readonly subscribers = new Set<LiveSubscriber>();
 
-  private listener: pg.Client | null = null;
+  private conn: pg.Client | null = null;
   private listening = false;
   private reconnectDelay: number;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
+  private soonTimer: NodeJS.Timeout | null = null;
+  private soonDelay = 1;
   private reading: Promise<void> | null = null;
   private readAgain = false;
   private stopped = false;
+  private pending: Pending[] = [];
+  /** highest id read so far (may be above lastSeen while held back) */
+  private readUpTo = 0;
   private readyWaiters: Array<() => void> = [];
-  private readonly counters = { notifications: 0, reads: 0, events: 0, reconnects: 0, readErrors: 0 };
+  private readonly counters = { notifications: 0, reads: 0, events: 0, reconnects: 0, readErrors: 0, heldBack: 0 };
 
   constructor(opts: LiveHubOptions) {
     this.pool = opts.pool;
@@ -216,14 +246,14 @@ export class LiveHub {
     this.log = opts.log ?? quietLog;
   }
 
-  /** Learns the current end of the event table, starts listening and polling. Never throws: a database that is
-   * down at start is retried in the background (the hub is `ready` once it has been reached). */
+  /** Connects, starts listening and polling. Never throws: a database that is down at start is retried in the
+   * background (the hub is `ready` once a safe frontier is known). */
   async start(): Promise<void> {
     this.stopped = false;
     this.pollTimer = setInterval(() => this.requestRead(), this.pollMs);
     this.pollTimer.unref();
-    await this.connectListener();
-    if (!this.ready) await this.initStart().catch(() => {});
+    await this.connect();
+    if (!this.ready) await this.whenReady(1_000);
   }
 
   /** Resolves once the hub is ready (or after `timeoutMs`). */
@@ -238,25 +268,16 @@ export class LiveHub {
     });
   }
 
-  private async initStart(): Promise<void> {
-    if (this.ready) return;
-    const max = await maxEventId(this.pool);
-    if (this.ready) return;
-    this.lastSeen = max;
-    this.ready = true;
-    for (const w of this.readyWaiters.splice(0)) w();
-  }
-
   async stop(): Promise<void> {
     this.stopped = true;
+    for (const t of [this.pollTimer, this.reconnectTimer, this.soonTimer]) if (t) clearTimeout(t);
     if (this.pollTimer) clearInterval(this.pollTimer);
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    this.pollTimer = this.reconnectTimer = null;
-    const l = this.listener;
-    this.listener = null;
+    this.pollTimer = this.reconnectTimer = this.soonTimer = null;
+    const c = this.conn;
+    this.conn = null;
     this.listening = false;
-    if (l) await l.end().catch(() => {});
     await this.reading?.catch(() => {});
+    if (c) await c.end().catch(() => {});
     this.subscribers.clear();
   }
 
@@ -273,15 +294,15 @@ export class LiveHub {
     return { lastSeen: this.lastSeen, listening: this.listening, subscribers: this.subscribers.size, ...this.counters };
   }
 
-  private async connectListener(): Promise<void> {
+  private async connect(): Promise<void> {
     if (this.stopped) return;
     const client = new pg.Client({ connectionString: this.connectionString, keepAlive: true, application_name: 'gridcommand-live' });
     let failed = false;
     const onLost = (err?: Error) => {
       if (failed) return;
       failed = true;
-      if (this.listener === client) {
-        this.listener = null;
+      if (this.conn === client) {
+        this.conn = null;
         this.listening = false;
       }
       client.removeAllListeners('notification');
@@ -300,7 +321,7 @@ export class LiveHub {
     });
     try {
       await client.connect();
-      await client.query(`LISTEN ${LIVE_CHANNEL}`);
+      await client.query(`SET synchronous_commit TO off; SET application_name TO 'gridcommand-live'; LISTEN ${LIVE_CHANNEL}`);
     } catch (err) {
       onLost(err as Error);
       return;
@@ -309,11 +330,10 @@ export class LiveHub {
       await client.end().catch(() => {});
       return;
     }
-    this.listener = client;
+    this.conn = client;
     this.listening = true;
     this.reconnectDelay = this.reconnectMinMs;
     // anything committed while we were not listening is read now
-    if (!this.ready) await this.initStart().catch(() => {});
     this.requestRead();
   }
 
@@ -324,7 +344,7 @@ export class LiveHub {
     this.counters.reconnects++;
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
-      void this.connectListener();
+      void this.connect();
     }, delay);
     this.reconnectTimer.unref();
   }
@@ -341,21 +361,25 @@ export class LiveHub {
     });
   }
 
+  /** Rows are waiting for older transactions to end: look again shortly (1 ms, doubling to 50 ms). */
+  private readSoon(): void {
+    if (this.soonTimer || this.stopped) return;
+    const delay = this.soonDelay;
+    this.soonDelay = Math.min(50, this.soonDelay * 2);
+    this.soonTimer = setTimeout(() => {
+      this.soonTimer = null;
+      this.requestRead();
+    }, delay);
+    this.soonTimer.unref();
+  }
+
   private async readLoop(): Promise<void> {
     do {
       this.readAgain = false;
+      const conn = this.conn;
+      if (!conn) return;
       try {
-        if (!this.ready) await this.initStart();
-        // page until the table has nothing newer
-        for (;;) {
-          const batch = await readEventsAfter(this.pool, this.lastSeen, this.batchSize);
-          this.counters.reads++;
-          if (this.stopped || batch.length === 0) break;
-          this.lastSeen = batch[batch.length - 1]!.id;
-          this.counters.events += batch.length;
-          this.fanOut(batch);
-          if (batch.length < this.batchSize) break;
-        }
+        await this.readOnce(conn);
       } catch (err) {
         // database unavailable: the poll (and the listener's reconnect) will try again
         this.counters.readErrors++;
@@ -363,6 +387,54 @@ export class LiveHub {
         return;
       }
     } while (this.readAgain && !this.stopped);
+  }
+
+  private async readOnce(conn: pg.Client): Promise<void> {
+    if (!this.ready && this.pending.length === 0) {
+      // the starting point: everything up to the current end predates the hub, once older transactions have ended
+      const { rows } = await conn.query<{ max: string | null }>('SELECT max(id)::text AS max FROM event');
+      const start = Number(rows[0]?.max ?? 0);
+      this.lastSeen = this.readUpTo = start;
+      this.pending.push({ xid: await this.takeXid(conn), upTo: start });
+    }
+    for (;;) {
+      const { xmin, rows } = await readWithXmin(conn, this.lastSeen, this.batchSize);
+      this.counters.reads++;
+      if (this.stopped) return;
+      // the newest earlier read whose transactions have all ended gives the frontier
+      let frontier = this.lastSeen;
+      while (this.pending.length && this.pending[0]!.xid < xmin) frontier = Math.max(frontier, this.pending.shift()!.upTo);
+      if (!this.ready && this.pending.length === 0) {
+        this.ready = true;
+        for (const w of this.readyWaiters.splice(0)) w();
+      }
+      const deliverable = rows.filter((r) => Number(r.id) <= frontier);
+      if (deliverable.length) {
+        const batch = deliverable.map(toHubEvent);
+        this.counters.events += batch.length;
+        this.fanOut(batch);
+      }
+      this.lastSeen = Math.max(this.lastSeen, frontier);
+      const newest = rows.length ? Number(rows[rows.length - 1]!.id) : this.lastSeen;
+      if (newest > this.lastSeen) {
+        // rows above the frontier: this read's rows become deliverable once the transactions older than now end
+        if (newest > this.readUpTo || this.pending.length === 0) {
+          this.pending.push({ xid: await this.takeXid(conn), upTo: newest });
+          this.readUpTo = Math.max(this.readUpTo, newest);
+        }
+        this.counters.heldBack++;
+        this.readSoon();
+        return;
+      }
+      this.soonDelay = 1;
+      if (rows.length < this.batchSize) return;
+    }
+  }
+
+  /** A fresh transaction id, newer than every transaction that could still commit what the last read saw. */
+  private async takeXid(conn: pg.Client): Promise<bigint> {
+    const { rows } = await conn.query<{ x: string }>('SELECT pg_current_xact_id()::text AS x');
+    return BigInt(rows[0]!.x);
   }
 
   private fanOut(batch: readonly HubEvent[]): void {

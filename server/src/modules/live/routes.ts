@@ -19,6 +19,7 @@ import fp from 'fastify-plugin';
 import type pg from 'pg';
 import { ErrorResponse, LiveQuery } from '@gridcommand/shared/schemas';
 import { HttpError } from '../../plugins/errors.ts';
+import { onEventsCommitted } from '../writer/events.ts';
 import { LiveHub, maxEventId, parseFilter } from './hub.ts';
 import { LiveStream } from './stream.ts';
 
@@ -68,6 +69,8 @@ async function livePlugin(app: FastifyInstance, opts: LivePluginOptions): Promis
   app.decorate('liveHub', hub);
   const streams = new Set<LiveStream>();
 
+  // this process's writers wake the hub at once; other processes' writers through NOTIFY
+  const offCommitted = onEventsCommitted(pool, () => hub.requestRead());
   await hub.start();
 
   const heartbeat = setInterval(() => {
@@ -82,6 +85,7 @@ async function livePlugin(app: FastifyInstance, opts: LivePluginOptions): Promis
   });
   app.addHook('onClose', async () => {
     clearInterval(heartbeat);
+    offCommitted();
     await hub.stop();
   });
 
@@ -104,11 +108,9 @@ async function livePlugin(app: FastifyInstance, opts: LivePluginOptions): Promis
         reply.header('Retry-After', '5');
         throw new HttpError(503, 'DB_UNAVAILABLE', 'live stream unavailable: the database cannot be reached, retry shortly');
       }
-      // an id beyond the end of the table (the database was reset or restored): start from its current end
-      if (replayAfter !== null && replayAfter > hub.lastSeen) {
-        const max = await maxEventId(pool);
-        if (replayAfter > max) replayAfter = max;
-      }
+      // an id beyond the end of the table (the database was reset or restored): start from the hub's position. An id
+      // another process has delivered but this one not yet: nothing to replay, the hub's next batches carry on
+      if (replayAfter !== null && replayAfter > hub.lastSeen && replayAfter > (await maxEventId(pool))) replayAfter = hub.lastSeen;
 
       reply.hijack();
       const res = reply.raw;
@@ -133,14 +135,7 @@ async function livePlugin(app: FastifyInstance, opts: LivePluginOptions): Promis
         },
       });
       streams.add(stream);
-      try {
-        await stream.start(hub, pool, replayAfter);
-      } catch (err) {
-        // the replay could not be read (database gone): close; the client reconnects and replays again
-        request.log.warn({ err: (err as Error).message }, 'live: replay failed');
-        stream.close('replay failed');
-        res.destroy();
-      }
+      await stream.run(hub, pool, replayAfter, request.log);
     },
   );
 }

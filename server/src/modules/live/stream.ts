@@ -82,10 +82,14 @@ export class LiveStream implements LiveSubscriber {
       return;
     }
     this.cursor = replayAfter;
-    // Every committed id ≤ `now` is visible to the replay queries below (ids become visible in commit order), and
-    // every id > `now` reaches `pending` through the hub: replaying until a short page leaves no gap.
+    // `now` is the hub's safe frontier: every event ≤ `now` that will ever exist is committed and visible to the
+    // replay queries below, and every id > `now` reaches `pending` through the hub: no gap, no duplicate.
+    if (this.cursor >= now) {
+      this.goLive();
+      return;
+    }
     for (;;) {
-      const page = await readEventsAfter(pool, this.cursor, this.opts.replayPageSize, this.opts.filter);
+      const page = await readEventsAfter(pool, this.cursor, now, this.opts.replayPageSize, this.opts.filter);
       if (this.closed) return;
       if (page.length > 0) {
         let out = '';
@@ -99,6 +103,20 @@ export class LiveStream implements LiveSubscriber {
     }
     // a filtered replay may end below the hub's position; the hub's later batches cover the rest
     this.goLive();
+  }
+
+  /**
+   * start(), and when the replay cannot be read (the database went away): close the stream; the client reconnects
+   * after `retry` and replays again. The stream is hijacked from Fastify, so the failure ends here.
+   */
+  async run(hub: LiveHub, pool: Pick<pg.Pool, 'query'>, replayAfter: number | null, log: { warn(o: unknown, m?: string): void }): Promise<void> {
+    try {
+      await this.start(hub, pool, replayAfter);
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'live: replay failed');
+      this.close('replay failed');
+      this.res.destroy();
+    }
   }
 
   private goLive(): void {

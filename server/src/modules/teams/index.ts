@@ -8,7 +8,7 @@ import type { Config } from '../../config.ts';
 import teamsRoutes from './routes.ts';
 import { prunePositions } from './repository.ts';
 
-export { nearestTeams, etaSeconds } from './service.ts';
+export { nearestTeams } from './service.ts';
 export { prunePositions } from './repository.ts';
 
 const PRUNE_EVERY_MS = 3600_000;

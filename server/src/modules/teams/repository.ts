@@ -1,5 +1,6 @@
 /** SQL of teams, dispatch records, positions (AVL) and patrol zones. Every user value is a $n parameter. */
 import type pg from 'pg';
+import { gridAtPointSql, pointOf } from '../areas/grid-at-point.ts';
 
 export type Queryable = Pick<pg.PoolClient, 'query'>;
 
@@ -130,10 +131,10 @@ export async function teamsInBox(
   return rows;
 }
 
-/** Is the point in an urban grid? (ETA speed) */
+/** Is the point in an urban grid? (ETA speed; the grid of the point by the one rule of areas/grid-at-point.ts) */
 export async function urbanAt(db: Queryable, lon: number, lat: number): Promise<boolean> {
   const { rows } = await db.query<{ urban: boolean }>(
-    `SELECT urban FROM area WHERE level = 'grid' AND ST_Intersects(geom, ST_SetSRID(ST_MakePoint($1, $2), 4326)) ORDER BY code LIMIT 1`,
+    `SELECT g.urban FROM ${gridAtPointSql(pointOf('$1::float8', '$2::float8'))} g`,
     [lon, lat],
   );
   return rows[0]?.urban ?? false;

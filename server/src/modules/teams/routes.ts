@@ -26,6 +26,7 @@ import {
   DispatchResponse,
   ErrorResponse,
   GridCodeParams,
+  RefusalResponse,
   NearestQuery,
   NearestResponse,
   PatrolZone,
@@ -43,30 +44,23 @@ import {
   TeamListResponse,
   TeamStatusBody,
   TeamStepBody,
+  TeamStepResponse,
 } from '@gridcommand/shared/schemas';
 import { notFound } from '../../plugins/errors.ts';
 import { CSRF_HEADER, forbidden, unauthorized } from '../../plugins/auth.ts';
 import { newToken, tokenHash } from '../auth/passwords.ts';
-import { CaseConflict, readCase } from '../cases/service.ts';
-import { sendConflict } from '../cases/routes.ts';
+import { hasPersonal, maySeePersonal, present } from '../cases/present.ts';
+import * as caseRepo from '../cases/repository.ts';
+import { assignTeam, teamStep } from '../writer/commands.ts';
+import { idempotencyKeyOf, sendOutcome } from '../writer/http.ts';
+import { changeTeamStatus, recordPosition, recordPositions } from '../writer/teams.ts';
+import { userActor, write, writeOnce, type Actor, type WriteTx } from '../writer/tx.ts';
+import { mayseeMembers, presentDispatch, presentTeam } from './present.ts';
 import * as repo from './repository.ts';
-import {
-  assign,
-  createZone,
-  deleteZone,
-  mayseeMembers,
-  nearest,
-  parseInstant,
-  postPosition,
-  postPositions,
-  presentTeam,
-  presentZone,
-  setStatus,
-  teamStep,
-  type TeamActor,
-} from './service.ts';
+import { createZone, deleteZone, nearest, parseInstant, parsePositions, presentZone } from './service.ts';
 
 const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
+const refusals = { '4xx': RefusalResponse, '5xx': ErrorResponse };
 const READERS = ['admin', 'leader', 'dispatcher', 'handler', 'worker', 'wall'] as const;
 const WRITERS = ['admin', 'dispatcher'] as const;
 export const DEVICE_HEADER = 'x-gc-device-token';
@@ -75,14 +69,14 @@ export const DEVICE_HEADER = 'x-gc-device-token';
  * Who writes for these teams: the team's own device (token header) or an admin/dispatcher session.
  * Routes using it declare roles 'public' and call this first.
  */
-export async function teamWriter(app: FastifyInstance, request: FastifyRequest, teamIds: number[]): Promise<TeamActor> {
+export async function teamWriter(app: FastifyInstance, request: FastifyRequest, teamIds: number[]): Promise<Actor> {
   const header = request.headers[DEVICE_HEADER];
   if (typeof header === 'string' && header.length > 0) {
     if (!/^[A-Za-z0-9_-]{20,200}$/.test(header)) throw unauthorized('invalid device token');
     const teamId = await repo.teamOfDeviceToken(app.pool, tokenHash(header));
     if (teamId === null) throw unauthorized('unknown or revoked device token');
     if (teamIds.some((id) => id !== teamId)) throw forbidden('DEVICE_OTHER_TEAM', `this device token belongs to team ${teamId}: it writes for that team only`);
-    return { user: null, deviceTeamId: teamId };
+    return { kind: 'device', teamId };
   }
   const user = await app.authenticate(request);
   if (!user) throw unauthorized();
@@ -92,7 +86,15 @@ export async function teamWriter(app: FastifyInstance, request: FastifyRequest, 
   if (!(WRITERS as readonly string[]).includes(user.role)) {
     throw forbidden('FORBIDDEN_ROLE', `role ${user.role} may not call ${request.method} ${request.routeOptions.url}`);
   }
-  return { user, deviceTeamId: null };
+  return userActor(user);
+}
+
+/** The team as the caller may see it, read inside the write's transaction. */
+async function teamOf(tx: WriteTx, id: number) {
+  const withMembers = tx.actor.kind === 'user' && mayseeMembers(tx.actor.user);
+  const row = await repo.findTeam(tx.client, id, withMembers);
+  if (!row) throw notFound('TEAM_NOT_FOUND', `team ${id} not found`);
+  return presentTeam(row, withMembers);
 }
 
 const teamsRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -101,8 +103,10 @@ const teamsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { querystring: TeamListQuery, response: { 200: TeamListResponse, ...errors } }, config: { roles: READERS } },
     async (request) => {
       const withMembers = mayseeMembers(request.user);
+      // the live hub's frontier, read before the list: the resume point of a screen that folds team events
+      const lastEventId = app.liveHub.lastSeen;
       const rows = await repo.listTeams(app.pool, { ...request.query, withMembers });
-      return { items: rows.map((r) => presentTeam(r, withMembers)) };
+      return { lastEventId, items: rows.map((r) => presentTeam(r, withMembers)) };
     },
   );
 
@@ -125,73 +129,73 @@ const teamsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/api/dispatch',
-    { schema: { body: DispatchBody, response: { 200: DispatchResponse } }, config: { roles: WRITERS } },
+    { schema: { body: DispatchBody, response: { 200: DispatchResponse, ...refusals } }, config: { roles: WRITERS } },
     async (request, reply) => {
       const user = request.user!;
-      try {
-        const r = await assign(app.pool, user, request.body);
-        const [c, team] = await Promise.all([
-          readCase(app.pool, user, r.caseId, 'POST /api/dispatch'),
-          repo.findTeam(app.pool, r.teamId, true),
-        ]);
-        return { case: c, team: presentTeam(team!, true), dispatch: r.dispatch };
-      } catch (err) {
-        if (err instanceof CaseConflict) return sendConflict(reply, err);
-        throw err;
-      }
+      const actor = userActor(user);
+      const out = await writeOnce(app.pool, actor, idempotencyKeyOf(request, actor), async (tx) => {
+        const r = await assignTeam(tx, request.body);
+        const personal = maySeePersonal(user, r.case.row) && hasPersonal(r.case.row);
+        if (personal) await caseRepo.logPersonalAccess(tx.client, user.id, [r.case.row.id], 'POST /api/dispatch');
+        return {
+          status: 200,
+          body: {
+            case: present(r.case.row, user, { personal }),
+            team: await teamOf(tx, r.dispatch.team_id),
+            dispatch: presentDispatch(r.dispatch),
+          },
+        };
+      });
+      return sendOutcome(reply, out);
     },
   );
 
   for (const step of ['arrived', 'finished'] as const) {
     app.post(
       `/api/teams/:id/${step}`,
-      { schema: { params: TeamIdParams, body: TeamStepBody }, config: { roles: 'public' } },
+      { schema: { params: TeamIdParams, body: TeamStepBody, response: { 200: TeamStepResponse, ...refusals } }, config: { roles: 'public' } },
       async (request, reply) => {
         const actor = await teamWriter(app, request, [request.params.id]);
-        try {
-          return await teamStep(app.pool, actor, request.params.id, step, request.body ?? {});
-        } catch (err) {
-          if (err instanceof CaseConflict) return sendConflict(reply, err);
-          throw err;
-        }
+        const out = await writeOnce(app.pool, actor, idempotencyKeyOf(request, actor), async (tx) => {
+          const r = await teamStep(tx, request.params.id, step, request.body ?? {});
+          return { status: 200, body: { team: await teamOf(tx, request.params.id), dispatch: presentDispatch(r.dispatch), caseId: r.caseId } };
+        });
+        return sendOutcome(reply, out);
       },
     );
   }
 
   app.put(
     '/api/teams/:id/status',
-    { schema: { params: TeamIdParams, body: TeamStatusBody }, config: { roles: 'public' } },
-    async (request, reply) => {
+    { schema: { params: TeamIdParams, body: TeamStatusBody, response: { 200: Team, ...refusals } }, config: { roles: 'public' } },
+    async (request) => {
       const actor = await teamWriter(app, request, [request.params.id]);
-      try {
-        return await setStatus(app.pool, actor, request.params.id, request.body);
-      } catch (err) {
-        if (err instanceof CaseConflict) return sendConflict(reply, err);
-        throw err;
-      }
+      return write(app.pool, actor, async (tx) => {
+        await changeTeamStatus(tx, request.params.id, request.body);
+        return teamOf(tx, request.params.id);
+      });
     },
   );
 
   app.post(
     '/api/teams/:id/position',
-    { schema: { params: TeamIdParams, body: PositionBody }, config: { roles: 'public' } },
+    { schema: { params: TeamIdParams, body: PositionBody, response: { 200: PositionResult, ...refusals } }, config: { roles: 'public' } },
     async (request, reply) => {
       const actor = await teamWriter(app, request, [request.params.id]);
-      try {
-        return await postPosition(app.pool, actor, { teamId: request.params.id, ...request.body });
-      } catch (err) {
-        if (err instanceof CaseConflict) return sendConflict(reply, err);
-        throw err;
-      }
+      const [p] = parsePositions([{ teamId: request.params.id, ...request.body }], new Date());
+      const out = await writeOnce(app.pool, actor, idempotencyKeyOf(request, actor), async (tx) => ({ status: 200, body: await recordPosition(tx, p!) }));
+      return sendOutcome(reply, out);
     },
   );
 
   app.post(
     '/api/teams/positions',
     { schema: { body: PositionBatchBody, response: { 200: PositionResult, ...errors } }, config: { roles: 'public' } },
-    async (request) => {
+    async (request, reply) => {
       const actor = await teamWriter(app, request, [...new Set(request.body.items.map((i) => i.teamId))]);
-      return postPositions(app.pool, actor, request.body.items);
+      const items = parsePositions(request.body.items, new Date());
+      const out = await writeOnce(app.pool, actor, idempotencyKeyOf(request, actor), async (tx) => ({ status: 200, body: await recordPositions(tx, items) }));
+      return sendOutcome(reply, out);
     },
   );
 
@@ -235,7 +239,7 @@ const teamsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/patrol-zones',
     { schema: { body: PatrolZoneBody, response: { 201: PatrolZone, ...errors } }, config: { roles: WRITERS } },
-    async (request, reply) => reply.status(201).send(await createZone(app.pool, request.user!, request.body)),
+    async (request, reply) => sendOutcome(reply, await createZone(app.pool, request.user!, request.body, idempotencyKeyOf(request, userActor(request.user!)))),
   );
 
   app.get(

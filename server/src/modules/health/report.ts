@@ -1,0 +1,33 @@
+/** The health report: what the database says, or why it cannot say anything (a degraded report, never a throw). */
+import type pg from 'pg';
+import type { HealthResponse } from '@gridcommand/shared/schemas';
+import { isDatabaseUnavailable } from '../../plugins/errors.ts';
+import { databaseHealth } from './repository.ts';
+
+export async function healthReport(
+  pool: pg.Pool,
+  log: { warn(o: unknown, m?: string): void; error(o: unknown, m?: string): void },
+): Promise<{ status: 200 | 503; body: HealthResponse }> {
+  const time = new Date().toISOString();
+  try {
+    const db = await databaseHealth(pool);
+    const current = db.pending === 0;
+    const body: HealthResponse = {
+      status: current ? 'ok' : 'degraded',
+      database: 'ok',
+      postgis: db.postgis,
+      migrations: { applied: db.applied, pending: db.pending, current },
+      time,
+    };
+    if (!current) body.message = `${db.pending} migration(s) pending`;
+    return { status: current ? 200 : 503, body };
+  } catch (err) {
+    const unavailable = isDatabaseUnavailable(err);
+    if (unavailable) log.warn({ err }, 'health: database unavailable');
+    else log.error({ err }, 'health: database check failed');
+    return {
+      status: 503,
+      body: { status: 'degraded', database: 'unavailable', postgis: null, migrations: null, time, message: unavailable ? 'database unavailable' : 'database check failed' },
+    };
+  }
+}

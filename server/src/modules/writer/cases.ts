@@ -1,0 +1,321 @@
+/**
+ * The one writer of cases. Every change of a case — intake, an action, a team assigned, a team's report, time
+ * passing — comes here as an acting party inside a WriteTx: the case is locked and loaded once, the shared rules
+ * (shared/src/domain/case-decide.ts) decide the new record and what follows, supervision records follow the
+ * light, the record is written once, and the events are appended with the commit.
+ *
+ * Lock order, everywhere: the case first, then teams in id order (teams.ts). Nothing waits for a lock while
+ * holding a team's lock and wanting a case's.
+ */
+import {
+  computeClocks,
+  cstCompactDate,
+  decideCaseAction,
+  formatCaseCode,
+  initialLight,
+  settleLight,
+  type CaseCommand,
+  type CaseRecord,
+  type LightChange,
+  type Priority,
+  type Role,
+} from '@gridcommand/shared/domain';
+import type { CaseActionBody, CaseCreateBody, EventDraft } from '@gridcommand/shared/schemas';
+import { HttpError, conflict } from '../../plugins/errors.ts';
+import { locateGrids } from '../areas/grid-at-point.ts';
+import { getWorkCalendar } from '../calendar/repository.ts';
+import { inScope, type CaseRow } from '../cases/repository.ts';
+import { present } from '../cases/present.ts';
+import { factsOf, recordOf, rowWith } from './facts.ts';
+import * as repo from './repository.ts';
+import { eventActorOf, roleOf, type WriteTx } from './tx.ts';
+
+/** A case loaded under its lock: the row as it will be written, and the record the rules work on. */
+export interface LoadedCase {
+  row: CaseRow;
+  rec: CaseRecord;
+  /** as loaded */
+  original: CaseRecord;
+}
+
+export const caseNotFound = (id: number) => new HttpError(404, 'CASE_NOT_FOUND', `case ${id} not found`);
+
+/** Locks and loads a case; a user sees only the cases of their scope (404 otherwise). */
+export async function loadCase(tx: WriteTx, id: number): Promise<LoadedCase> {
+  const row = await repo.lockCase(tx.client, id);
+  if (!row || (tx.user && !inScope(tx.user, row))) throw caseNotFound(id);
+  const rec = recordOf(row);
+  return { row, rec, original: rec };
+}
+
+/**
+ * 409 with the case as it is now (as the caller may see it): `current` is the case (case actions), or
+ * `{ case }` where the answer also concerns a team (dispatch).
+ */
+export function staleCase(tx: WriteTx, c: LoadedCase, message?: string, wrap = false): HttpError {
+  const current = present(c.row, tx.user, { personal: false });
+  return conflict('VERSION_CONFLICT', message ?? `case ${c.row.id} was changed meanwhile; it is now at version ${c.original.version}`, {
+    current: wrap ? { case: current } : current,
+  });
+}
+
+function refusal(tx: WriteTx, c: LoadedCase, action: string, r: Exclude<ReturnType<typeof decideCaseAction>, { ok: true }>): HttpError {
+  const role = roleOf(tx.actor) ?? 'handler';
+  switch (r.reason) {
+    case 'illegal_state':
+      return conflict('ILLEGAL_TRANSITION', `action ${action} is not possible on a ${c.rec.status} case at ${c.rec.escalationLevel} level`, {
+        allowed: r.allowed,
+      });
+    case 'forbidden_role':
+      return new HttpError(403, 'FORBIDDEN_ACTION', `role ${role} may not ${action}`, { allowed: r.allowed });
+    case 'missing_field': {
+      const missing = (r.missing ?? []).map((m) => (m === 'assignee' ? 'teamId or departmentCode' : m));
+      return new HttpError(400, 'MISSING_FIELD', `action ${action} needs ${missing.join(' and ')}`);
+    }
+    case 'invalid':
+      return new HttpError(422, r.code, r.message);
+  }
+}
+
+function caseEnvelope(row: CaseRow) {
+  const { lon, lat } = factsOf(row);
+  return { caseId: row.id, teamId: null, streetCode: row.street_code, lon, lat };
+}
+
+/** Records a light change: the case.light event, and the supervision records it closes and opens. */
+async function recordLight(tx: WriteTx, c: LoadedCase, change: LightChange): Promise<void> {
+  const facts = factsOf(c.row);
+  const env = caseEnvelope(c.row);
+  tx.emit({ ...env, type: 'case.light', fromState: facts.status, toState: facts.status, note: null, payload: { from: change.from, to: change.to, case: facts } });
+  const plan = change.supervision;
+  const closed = await repo.closeSupervision(tx.client, c.row.id, plan.close, tx.now, plan.closeNote);
+  for (const s of closed) {
+    tx.emit({ ...env, type: 'supervision.closed', fromState: null, toState: null, note: plan.closeNote, payload: { supervisionId: s.id, noticeNo: s.notice_no, level: s.level } });
+  }
+  if (plan.open) {
+    const opened = await repo.openSupervision(tx.client, {
+      caseId: c.row.id,
+      level: plan.open.level,
+      reason: plan.open.reason,
+      at: tx.now,
+      noticePrefix: `DB${cstCompactDate(tx.now)}-`,
+      openedBy: eventActorOf(tx.actor).id,
+    });
+    if (opened) {
+      tx.emit({ ...env, type: 'supervision.opened', fromState: null, toState: null, note: plan.open.reason, payload: { supervisionId: opened.id, noticeNo: opened.notice_no, level: opened.level } });
+    }
+  }
+}
+
+/**
+ * Applies one action to the loaded case (in memory, with its events): the rules decide, references are checked,
+ * the light follows. `role` is the role the rules check (a team reporting on site acts as the case's handler).
+ * Names of a new team come from the caller, which holds that team's lock.
+ */
+export async function applyAction(tx: WriteTx, c: LoadedCase, cmd: CaseCommand, role: Role, names: { teamName?: string } = {}): Promise<void> {
+  const d = decideCaseAction(c.rec, cmd, role, tx.now);
+  if (!d.ok) throw refusal(tx, c, cmd.action, d);
+  let departmentName: string | null | undefined;
+  if (cmd.departmentCode !== undefined && d.after.departmentCode === cmd.departmentCode && cmd.departmentCode !== c.rec.departmentCode) {
+    departmentName = await repo.departmentName(tx.client, cmd.departmentCode);
+    if (departmentName === null) throw new HttpError(422, 'DEPARTMENT_NOT_FOUND', `department "${cmd.departmentCode}" not found`);
+  }
+  if (d.event.duplicateOf !== undefined && !(await repo.caseExists(tx.client, d.event.duplicateOf))) {
+    throw new HttpError(422, 'DUPLICATE_NOT_FOUND', `case ${d.event.duplicateOf} (duplicateOf) not found`);
+  }
+  const from = c.rec.status;
+  c.rec = d.after;
+  c.row = rowWith(c.row, d.after, { teamName: names.teamName, departmentName });
+  const facts = factsOf(c.row);
+  const { type, ...extra } = d.event;
+  tx.emit({
+    ...caseEnvelope(c.row),
+    teamId: cmd.teamId ?? null,
+    type,
+    fromState: from,
+    toState: d.after.status,
+    note: cmd.note ?? cmd.reason ?? null,
+    payload: { action: cmd.action, case: facts, ...extra },
+  } as EventDraft);
+  if (d.light) await recordLight(tx, c, d.light);
+}
+
+/** Writes the loaded case once, after all its actions. */
+export async function saveCase(tx: WriteTx, c: LoadedCase): Promise<void> {
+  if (c.rec === c.original) return;
+  if (!(await repo.updateCase(tx.client, c.row.id, c.original.version, c.rec))) throw staleCase(tx, c);
+}
+
+/** The body of POST /api/cases/:id/actions as a rules command. */
+export function commandOf(body: CaseActionBody): CaseCommand {
+  return {
+    action: body.action,
+    ...(body.reason !== undefined ? { reason: body.reason } : {}),
+    ...(body.note !== undefined ? { note: body.note } : {}),
+    ...(body.duplicateOf !== undefined ? { duplicateOf: body.duplicateOf } : {}),
+    ...(body.reviewDate !== undefined ? { reviewDate: body.reviewDate } : {}),
+    ...(body.teamId !== undefined ? { teamId: body.teamId } : {}),
+    ...(body.departmentCode !== undefined ? { departmentCode: body.departmentCode } : {}),
+  };
+}
+
+// ── intake ─────────────────────────────────────────────────────────────────
+
+/**
+ * Intake of one or many cases in the transaction: every location is routed to its grid, community, zone and
+ * street (point in polygon, one query), clocks come from the category, the priority and the working calendar, and
+ * each case gets its `case.created` event. Any bad item (unknown category, a point outside the district, a worker
+ * outside their grids) refuses the whole intake; nothing is written. Returns the new rows, ready to present.
+ */
+export async function createCases(tx: WriteTx, bodies: readonly CaseCreateBody[], opts: { batch: boolean }): Promise<CaseRow[]> {
+  const at = (i: number) => (opts.batch ? `items[${i}]: ` : '');
+  const user = tx.user;
+  if (!user) throw new HttpError(403, 'FORBIDDEN_ROLE', 'cases are reported by an account');
+  bodies.forEach((b, i) => {
+    if (user.role === 'worker' && b.source !== 'grid_worker') {
+      throw new HttpError(403, 'SOURCE_NOT_ALLOWED', `${at(i)}grid workers report with source "grid_worker"`);
+    }
+  });
+  const cal = await getWorkCalendar(tx.pool, tx.client);
+  const [{ categories, seqs }, hits] = [
+    await repo.intakeLookups(tx.client, [...new Set(bodies.map((b) => b.categoryCode))], bodies.length),
+    await locateGrids(tx.client, bodies.map((b) => [b.lon, b.lat] as [number, number])),
+  ];
+  const now = tx.now;
+  const planned = bodies.map((body, i) => {
+    const category = categories.get(body.categoryCode);
+    if (!category) throw new HttpError(422, 'UNKNOWN_CATEGORY', `${at(i)}unknown category "${body.categoryCode}"`);
+    const hit = hits[i];
+    if (!hit) throw new HttpError(422, 'OUTSIDE_DISTRICT', `${at(i)}the location ${body.lon}, ${body.lat} is outside the district: no grid contains it`);
+    if (user.role === 'worker' && !user.gridCodes.includes(hit.grid_code)) {
+      throw new HttpError(403, 'OUTSIDE_OWN_GRIDS', `${at(i)}grid ${hit.grid_code} is not one of your grids`);
+    }
+    const clocks = computeClocks(
+      {
+        reportedAt: now,
+        priority: body.priority as Priority,
+        category: {
+          respondLimit: category.respond_limit,
+          respondUnit: category.respond_unit,
+          resolveLimit: category.resolve_limit,
+          resolveUnit: category.resolve_unit,
+          redFactor: category.red_factor,
+          warnRatio: category.warn_ratio,
+        },
+      },
+      cal,
+    );
+    const { light, nextLightAt } = initialLight(clocks, now);
+    const row: repo.NewCaseRow = {
+      code: formatCaseCode(now, ((seqs[i]! - 1) % 999_999) + 1),
+      source: body.source,
+      category_code: body.categoryCode,
+      priority: body.priority,
+      title: body.title.trim(),
+      description: body.description,
+      address: body.address ?? null,
+      lon: body.lon,
+      lat: body.lat,
+      grid_code: hit.grid_code,
+      community_code: hit.community_code,
+      zone_code: hit.zone_code,
+      street_code: hit.street_code,
+      reporter_name: body.reporterName ?? null,
+      reporter_phone: body.reporterPhone ?? null,
+      photos: body.photos ?? [],
+      department_code: category.department_code,
+      respond_by: clocks.respondBy,
+      respond_warn_at: clocks.respondWarnAt,
+      respond_red_at: clocks.respondRedAt,
+      resolve_by: clocks.resolveBy,
+      resolve_warn_at: clocks.resolveWarnAt,
+      resolve_red_at: clocks.resolveRedAt,
+      light,
+      next_light_at: nextLightAt,
+    };
+    return { row, category, hit };
+  });
+  const ids = await repo.insertCases(tx.client, planned.map((p) => p.row), user.id, now);
+  return planned.map(({ row: r, category, hit }, i) => {
+    const row: CaseRow = {
+      id: ids[i]!,
+      code: r.code,
+      source: r.source,
+      category_code: r.category_code,
+      category_name: category.name,
+      major_code: category.major_code,
+      major_name: category.major_name,
+      priority: r.priority,
+      title: r.title,
+      description: r.description,
+      address: r.address,
+      lon: r.lon,
+      lat: r.lat,
+      grid_code: r.grid_code,
+      grid_name: hit.grid_name,
+      community_code: r.community_code,
+      community_name: hit.community_name,
+      zone_code: r.zone_code,
+      zone_name: hit.zone_name,
+      street_code: r.street_code,
+      street_name: hit.street_name,
+      department_code: r.department_code,
+      department_name: category.department_name,
+      team_id: null,
+      team_name: null,
+      status: 'reported',
+      status_before_park: null,
+      escalation_level: 0,
+      duplicate_of: null,
+      void_reason: null,
+      park_reason: null,
+      park_review_date: null,
+      rework_count: 0,
+      photos: r.photos,
+      reporter_name: r.reporter_name,
+      reporter_phone: r.reporter_phone,
+      reported_at: now,
+      filed_at: null,
+      dispatched_at: null,
+      accepted_at: null,
+      handled_at: null,
+      verified_at: null,
+      closed_at: null,
+      voided_at: null,
+      respond_by: r.respond_by,
+      respond_warn_at: r.respond_warn_at,
+      respond_red_at: r.respond_red_at,
+      resolve_by: r.resolve_by,
+      resolve_warn_at: r.resolve_warn_at,
+      resolve_red_at: r.resolve_red_at,
+      light: r.light,
+      next_light_at: r.next_light_at,
+      supervised: false,
+      version: 1,
+      updated_at: now,
+    };
+    tx.emit({ ...caseEnvelope(row), type: 'case.created', fromState: null, toState: 'reported', note: row.title, payload: { case: factsOf(row) } });
+    return row;
+  });
+}
+
+// ── time passing ───────────────────────────────────────────────────────────
+
+/** The light job's step: re-evaluates up to `limit` due cases (rows other writers hold are skipped). */
+export async function settleDueLights(tx: WriteTx, limit: number): Promise<{ checked: number; changed: number }> {
+  const rows = await repo.lockDueCases(tx.client, tx.now, limit);
+  let changed = 0;
+  for (const row of rows) {
+    const original = recordOf(row);
+    const c: LoadedCase = { row, rec: original, original };
+    const s = settleLight(original, tx.now);
+    c.rec = s.after;
+    c.row = rowWith(row, s.after);
+    if (s.light) {
+      changed++;
+      await recordLight(tx, c, s.light);
+    }
+    if (!(await repo.updateCase(tx.client, row.id, original.version, c.rec))) throw staleCase(tx, c);
+  }
+  return { checked: rows.length, changed };
+}

@@ -1,0 +1,159 @@
+/**
+ * The writer's commands that involve a case and its teams: a case action (which, when it gives the case a team,
+ * is an assignment), the assignment itself (POST /api/dispatch), and a team's report from the scene. Each locks the
+ * case first, then the teams in id order, applies the shared rules once, and writes each row once.
+ */
+import {
+  STEP_COMMAND,
+  assignmentActions,
+  caseActionsForStep,
+  releasesTeam,
+  teamTransition,
+  type CaseAction,
+  type CaseCommand,
+  type Role,
+  type TeamStep,
+} from '@gridcommand/shared/domain';
+import type { CaseActionBody } from '@gridcommand/shared/schemas';
+import { HttpError, conflict } from '../../plugins/errors.ts';
+import * as teamRepo from '../teams/repository.ts';
+import { present } from '../cases/present.ts';
+import { applyAction, commandOf, loadCase, saveCase, staleCase, type LoadedCase } from './cases.ts';
+import { dispatchTeam, lockTeams, moveTeam, releaseTeam, teamConflict, teamNotFound, type LockedTeam } from './teams.ts';
+import { roleOf, type WriteTx } from './tx.ts';
+
+function requireRole(tx: WriteTx): Role {
+  const role = roleOf(tx.actor);
+  if (!role) throw new HttpError(403, 'FORBIDDEN_ROLE', 'this action needs an account');
+  return role;
+}
+
+/** After the case's actions: the team it had is stood down when the case no longer needs it. */
+async function releaseIfLeft(tx: WriteTx, c: LoadedCase, locked: Map<number, LockedTeam>): Promise<void> {
+  const before = c.original;
+  if (!releasesTeam(before, c.rec) || before.teamId === null) return;
+  const team = locked.get(before.teamId) ?? (await lockTeams(tx, [before.teamId])).get(before.teamId);
+  if (team) await releaseTeam(tx, team, c.row.id, c.rec.teamId !== null ? 'reassigned' : 'stood_down');
+}
+
+/**
+ * Gives the loaded case a team through `actions` (the assignment table's, or the one the caller asked for):
+ * the new team (and the previous one) are locked, the new one must be available (and at `teamVersion`), the case
+ * actions run, the previous team is stood down, the new one goes en route with its dispatch record.
+ */
+async function assignLoaded(
+  tx: WriteTx,
+  c: LoadedCase,
+  actions: CaseAction[],
+  body: { teamId: number; teamVersion?: number; note?: string; departmentCode?: string },
+  role: Role,
+  /** an unknown team: 404 when the team is the resource addressed (POST /api/dispatch), 422 when it is a field */
+  unknownTeam: 404 | 422,
+): Promise<{ team: LockedTeam; dispatch: teamRepo.DispatchRow }> {
+  const previous = c.rec.teamId;
+  const locked = await lockTeams(tx, previous !== null ? [body.teamId, previous] : [body.teamId]);
+  const team = locked.get(body.teamId);
+  if (!team) throw teamNotFound(body.teamId, unknownTeam);
+  if (body.teamVersion !== undefined && team.version !== body.teamVersion) {
+    throw await teamConflict(tx, team.id, 'VERSION_CONFLICT', `team ${team.id} was changed meanwhile: refresh and try again`);
+  }
+  if (team.status !== 'available') {
+    throw await teamConflict(tx, team.id, 'TEAM_BUSY', `team ${team.id} is no longer available: another dispatcher sent it, or it is busy`);
+  }
+  const teamName = (await teamRepo.findTeam(tx.client, team.id))?.name ?? null;
+  for (const action of actions) {
+    const assigns = action === 'dispatch' || action === 'reassign';
+    const cmd: CaseCommand = {
+      action,
+      ...(body.note !== undefined ? { note: body.note } : {}),
+      ...(assigns ? { teamId: body.teamId } : {}),
+      ...(assigns && body.departmentCode !== undefined ? { departmentCode: body.departmentCode } : {}),
+    };
+    await applyAction(tx, c, cmd, role, { teamName: teamName ?? undefined });
+  }
+  await releaseIfLeft(tx, c, locked);
+  const dispatch = await dispatchTeam(
+    tx,
+    team,
+    { id: c.row.id, code: c.row.code, lon: c.row.lon, lat: c.row.lat, streetCode: c.row.street_code },
+    { note: body.note ?? null, reassignedFrom: previous !== null && previous !== body.teamId ? previous : null },
+  );
+  await saveCase(tx, c);
+  return { team, dispatch };
+}
+
+/**
+ * POST /api/cases/:id/actions. An action that gives the case a team (dispatch or reassign with teamId) is an
+ * assignment, exactly as POST /api/dispatch: the team's lock, its state and its dispatch record go with it.
+ */
+export async function actOnCase(tx: WriteTx, caseId: number, body: CaseActionBody): Promise<LoadedCase> {
+  const role = requireRole(tx);
+  const c = await loadCase(tx, caseId);
+  if (c.rec.version !== body.version) throw staleCase(tx, c);
+  if ((body.action === 'dispatch' || body.action === 'reassign') && body.teamId !== undefined) {
+    await assignLoaded(tx, c, [body.action], { teamId: body.teamId, note: body.note, departmentCode: body.departmentCode }, role, 422);
+    return c;
+  }
+  await applyAction(tx, c, commandOf(body), role);
+  await releaseIfLeft(tx, c, new Map());
+  await saveCase(tx, c);
+  return c;
+}
+
+/** POST /api/dispatch: sends a team to a case, filing a reported case first or reassigning a dispatched one. */
+export async function assignTeam(
+  tx: WriteTx,
+  body: { caseId: number; teamId: number; caseVersion: number; teamVersion?: number; note?: string },
+): Promise<{ case: LoadedCase; dispatch: teamRepo.DispatchRow }> {
+  const role = requireRole(tx);
+  const c = await loadCase(tx, body.caseId);
+  if (c.rec.version !== body.caseVersion) throw staleCase(tx, c, `case ${body.caseId} was changed meanwhile: refresh and try again`, true);
+  const actions = assignmentActions(c.rec.status);
+  if (!actions) {
+    throw conflict('ILLEGAL_TRANSITION', `a ${c.rec.status} case cannot be assigned to a team`, { current: { case: present(c.row, tx.user, { personal: false }) } });
+  }
+  const { dispatch } = await assignLoaded(tx, c, actions, body, role, 404);
+  return { case: c, dispatch };
+}
+
+/**
+ * A team reports from the scene (arrived, finished): the team moves by the state machine, its dispatch is stamped,
+ * and the case takes the actions the report implies, as its handler on site (shared caseActionsForStep). A case
+ * that moved on meanwhile (parked, voided, reassigned) is left as it is.
+ */
+export async function teamStep(
+  tx: WriteTx,
+  teamId: number,
+  step: TeamStep,
+  body: { caseId?: number; note?: string },
+): Promise<{ dispatch: teamRepo.DispatchRow; caseId: number }> {
+  const seen = await teamRepo.openDispatchOfTeam(tx.client, teamId);
+  if (!seen || (body.caseId !== undefined && body.caseId !== seen.case_id)) {
+    if (!(await teamRepo.findTeam(tx.client, teamId))) throw teamNotFound(teamId);
+    throw await teamConflict(tx, teamId, 'NO_OPEN_DISPATCH', seen ? `team ${teamId} is dispatched to case ${seen.case_id}, not ${body.caseId}` : `team ${teamId} has no open dispatch`);
+  }
+  // the case first, then the team: the lock order of every writer
+  const c = await loadCase(tx, seen.case_id);
+  const team = (await lockTeams(tx, [teamId])).get(teamId);
+  if (!team) throw teamNotFound(teamId);
+  const open = await teamRepo.openDispatchOfTeam(tx.client, teamId);
+  if (!open || open.id !== seen.id) throw await teamConflict(tx, teamId, 'CONCURRENT_CHANGE', `team ${teamId} changed meanwhile: try again`);
+  const command = STEP_COMMAND[step];
+  if (!teamTransition(team.status, command).ok) {
+    throw await teamConflict(tx, teamId, 'ILLEGAL_TRANSITION', `team ${teamId} is ${team.status}: it cannot report ${step}`);
+  }
+  await moveTeam(tx, team, command, {
+    reason: step,
+    caseId: open.case_id,
+    dispatchId: open.id,
+    currentCaseId: step === 'arrived' ? open.case_id : null,
+  });
+  const dispatch = await teamRepo.stampDispatch(tx.client, open.id, step === 'arrived' ? 'arrived_at' : 'finished_at', tx.now);
+  if (c.rec.teamId === teamId) {
+    for (const action of caseActionsForStep(step, c.rec.status)) {
+      await applyAction(tx, c, { action, ...(body.note ? { note: body.note } : {}) }, 'handler');
+    }
+    await saveCase(tx, c);
+  }
+  return { dispatch, caseId: open.case_id };
+}
