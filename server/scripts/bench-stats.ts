@@ -9,7 +9,7 @@
  * Database: `gc_bench_stats` on DATABASE_URL's server, else on the project-local cluster; created, migrated and
  * loaded on first use (district + history), reused while its migrations and history are complete. The app's
  * clock is pinned to the end of the loaded history, so "today" and "30d" mean the same on every run.
- * Targets (TARGETS.md): statistics for one street p99 ≤ 200 ms, for the whole district p99 ≤ 1 s, over 30 days.
+ * Goals: statistics for one street p99 ≤ 200 ms, for the whole district p99 ≤ 1 s, over 30 days.
  */
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';

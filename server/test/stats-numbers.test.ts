@@ -10,6 +10,7 @@ import {
   onTimeClosureRate,
   overdueRate,
   periodClosureCounts,
+  periodWindow,
   worstLight,
   type Light,
 } from '@gridcommand/shared/domain';
@@ -87,8 +88,16 @@ describe('GET /api/stats/overview', () => {
     expect(today.from).toBe('2026-11-19T16:00:00.000Z'); // 20 Nov 00:00 CST
     const month = await w.json('/api/stats/overview?period=month');
     expect(month.from).toBe('2026-10-31T16:00:00.000Z'); // 1 Nov 00:00 CST
+    // the last 7 / 30 CST calendar days, today included: from 00:00 CST six / 29 days ago (not 168 / 720 hours)
     const d7 = await w.json('/api/stats/overview?period=7d');
-    expect(new Date(d7.to).getTime() - new Date(d7.from).getTime()).toBe(7 * 86_400_000);
+    expect(d7.from).toBe('2026-11-13T16:00:00.000Z'); // 14 Nov 00:00 CST
+    const d30 = await w.json('/api/stats/overview?period=30d');
+    expect(d30.from).toBe('2026-10-21T16:00:00.000Z'); // 22 Oct 00:00 CST
+    for (const p of [today, month, d7, d30]) {
+      expect(p.to).toBe(NOW.toISOString());
+      // the same window the client computes from the same function
+      expect(p.from).toBe(periodWindow(p.period, NOW).from.toISOString());
+    }
     const def = await w.json('/api/stats/overview');
     expect(def.period).toBe('today');
   });
@@ -218,7 +227,11 @@ describe('GET /api/stats/area/:code', () => {
     const d = await w.json('/api/stats/area/370211');
     expect(d.level).toBe('district');
     expect(d.reported).toBe(expected(w.cases, new Date(d.from), new Date(d.to)).reported);
-    expect(d.trend).toHaveLength(31); // 30 × 24 h ending 14:30 touch 31 CST days
+    // no from / to: the last 30 CST calendar days, today included
+    expect(d.from).toBe(periodWindow('30d', NOW).from.toISOString());
+    expect(d.trend).toHaveLength(30);
+    expect(d.trend[0].day).toBe('2026-10-22');
+    expect(d.trend.at(-1).day).toBe('2026-11-20');
   });
 });
 

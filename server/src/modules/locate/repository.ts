@@ -1,6 +1,9 @@
-/** Point-in-polygon: which grid (and so which community, zone, street, district) holds a point. */
-import type pg from 'pg';
+/**
+ * Point-in-polygon: which grid (and so which community, zone, street, district) holds a point. The grid is the
+ * one rule of areas/grid-at-point.ts (on a shared border: the smallest code).
+ */
 import type { LocateResponse } from '@gridcommand/shared/schemas';
+import { gridAtPointSql, pointOf, type Queryable } from '../areas/grid-at-point.ts';
 
 interface Row {
   gridCode: string;
@@ -18,26 +21,23 @@ interface Row {
 
 export type Located = { found: true; areas: LocateResponse } | { found: false; inDistrict: boolean };
 
-export async function locatePoint(pool: pg.Pool, lon: number, lat: number): Promise<Located> {
-  const { rows } = await pool.query<Row>(
+export async function locatePoint(db: Queryable, lon: number, lat: number): Promise<Located> {
+  const { rows } = await db.query<Row>(
     `SELECT g.code AS "gridCode", g.name AS "gridName", g.display_code AS "gridDisplayCode",
             c.code AS "communityCode", c.name AS "communityName",
             z.code AS "zoneCode", z.name AS "zoneName",
             s.code AS "streetCode", s.name AS "streetName",
             d.code AS "districtCode", d.name AS "districtName"
-     FROM area g
+     FROM ${gridAtPointSql(pointOf('$1::float8', '$2::float8'))} g
      LEFT JOIN area c ON c.code = g.community_code
      LEFT JOIN area z ON z.code = g.zone_code
      LEFT JOIN area s ON s.code = g.street_code
-     LEFT JOIN area d ON d.code = left(g.code, 6) AND d.level = 'district'
-     WHERE g.level = 'grid' AND ST_Intersects(g.geom, ST_SetSRID(ST_MakePoint($1, $2), 4326))
-     ORDER BY g.id
-     LIMIT 1`,
+     LEFT JOIN area d ON d.code = left(g.code, 6) AND d.level = 'district'`,
     [lon, lat],
   );
   const r = rows[0];
   if (!r) {
-    const inside = await pool.query<{ inside: boolean }>(
+    const inside = await db.query<{ inside: boolean }>(
       `SELECT EXISTS (
          SELECT 1 FROM area WHERE level = 'district' AND ST_Intersects(geom, ST_SetSRID(ST_MakePoint($1, $2), 4326))
        ) AS inside`,

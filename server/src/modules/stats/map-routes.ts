@@ -1,39 +1,53 @@
 /**
- * /api/map/*: what the wall draws on the district map, each as one consistent snapshot with the newest event
- * id it includes (`lastEventId`), so the wall resumes GET /api/live from there without a gap or a double.
- * Readable by every logged-in role and by wall tokens; no personal data.
+ * /api/map/*: what the wall draws on the district map, each as one consistent snapshot with the event id up to
+ * which it reflects the live stream (`lastEventId`), so the wall resumes GET /api/live from there without a gap
+ * (events after it that the snapshot already shows are ignored by version). Readable by every logged-in role and
+ * by wall tokens; no personal data.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { LIGHTS, type Light } from '@gridcommand/shared/domain';
 import { ErrorResponse, GridLights, OpenCases, OpenCasesQuery } from '@gridcommand/shared/schemas';
+import { HttpError } from '../../plugins/errors.ts';
 import { parseBbox } from '../grids/routes.ts';
-import * as repo from './repository.ts';
+import * as repo from './map-repository.ts';
 
 const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
 
-const mapRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export interface MapRoutesOptions {
+  /** how long a snapshot waits for the live stream's first safe frontier (the process just started) */
+  readyWaitMs?: number;
+}
+
+const mapRoutes: FastifyPluginAsyncTypebox<MapRoutesOptions> = async (app, opts) => {
   const config = { roles: 'any' as const };
+  const readyWaitMs = opts.readyWaitMs ?? 3_000;
+
+  /** The live stream's safe frontier now (GET /api/live's hub). */
+  async function frontier(): Promise<number> {
+    const hub = app.liveHub;
+    if (!hub.ready && !(await hub.whenReady(readyWaitMs))) {
+      throw new HttpError(503, 'DB_UNAVAILABLE', 'map snapshot unavailable: the database cannot be reached, retry shortly');
+    }
+    return hub.lastSeen;
+  }
 
   // grids with open cases, coloured by the worst light among them; grids not listed are neutral
   app.get('/api/map/grid-lights', { config, schema: { response: { 200: GridLights, ...errors } } }, async () => {
-    const { lastEventId, result } = await repo.inSnapshot(app.pool, (db) => repo.gridLights(db));
+    const { lastEventId, result } = await repo.inSnapshot(app.pool, frontier, (db) => repo.gridLights(db));
     return {
       lastEventId,
       items: result.map((r) => ({ id: r.id, code: r.code, light: (LIGHTS[r.rank - 1] ?? 'none') as Light, open: r.open })),
     };
   });
 
-  // open (lit) cases as points
+  // open (lit) cases as points, each with the facts the case events carry (CaseFacts)
   app.get(
     '/api/map/open-cases',
     { config, schema: { querystring: OpenCasesQuery, response: { 200: OpenCases, ...errors } } },
     async (request) => {
       const bbox = request.query.bbox !== undefined ? parseBbox(request.query.bbox) : null;
-      const { lastEventId, result } = await repo.inSnapshot(app.pool, (db) => repo.openCases(db, bbox));
-      return {
-        lastEventId,
-        items: result.map((r) => ({ ...r, id: Number(r.id), reportedAt: r.reportedAt.toISOString() })),
-      };
+      const { lastEventId, result } = await repo.inSnapshot(app.pool, frontier, (db) => repo.openCases(db, bbox));
+      return { lastEventId, items: result };
     },
   );
 };

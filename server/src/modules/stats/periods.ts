@@ -1,70 +1,44 @@
-/** Periods and windows of the statistics, in China Standard Time. Pure: the caller passes "now". */
-import { CST_OFFSET_MS, DAY_MS, cstDate, cstDateKey } from '@gridcommand/shared/domain';
-import type { StatsPeriod } from '@gridcommand/shared/schemas';
+/**
+ * Periods and windows of the statistics, in China Standard Time. Pure: the caller passes "now". The calendar
+ * rules (what "today", "month", "7d" and "30d" mean, what a CST day is) live in shared/src/domain/china-time.ts;
+ * this module adds the request rules (defaults, limits, the 400 answers).
+ */
+import { DAY_MS, parseCstInstant, periodWindow, type TimeWindow } from '@gridcommand/shared/domain';
 import { badRequest } from '../../plugins/errors.ts';
 
-export interface Window {
-  from: Date;
-  to: Date;
-}
+// the presets (today, month, 7d, 30d) are the domain's, for whoever reaches them through this module
+export { periodWindow } from '@gridcommand/shared/domain';
+
+export type Window = TimeWindow;
 
 /** Longest window any statistics endpoint accepts. */
 export const MAX_WINDOW_DAYS = 400;
-/** Window used when a request gives neither from nor to. */
+/** How far the other end of a window lies when a request gives only one of from and to. */
 export const DEFAULT_WINDOW_DAYS = 30;
+/** The window of a request that gives neither from nor to: the last 30 CST calendar days, today included. */
+export const DEFAULT_PERIOD = '30d' as const;
 
-/** The CST day that contains `t`, as its start instant. */
-export function cstDayStart(t: Date): Date {
-  return new Date(Math.floor((t.getTime() + CST_OFFSET_MS) / DAY_MS) * DAY_MS - CST_OFFSET_MS);
-}
-
-/**
- * today: since 00:00 CST today; month: since the 1st of this month, 00:00 CST; 7d and 30d: the last 7 or 30
- * times 24 hours. Every period ends now.
- */
-export function periodWindow(period: StatsPeriod, now: Date): Window {
-  switch (period) {
-    case 'today':
-      return { from: cstDayStart(now), to: now };
-    case 'month':
-      return { from: cstDate(`${cstDateKey(now).slice(0, 8)}01`), to: now };
-    case '7d':
-      return { from: new Date(now.getTime() - 7 * DAY_MS), to: now };
-    case '30d':
-      return { from: new Date(now.getTime() - 30 * DAY_MS), to: now };
-  }
-}
-
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
-
-/** 'YYYY-MM-DD' is a CST day (as `to`, the end of that day); otherwise an ISO 8601 date-time with zone. */
+/** A query parameter as an instant: 'YYYY-MM-DD' is a CST day (as `to`, the end of that day); else ISO 8601 with zone. */
 export function parseInstant(name: string, v: string, endOfDay: boolean): Date {
-  if (DATE_ONLY.test(v)) {
-    let start: Date;
-    try {
-      start = cstDate(v);
-    } catch {
-      throw badRequest('BAD_DATE', `query parameter "${name}" is not a calendar date (got "${v}")`);
-    }
-    return endOfDay ? new Date(start.getTime() + DAY_MS) : start;
-  }
-  const d = new Date(v);
-  if (!DATE_TIME.test(v) || !Number.isFinite(d.getTime())) {
-    throw badRequest('BAD_DATE', `query parameter "${name}" must be a date YYYY-MM-DD or an ISO 8601 date-time with zone (got "${v}")`);
-  }
-  return d;
+  const d = parseCstInstant(v, endOfDay);
+  if (d) return d;
+  throw badRequest(
+    'BAD_DATE',
+    /^\d{4}-\d{2}-\d{2}$/.test(v)
+      ? `query parameter "${name}" is not a calendar date (got "${v}")`
+      : `query parameter "${name}" must be a date YYYY-MM-DD or an ISO 8601 date-time with zone (got "${v}")`,
+  );
 }
 
 /**
  * The window [from, to) of a request: both given, or one of them (the other DEFAULT_WINDOW_DAYS away), or
- * neither (the last DEFAULT_WINDOW_DAYS days up to now). from must be before to; at most MAX_WINDOW_DAYS.
+ * neither (the period DEFAULT_PERIOD up to now). from must be before to; at most MAX_WINDOW_DAYS.
  */
 export function requestWindow(q: { from?: string; to?: string }, now: Date): Window {
   const span = DEFAULT_WINDOW_DAYS * DAY_MS;
   let from = q.from !== undefined ? parseInstant('from', q.from, false) : null;
   let to = q.to !== undefined ? parseInstant('to', q.to, true) : null;
-  if (!from && !to) to = now;
+  if (!from && !to) return periodWindow(DEFAULT_PERIOD, now);
   if (!from) from = new Date(to!.getTime() - span);
   if (!to) to = new Date(Math.max(now.getTime(), from.getTime() + DAY_MS));
   if (from.getTime() >= to.getTime()) {
@@ -74,13 +48,6 @@ export function requestWindow(q: { from?: string; to?: string }, now: Date): Win
     throw badRequest('PERIOD_TOO_LONG', `the window from "from" to "to" may span at most ${MAX_WINDOW_DAYS} days`);
   }
   return { from, to };
-}
-
-/** The CST days that overlap [from, to), as 'YYYY-MM-DD'. */
-export function cstDays(w: Window): string[] {
-  const out: string[] = [];
-  for (let t = cstDayStart(w.from).getTime(); t < w.to.getTime(); t += DAY_MS) out.push(cstDateKey(new Date(t)));
-  return out;
 }
 
 /** '11月26日' */

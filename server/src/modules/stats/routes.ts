@@ -5,10 +5,19 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
+  CASE_SOURCES,
+  SOURCE_LABELS,
+  addCstDays,
   casesPer10k,
   closureRate,
+  cstDate,
+  cstDateKey,
+  cstDaysOf,
+  labelOf,
   onTimeClosureRate,
   overdueRate,
+  periodWindow,
+  startOfCstDay,
   type Rate,
 } from '@gridcommand/shared/domain';
 import {
@@ -32,7 +41,8 @@ import {
 } from '@gridcommand/shared/schemas';
 import { badRequest, notFound } from '../../plugins/errors.ts';
 import { parseBbox } from '../grids/routes.ts';
-import { cstDayStart, cstDays, dayLabel, niceBreaks, periodWindow, requestWindow } from './periods.ts';
+import { dayLabel, niceBreaks, requestWindow } from './periods.ts';
+import * as heat from './heatmap-repository.ts';
 import * as repo from './repository.ts';
 
 const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
@@ -47,14 +57,6 @@ export const POINTS_MAX_SPAN_DEG = 0.25;
 export const POINTS_CAP = 50_000;
 /** The heatmap scale is derived from this many CST days before today. */
 export const SCALE_BASIS_DAYS = 30;
-
-const SOURCE_LABELS: Record<string, string> = {
-  grid_worker: '网格员巡查',
-  public: '群众上报',
-  hotline: '热线',
-  sensor: '视频/感知',
-  department: '部门移交',
-};
 
 /** onTimeClosureRate desc, then closureRate desc (nulls last in both), then code. */
 export function rankStreets(items: StreetRankItem[]): StreetRankItem[] {
@@ -174,13 +176,13 @@ const statsRoutes: FastifyPluginAsyncTypebox<StatsRoutesOptions> = async (app, o
         }
       }
       const category = await requireCategory(q.category);
-      const filter: repo.HeatFilter = { from: w.from, to: w.to, category, bbox };
+      const filter: heat.HeatFilter = { from: w.from, to: w.to, category, bbox };
       const win = { from: w.from.toISOString(), to: w.to.toISOString() };
       if (mode === 'points') {
-        const r = await repo.pointHeatmap(app.pool, filter, POINTS_CAP);
+        const r = await heat.pointHeatmap(app.pool, filter, POINTS_CAP);
         return { mode, ...win, points: r.points, total: r.total, truncated: r.places > POINTS_CAP };
       }
-      const cells = mode === 'hex' ? await repo.hexHeatmap(app.pool, filter, q.cellKm ?? 1) : await repo.gridHeatmap(app.pool, filter);
+      const cells = mode === 'hex' ? await heat.hexHeatmap(app.pool, filter, q.cellKm ?? 1) : await heat.gridHeatmap(app.pool, filter);
       let max = 0;
       let total = 0;
       for (const c of cells) {
@@ -188,8 +190,8 @@ const statsRoutes: FastifyPluginAsyncTypebox<StatsRoutesOptions> = async (app, o
         if (c.count > max) max = c.count;
       }
       return mode === 'hex'
-        ? { mode, ...win, cellKm: q.cellKm ?? 1, cells: cells as repo.HexCellRow[], max, total }
-        : { mode, ...win, cells: cells as repo.GridCellRow[], max, total };
+        ? { mode, ...win, cellKm: q.cellKm ?? 1, cells: cells as heat.HexCellRow[], max, total }
+        : { mode, ...win, cells: cells as heat.GridCellRow[], max, total };
     },
   );
 
@@ -204,9 +206,9 @@ const statsRoutes: FastifyPluginAsyncTypebox<StatsRoutesOptions> = async (app, o
       const cellKm = q.cellKm ?? 1;
       const days = q.days ?? SCALE_BASIS_DAYS;
       // the basis ends at today's 00:00 CST: the scale changes once a day, not with every request
-      const basisTo = cstDayStart(now());
-      const basisFrom = new Date(basisTo.getTime() - SCALE_BASIS_DAYS * 86_400_000);
-      const p99 = await repo.cellDayP99(app.pool, mode, basisFrom, basisTo, category, cellKm);
+      const basisTo = startOfCstDay(now());
+      const basisFrom = cstDate(addCstDays(cstDateKey(basisTo), -SCALE_BASIS_DAYS));
+      const p99 = await heat.cellDayP99(app.pool, mode, basisFrom, basisTo, category, cellKm);
       return {
         mode,
         cellKm: mode === 'hex' ? cellKm : null,
@@ -269,7 +271,7 @@ const statsRoutes: FastifyPluginAsyncTypebox<StatsRoutesOptions> = async (app, o
         dueToClose: c.dueToClose,
         ...rates(c),
         per10k: casesPer10k({ cases: c.reported, residents: area.population }),
-        trend: cstDays(w).map((day) => ({ day, reported: daily.get(day)?.reported ?? 0, closed: daily.get(day)?.closed ?? 0 })),
+        trend: cstDaysOf(w).map((day) => ({ day, reported: daily.get(day)?.reported ?? 0, closed: daily.get(day)?.closed ?? 0 })),
       };
     },
   );
@@ -289,9 +291,9 @@ const statsRoutes: FastifyPluginAsyncTypebox<StatsRoutesOptions> = async (app, o
       let items: { key: string; label: string; reported: number; closed: number; overdue: number }[];
       if (by === 'day') {
         // every day of the window, in order, zeros included
-        items = cstDays(w).map((day) => ({ ...zero(day, dayLabel(day)), ...strip(found.get(day)) }));
+        items = cstDaysOf(w).map((day) => ({ ...zero(day, dayLabel(day)), ...strip(found.get(day)) }));
       } else if (by === 'source') {
-        items = Object.entries(SOURCE_LABELS).map(([key, label]) => ({ ...zero(key, label), ...strip(found.get(key)) }));
+        items = CASE_SOURCES.map((key) => ({ ...zero(key, labelOf(SOURCE_LABELS, key)), ...strip(found.get(key)) }));
       } else {
         const names = await repo.labels(app.pool, by);
         const keys = by === 'street' && q.street ? [q.street] : [...names.keys()];

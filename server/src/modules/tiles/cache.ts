@@ -1,9 +1,10 @@
 /**
- * A small in-process LRU of rendered tiles keyed by layer/z/x/y. Entries carry the data version they were
- * rendered at: invalidate() bumps the version and so drops everything at once; a TTL bounds how stale a tile
- * can be when another process changed the data.
+ * An in-process LRU of rendered tiles keyed by layer/z/x/y (lru-cache), bounded by bytes (raw + gzip + a fixed
+ * overhead per entry) and by a TTL that bounds how stale a tile can be when another process changed the data.
+ * invalidate() drops everything at once; a tile rendered from data read before an invalidate() is not kept.
  */
 import zlib from 'node:zlib';
+import { LRUCache } from 'lru-cache';
 
 export interface CachedTile {
   /** null: the tile is empty */
@@ -12,72 +13,92 @@ export interface CachedTile {
   gzip?: Buffer;
 }
 
-interface Entry extends CachedTile {
-  version: number;
-  expires: number;
-  bytes: number;
+export interface TileCacheOptions {
+  /** most bytes kept (raw + gzip + ENTRY_OVERHEAD each); 0 disables the cache */
+  maxBytes: number;
+  /** how long a tile is served after it was rendered; 0 or less keeps nothing */
+  ttlMs: number;
+  /** the clock the TTL is measured on, milliseconds (tests pin it); default performance.now */
+  now?: () => number;
 }
 
-export interface TileCacheOptions {
-  /** most bytes kept (raw + gzip); 0 disables the cache */
-  maxBytes: number;
-  ttlMs: number;
+/** Bytes counted per entry on top of its buffers (key, bookkeeping). */
+export const ENTRY_OVERHEAD = 64;
+
+function sizeOf(tile: CachedTile): number {
+  return (tile.raw?.length ?? 0) + (tile.gzip?.length ?? 0) + ENTRY_OVERHEAD;
 }
 
 export class TileCache {
-  private readonly entries = new Map<string, Entry>();
+  /** null when disabled */
+  private readonly lru: LRUCache<string, CachedTile> | null;
   /** values derived from the data (e.g. a layer's largest feature), dropped with the tiles */
   private readonly derived = new Map<string, Promise<unknown>>();
-  private bytes = 0;
-  private version = 0;
+  private generation = 0;
   hits = 0;
   misses = 0;
 
-  constructor(private readonly opts: TileCacheOptions) {}
+  constructor(private readonly opts: TileCacheOptions) {
+    this.lru =
+      opts.maxBytes > 0 && opts.ttlMs > 0
+        ? new LRUCache<string, CachedTile>({
+            maxSize: opts.maxBytes,
+            ttl: opts.ttlMs,
+            // an entry is not served after its TTL, and reading it does not extend it
+            allowStale: false,
+            updateAgeOnGet: false,
+            // read the clock on every check (by default lru-cache reuses one reading for a millisecond)
+            ttlResolution: 0,
+            ...(opts.now ? { perf: { now: opts.now } } : {}),
+          })
+        : null;
+  }
 
   get enabled(): boolean {
     return this.opts.maxBytes > 0;
   }
 
+  /** Tiles held now. */
   get size(): number {
-    return this.entries.size;
+    return this.lru?.size ?? 0;
   }
 
-  get(key: string, now = Date.now()): CachedTile | undefined {
-    const e = this.entries.get(key);
-    if (!e || e.version !== this.version || e.expires <= now) {
-      if (e) this.delete(key, e);
-      this.misses++;
-      return undefined;
-    }
-    // most recently used goes last
-    this.entries.delete(key);
-    this.entries.set(key, e);
-    this.hits++;
-    return e;
+  /** Bytes held now (raw + gzip + overhead). */
+  get bytes(): number {
+    return this.lru?.calculatedSize ?? 0;
   }
 
-  set(key: string, raw: Buffer | null, now = Date.now()): CachedTile {
-    const entry: Entry = { raw, version: this.version, expires: now + this.opts.ttlMs, bytes: (raw?.length ?? 0) + 64 };
-    if (!this.enabled || entry.bytes > this.opts.maxBytes) return entry;
-    const old = this.entries.get(key);
-    if (old) this.delete(key, old);
-    this.entries.set(key, entry);
-    this.bytes += entry.bytes;
-    this.evict();
-    return entry;
+  /** Changes with every invalidate(); pass the value read before rendering to set(). */
+  get version(): number {
+    return this.generation;
   }
 
-  /** gzip of a tile, made once and kept with the entry. */
+  get(key: string): CachedTile | undefined {
+    const tile = this.lru?.get(key);
+    if (tile) this.hits++;
+    else this.misses++;
+    return tile;
+  }
+
+  /**
+   * Keeps a rendered tile and returns it. Not kept when the cache is off, when the tile alone exceeds maxBytes,
+   * or when the cache was invalidated since `renderedAt` (the version read before the data was).
+   */
+  set(key: string, raw: Buffer | null, renderedAt = this.generation): CachedTile {
+    const tile: CachedTile = { raw };
+    if (this.lru && renderedAt === this.generation) this.lru.set(key, tile, { size: sizeOf(tile) });
+    return tile;
+  }
+
+  /** gzip of a tile, made once and kept with the entry (its size then counts the gzip too). */
   gzipOf(key: string, tile: CachedTile): Buffer | null {
     if (!tile.raw) return null;
     if (!tile.gzip) {
       tile.gzip = zlib.gzipSync(tile.raw, { level: 6 });
-      const e = this.entries.get(key);
-      if (e === tile) {
-        e.bytes += tile.gzip.length;
-        this.bytes += tile.gzip.length;
-        this.evict();
+      if (this.lru && this.lru.peek(key) === tile) {
+        // a new value object: lru-cache keeps the size of a value set again as it was; the TTL stays
+        const grown: CachedTile = { raw: tile.raw, gzip: tile.gzip };
+        this.lru.set(key, grown, { size: sizeOf(grown), noUpdateTTL: true });
       }
     }
     return tile.gzip;
@@ -87,30 +108,20 @@ export class TileCache {
   memo<T>(key: string, compute: () => Promise<T>): Promise<T> {
     let p = this.derived.get(key) as Promise<T> | undefined;
     if (!p) {
-      p = compute();
-      this.derived.set(key, p);
-      p.catch(() => this.derived.delete(key));
+      const made = compute();
+      p = made;
+      this.derived.set(key, made);
+      made.catch(() => {
+        if (this.derived.get(key) === made) this.derived.delete(key);
+      });
     }
     return p;
   }
 
   /** Drops every tile (call after the geometry or tile properties changed). */
   invalidate(): void {
-    this.version++;
+    this.generation++;
     this.derived.clear();
-    this.entries.clear();
-    this.bytes = 0;
-  }
-
-  private delete(key: string, e: Entry): void {
-    this.entries.delete(key);
-    this.bytes -= e.bytes;
-  }
-
-  private evict(): void {
-    for (const [key, e] of this.entries) {
-      if (this.bytes <= this.opts.maxBytes) break;
-      this.delete(key, e);
-    }
+    this.lru?.clear();
   }
 }

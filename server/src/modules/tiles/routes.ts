@@ -53,9 +53,10 @@ const tileRoutes: FastifyPluginAsyncTypebox<TileRoutesOptions> = async (app, opt
       const key = `${layer}/${z}/${x}/${y}`;
       let tile = cache.get(key);
       if (!tile) {
+        const version = cache.version;
         // zooms at which even the layer's largest feature is too small to draw are empty without a query
         const largest = await cache.memo(`largest:${layer}`, () => largestFeatureSize(app.pool, layer));
-        tile = cache.set(key, largest < minFeatureSize(z) ? null : await fetchTile(app.pool, layer, z, x, y));
+        tile = cache.set(key, largest < minFeatureSize(z) ? null : await fetchTile(app.pool, layer, z, x, y), version);
       }
 
       reply.header('Cache-Control', cacheControl).header('Vary', 'Accept-Encoding');

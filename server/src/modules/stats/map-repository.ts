@@ -1,0 +1,107 @@
+/**
+ * SQL of the wall's map layers: the grids' worst lights and the open cases, each read in one snapshot with the
+ * event id up to which it reflects the live stream. Every value travels as a parameter, except the open states of the partial
+ * index cases_lit_grid_idx (partial-indexes.ts).
+ */
+import type pg from 'pg';
+import { LIGHTS, OPEN_STATES, escalationLevelOf } from '@gridcommand/shared/domain';
+import type { CaseFacts } from '@gridcommand/shared/schemas';
+import { inTransaction } from '../../db/transaction.ts';
+import { indexPredicate } from './partial-indexes.ts';
+
+type Queryable = Pick<pg.Pool, 'query'>;
+
+/**
+ * Runs `fn` in a read-only REPEATABLE READ transaction begun after `frontier` was read: the live stream's safe
+ * frontier (every event up to it that will ever exist is committed and visible). So every event up to
+ * `lastEventId` is reflected in the data; some after it may be too, which a screen's fold ignores by version
+ * (docs/live.md, "Snapshots and the stream agree"). Event ids do not become visible in id order, so the newest
+ * id visible in the snapshot would not do: a smaller one may still commit.
+ */
+export async function inSnapshot<T>(
+  pool: pg.Pool,
+  frontier: () => Promise<number>,
+  fn: (db: pg.PoolClient) => Promise<T>,
+): Promise<{ lastEventId: number; result: T }> {
+  const lastEventId = await frontier();
+  const result = await inTransaction(pool, fn, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  return { lastEventId, result };
+}
+
+/** Open (lit) cases, spelled as the partial index cases_lit_grid_idx is defined (one GROUP BY over it). */
+const LIT = indexPredicate('cases_lit_grid_idx', 'c');
+
+export interface GridLightRow {
+  id: number;
+  code: string;
+  /** 1-based rank of the worst light in LIGHTS */
+  rank: number;
+  open: number;
+}
+
+/** Grids with open (lit) cases: the worst light (rank in the domain's LIGHTS order) and how many. */
+export async function gridLights(db: Queryable): Promise<GridLightRow[]> {
+  const { rows } = await db.query<GridLightRow>(
+    `SELECT a.id, a.code, x.rank, x.open
+     FROM (
+       SELECT c.grid_code, max(array_position($1::text[], c.light))::int AS rank, count(*)::int AS open
+       FROM cases c
+       WHERE ${LIT}
+       GROUP BY c.grid_code
+     ) x JOIN area a ON a.code = x.grid_code
+     ORDER BY a.id`,
+    [[...LIGHTS]],
+  );
+  return rows;
+}
+
+interface OpenCaseRow {
+  id: number;
+  code: string;
+  status: CaseFacts['status'];
+  light: CaseFacts['light'];
+  priority: CaseFacts['priority'];
+  source: CaseFacts['source'];
+  categoryCode: string;
+  gridCode: string;
+  communityCode: string;
+  zoneCode: string;
+  streetCode: string;
+  lon: number;
+  lat: number;
+  title: string;
+  reportedAt: Date;
+  resolveBy: Date;
+  teamId: number | null;
+  departmentCode: string | null;
+  escalationLevel: number;
+  supervised: boolean;
+  version: number;
+}
+
+/** Open (lit) cases, optionally within a bbox, as the facts the case events carry (CaseFacts). */
+export async function openCases(db: Queryable, bbox: [number, number, number, number] | null): Promise<CaseFacts[]> {
+  const params: unknown[] = [OPEN_STATES];
+  let filter = '';
+  if (bbox) {
+    params.push(...bbox);
+    filter = 'AND c.location && ST_MakeEnvelope($2, $3, $4, $5, 4326)';
+  }
+  const { rows } = await db.query<OpenCaseRow>(
+    `SELECT c.id::int AS id, c.code, c.status, c.light, c.priority, c.source, c.category_code AS "categoryCode",
+            c.grid_code AS "gridCode", c.community_code AS "communityCode", c.zone_code AS "zoneCode", c.street_code AS "streetCode",
+            round(ST_X(c.location)::numeric, 6)::float8 AS lon, round(ST_Y(c.location)::numeric, 6)::float8 AS lat,
+            c.title, c.reported_at AS "reportedAt", c.resolve_by AS "resolveBy", c.team_id AS "teamId",
+            c.department_code AS "departmentCode", c.escalation_level AS "escalationLevel", c.supervised, c.version
+     FROM cases c
+     WHERE c.status = ANY($1::text[]) ${filter}
+     ORDER BY c.id`,
+    params,
+  );
+  return rows.map((r) => ({
+    ...r,
+    reportedAt: r.reportedAt.toISOString(),
+    resolveBy: r.resolveBy.toISOString(),
+    escalationLevel: escalationLevelOf(r.escalationLevel),
+  }));
+}
