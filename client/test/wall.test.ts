@@ -1,7 +1,8 @@
 /**
  * The video wall in a real browser against the real server (its own database with 2,000 cases of history):
- * every mode renders, a new case appears, a case turning red recolours its grid, and a server restart is
- * survived (stale banner, then recovery and catch-up without a reload). Waits on the page's own flags.
+ * every mode renders, the heatmap mode survives grid-light changes without a console error, a new case appears,
+ * a case turning red recolours its grid, and a server restart is survived (stale banner, then recovery and
+ * catch-up without a reload). Waits on the page's own flags.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -9,11 +10,9 @@ import { testDatabase, type TestDatabase } from '../../server/test/helpers.ts';
 import { freePort, startServer, type ServerProcess } from '../../server/test/server-process.ts';
 import { login, wallToken } from '../../server/test/live-helpers.ts';
 import { seedDemoUsers } from '../../server/src/modules/auth/seed.ts';
-import { findUserForLogin } from '../../server/src/modules/auth/repository.ts';
 import { getWorkCalendar } from '../../server/src/modules/calendar/repository.ts';
 import { seedHistory } from '../../server/src/modules/demo/history.ts';
 import { runLightJobOnce } from '../../server/src/modules/cases/light-job.ts';
-import { createCase } from '../../server/src/modules/cases/service.ts';
 import { launchBrowser, nonBackgroundShare, screenshot } from './browser.ts';
 
 const PASSWORD = 'gridcommand-demo';
@@ -27,6 +26,8 @@ let browser: Browser;
 let page: Page;
 let token: string;
 const errors: string[] = [];
+/** console errors of the page (MapLibre reports style-expression failures there, e.g. "evaluate is not a function") */
+const consoleErrors: string[] = [];
 
 interface GridFeature {
   properties: { id: number; code: string; streetCode: string; population: number; labelPoint: [number, number] };
@@ -56,9 +57,9 @@ async function waitWall(fn: string, arg: unknown, timeout = 60_000): Promise<voi
     });
 }
 
-async function createCaseViaApi(grid: GridFeature['properties'], title: string, priority = 'normal'): Promise<number> {
-  const cookie = await login(server.url, 'dispatcher', PASSWORD);
-  const res = await fetch(`${server.url}/api/cases`, {
+async function createCaseViaApi(grid: GridFeature['properties'], title: string, priority = 'normal', baseUrl = server.url): Promise<number> {
+  const cookie = await login(baseUrl, 'dispatcher', PASSWORD);
+  const res = await fetch(`${baseUrl}/api/cases`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', cookie, 'x-gc-csrf': '1' },
     body: JSON.stringify({
@@ -76,6 +77,37 @@ async function createCaseViaApi(grid: GridFeature['properties'], title: string, 
   return body.id;
 }
 
+/**
+ * Clicks a mode tab and, as soon as the page has swapped the grid fill's paint for it, changes the light of the
+ * grids in view the way the wall does (feature-state), before MapLibre draws the next frame; then restores the
+ * wall's own lights. The opacity transition is turned off so that the swapped value applies at once.
+ */
+async function switchModeWhileLightsChange(mode: string): Promise<void> {
+  await page.evaluate(async (m) => {
+    type M = {
+      getPaintProperty(l: string, p: string): unknown;
+      setPaintProperty(l: string, p: string, v: unknown): void;
+      querySourceFeatures(s: string, o: object): { id?: string | number }[];
+      setFeatureState(f: object, s: object): void;
+    };
+    const map = (window as unknown as { __GC__: { map: M } }).__GC__.map;
+    const wall = (window as unknown as { __GC_WALL__: { gridLight(id: number): string } }).__GC_WALL__;
+    const frame = () => new Promise((r) => requestAnimationFrame(() => r(null)));
+    map.setPaintProperty('grid-fill', 'fill-opacity-transition', { duration: 0, delay: 0 });
+    await frame();
+    const ids = [...new Set(map.querySourceFeatures('grid', { sourceLayer: 'grid' }).map((f) => f.id).filter((id): id is number => typeof id === 'number'))].slice(0, 200);
+    const before = JSON.stringify(map.getPaintProperty('grid-fill', 'fill-opacity'));
+    (document.querySelector(`[data-testid="wall-tab-${m}"]`) as HTMLElement).click();
+    for (let i = 0; i < 500 && JSON.stringify(map.getPaintProperty('grid-fill', 'fill-opacity')) === before; i++) await new Promise((r) => setTimeout(r, 0));
+    for (const id of ids) map.setFeatureState({ source: 'grid', sourceLayer: 'grid', id }, { light: 'red' });
+    await frame();
+    await frame();
+    for (const id of ids) map.setFeatureState({ source: 'grid', sourceLayer: 'grid', id }, { light: wall.gridLight(id) });
+    await frame();
+  }, mode);
+  await waitWall('w.mode === arg', mode);
+}
+
 beforeAll(async () => {
   db = await testDatabase();
   await seedDemoUsers(db.pool, PASSWORD);
@@ -88,6 +120,9 @@ beforeAll(async () => {
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
   page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
   await page.goto(`${server.url}/wall?token=${encodeURIComponent(token)}&rotate=0&staleAfter=5`, { waitUntil: 'domcontentloaded' });
   await waitWall('w && w.ready === true', null, 120_000);
 });
@@ -130,6 +165,44 @@ describe('video wall', () => {
     });
   }
 
+  it('keeps the heatmap mode free of console errors while grid lights change', async () => {
+    await page.click('[data-testid="wall-tab-heatmap"]');
+    await waitWall('w.mode === arg', 'heatmap');
+    const before = consoleErrors.length;
+    const pageErrorsBefore = errors.length;
+    // a new case lights its grid: a feature-state change on the grid fill that heatmap mode has dimmed
+    const grid = grids[5]!;
+    const id = await createCaseViaApi(grid, '热力模式测试：井盖缺失');
+    await waitWall('w.caseLight(arg) !== null', id);
+    await waitWall('w.gridLight(arg) !== "none"', grid.id);
+    // every open case long overdue: a burst of light changes streams in while the mode flips between heatmap and
+    // the others, so grid feature-state changes land while the tiles are laid out again for the swapped opacity
+    const burst = runLightJobOnce(db.pool, new Date(Date.now() + 30 * 86_400_000));
+    for (let i = 0; i < 12; i++) {
+      await page.click(`[data-testid="wall-tab-${i % 2 === 0 ? 'overview' : 'heatmap'}"]`);
+      await page.waitForTimeout(120);
+    }
+    await burst;
+    await waitWall('w.caseLight(arg) === "red"', id);
+    // The same on any machine: without the opacity transition the swapped value applies at the next frame, while
+    // the tiles are still laid out with the old one (a 4K wall's slow relayout); grid lights change in that frame.
+    for (const m of ['overview', 'heatmap', 'overview', 'heatmap'] as const) await switchModeWhileLightsChange(m);
+    await waitWall('w.mode === arg', 'heatmap');
+    await page.waitForFunction(() => (window as unknown as { __GC__: { map: { loaded(): boolean } } }).__GC__.map.loaded(), null, { timeout: 60_000 });
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const logged = consoleErrors.slice(before);
+    const thrown = errors.slice(pageErrorsBefore);
+    // MapLibre's failure evaluating the grid fill surfaces as an uncaught error or a console error, depending on where it hits
+    expect([...logged, ...thrown].filter((m) => m.includes('evaluate is not a function')), 'MapLibre expression errors').toEqual([]);
+    expect(logged, 'console errors in heatmap mode').toEqual([]);
+    expect(thrown, 'page errors in heatmap mode').toEqual([]);
+    expect(await page.locator('[data-testid="toast"].toast--error').count(), 'error toasts').toBe(0);
+    // the contract behind it: heatmap mode dims the grid fill with an expression that still reads feature-state
+    const opacity = await page.evaluate(() => (window as unknown as { __GC__: { map: { getPaintProperty(l: string, p: string): unknown } } }).__GC__.map.getPaintProperty('grid-fill', 'fill-opacity'));
+    expect(JSON.stringify(opacity)).toContain('feature-state');
+    await screenshot(page, 'wall-heatmap-live');
+  });
+
   let created: { id: number; grid: GridFeature['properties'] } | null = null;
 
   it('shows a case created through the API', async () => {
@@ -168,18 +241,15 @@ describe('video wall', () => {
     expect(await page.locator('[data-testid="wall-stale"]').innerText()).toMatch(/数据已中断 \d+ 秒/);
     await screenshot(page, 'wall-stale');
 
-    // an event written while the server is down (straight into the database, as another process would)
-    const dispatcher = await findUserForLogin(db.pool, 'dispatcher');
+    // an event written while the wall's server is down, by another server process on the same database
     const grid = grids[7]!;
-    const missedId = await createCase(db.pool, dispatcher!, {
-      categoryCode: '01001',
-      priority: 'emergency',
-      lon: grid.labelPoint[0],
-      lat: grid.labelPoint[1],
-      title: '断线期间的紧急事件',
-      description: 'written while the wall was disconnected',
-      source: 'hotline',
-    });
+    const other = await startServer({ databaseUrl: db.url, port: await freePort() });
+    let missedId: number;
+    try {
+      missedId = await createCaseViaApi(grid, '断线期间的紧急事件', 'emergency', other.url);
+    } finally {
+      await other.stop();
+    }
 
     server = await startServer({ databaseUrl: db.url, port });
     await waitWall('w.caseLight(arg) !== null', missedId, 90_000);

@@ -3,7 +3,7 @@
  *
  * Why not `EventSource`: it hides the server's `: heartbeat` comments (so a silent-but-alive stream cannot be
  * told from a dead one), cannot send an `Authorization` header and gives up for good on an HTTP error. This
- * class reads the stream with `fetch` and parses SSE itself:
+ * class reads the stream with `fetch` and hands the bytes to `eventsource-parser`:
  *
  * - it remembers the id of the last event and resumes after it (`Last-Event-ID` header and `?lastEventId=`),
  *   so nothing is lost across network drops and server restarts: the server replays the gap in order;
@@ -15,33 +15,31 @@
  * - it exposes {@link LiveState} (connected, lastEventAt, lastMessageAt, lastId, …) so a page can show how
  *   fresh its data is.
  *
- * Usage in React: `useLive(handler, { street, types, since })` returns the state and calls `handler` for
- * every event (the latest handler: no need to memoise it). Outside React: `new LiveConnection(opts)`,
+ * Events are the shared `LiveEvent` union (shared/src/schemas/events.ts): switch on `e.type` and read the typed
+ * `e.payload`. Messages of a type or schema version this client does not know are skipped (their id still
+ * moves the resume point). Listeners get the events of one read of the stream as one batch, in stream order,
+ * so a screen folds a burst at once (`applyEvents`); `subscribeEach` is the one-event-at-a-time convenience.
+ *
+ * Usage in React: `useLive(onBatch, { street, types, since })` returns the state and calls `onBatch` with every
+ * batch (the latest handler: no need to memoise it). Outside React: `new LiveConnection(opts)`,
  * `.subscribe(fn)`, `.start()`, `.stop()`.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { LiveEvent as SharedLiveEvent } from '@gridcommand/shared/schemas';
+import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
+import { EVENT_VERSION, LIVE_EVENT_TYPES, type LiveEvent, type LiveEventType } from '@gridcommand/shared/schemas';
 import { getDisplayToken } from './http.ts';
 
-export type LiveEvent = SharedLiveEvent;
+export type { LiveEvent, LiveEventType };
 
-/** Event types the server emits today (others may come; handlers should ignore what they do not know). */
-export type LiveEventType =
-  | 'case.created'
-  | 'case.updated'
-  | 'case.escalated'
-  | 'case.closed'
-  | 'case.light'
-  | 'supervision.opened'
-  | 'supervision.closed'
-  | 'team.position'
-  | 'team.status';
+type TypePrefix<T extends string> = T extends `${infer P}.${string}` ? `${P}.*` : never;
+/** A type filter of GET /api/live: one type, or every type of a family (`case.*`). */
+export type LiveTypeFilter = LiveEventType | TypePrefix<LiveEventType>;
 
 export interface LiveFilter {
   /** only events of these streets (9-digit codes), plus district-wide ones */
   street?: string | readonly string[] | null | undefined;
-  /** only these types; `case.*` matches a prefix */
-  types?: readonly string[] | null | undefined;
+  /** only these types */
+  types?: readonly LiveTypeFilter[] | null | undefined;
   /** when nothing has been received yet: start after this event id (e.g. the `lastEventId` of a snapshot) */
   since?: number | null | undefined;
 }
@@ -80,7 +78,12 @@ export interface LiveOptions extends LiveFilter {
   token?: string | null;
 }
 
-type Listener = (event: LiveEvent) => void;
+export type LiveBatchListener = (events: readonly LiveEvent[]) => void;
+
+/** a runaway message without a blank line would grow the parser's buffer for ever */
+const MAX_MESSAGE_CHARS = 4_000_000;
+
+const KNOWN_TYPES: ReadonlySet<string> = new Set(LIVE_EVENT_TYPES);
 
 const INITIAL: LiveState = {
   connected: false,
@@ -94,41 +97,29 @@ const INITIAL: LiveState = {
   unauthorized: false,
 };
 
-/** Parses one SSE message block (lines without the blank separator). Exported for tests. */
-export function parseSseBlock(block: string): { id?: string; event?: string; data?: string; retry?: number; comment: boolean } {
-  let id: string | undefined;
-  let event: string | undefined;
-  const data: string[] = [];
-  let retry: number | undefined;
-  let comment = false;
-  for (const line of block.split(/\r\n|\r|\n/)) {
-    if (line === '') continue;
-    if (line.startsWith(':')) {
-      comment = true;
-      continue;
-    }
-    const colon = line.indexOf(':');
-    const field = colon < 0 ? line : line.slice(0, colon);
-    let value = colon < 0 ? '' : line.slice(colon + 1);
-    if (value.startsWith(' ')) value = value.slice(1);
-    if (field === 'id') id = value;
-    else if (field === 'event') event = value;
-    else if (field === 'data') data.push(value);
-    else if (field === 'retry' && /^\d+$/.test(value)) retry = Number(value);
+/**
+ * The event of one SSE message, or null when it is not one this client can read: not JSON, no numeric id, a
+ * type it does not know or a payload version it does not speak. The server validates every event against the
+ * shared schema before it writes it, so this checks the envelope only.
+ */
+export function eventOfMessage(data: string): LiveEvent | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(data);
+  } catch {
+    return null;
   }
-  return {
-    ...(id !== undefined ? { id } : {}),
-    ...(event !== undefined ? { event } : {}),
-    ...(data.length > 0 ? { data: data.join('\n') } : {}),
-    ...(retry !== undefined ? { retry } : {}),
-    comment,
-  };
+  if (typeof value !== 'object' || value === null) return null;
+  const e = value as Partial<Record<keyof LiveEvent, unknown>>;
+  if (typeof e.id !== 'number' || typeof e.type !== 'string' || !KNOWN_TYPES.has(e.type)) return null;
+  if (e.v !== EVENT_VERSION || typeof e.payload !== 'object' || e.payload === null) return null;
+  return value as LiveEvent;
 }
 
 /** One live connection with automatic resume. Cheap to create; nothing happens before `start()`. */
 export class LiveConnection {
   private state: LiveState = INITIAL;
-  private readonly listeners = new Set<Listener>();
+  private readonly listeners = new Set<LiveBatchListener>();
   private readonly stateListeners = new Set<() => void>();
   private controller: AbortController | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -146,10 +137,17 @@ export class LiveConnection {
 
   getState = (): LiveState => this.state;
 
-  /** Calls `fn` for each event; returns the unsubscribe function. */
-  subscribe(fn: Listener): () => void {
+  /** Calls `fn` with each batch of events (those of one read, in stream order); returns the unsubscribe function. */
+  subscribe(fn: LiveBatchListener): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
+  }
+
+  /** Calls `fn` for each event, one at a time. */
+  subscribeEach(fn: (event: LiveEvent) => void): () => void {
+    return this.subscribe((events) => {
+      for (const e of events) fn(e);
+    });
   }
 
   /** For useSyncExternalStore: called on every state change. */
@@ -263,23 +261,13 @@ export class LiveConnection {
     this.setState({ connected: true, connectedAt: now, lastMessageAt: now, disconnectedAt: null, attempts: 0, error: null, unauthorized: false });
 
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = '';
+    const read = new SseChunkReader();
     try {
       for (;;) {
         const { value, done } = await reader.read();
         if (done) break;
-        buffer += value;
         this.lastByteAt = Date.now();
-        // blocks are separated by a blank line
-        let cut: number;
-        while ((cut = buffer.search(/\r\n\r\n|\n\n|\r\r/)) >= 0) {
-          const block = buffer.slice(0, cut);
-          const sep = buffer.slice(cut).startsWith('\r\n\r\n') ? 4 : 2;
-          buffer = buffer.slice(cut + sep);
-          this.handleBlock(block);
-        }
-        // a runaway message without separators would grow the buffer for ever
-        if (buffer.length > 4_000_000) throw new Error('oversized SSE message');
+        this.deliver(read.feed(value));
       }
       if (controller.signal.aborted) return;
       this.lost('stream ended');
@@ -291,51 +279,95 @@ export class LiveConnection {
     }
   }
 
-  private handleBlock(block: string): void {
-    const msg = parseSseBlock(block);
-    if (msg.retry !== undefined) this.serverRetryMs = msg.retry;
-    const patch: Partial<LiveState> = { lastMessageAt: Date.now() };
-    if (msg.data !== undefined) {
-      let event: LiveEvent | null = null;
-      try {
-        event = JSON.parse(msg.data) as LiveEvent;
-      } catch {
-        event = null;
-      }
-      const id = msg.id !== undefined && /^\d+$/.test(msg.id) ? Number(msg.id) : (event?.id ?? null);
-      if (event && typeof event === 'object') {
-        if (msg.event && !event.type) event.type = msg.event;
-        patch.lastEventAt = patch.lastMessageAt;
-        if (id !== null) patch.lastId = id;
-        this.setState(patch);
-        for (const fn of this.listeners) {
-          try {
-            fn(event);
-          } catch (err) {
-            // one bad handler must not stop the stream
-            console.error('live handler failed', err);
-          }
-        }
-        return;
-      }
-      if (id !== null) patch.lastId = id;
-    }
+  private deliver(chunk: ChunkResult): void {
+    if (chunk.retry !== null) this.serverRetryMs = chunk.retry;
+    if (!chunk.messages) return;
+    const at = Date.now();
+    const patch: Partial<LiveState> = { lastMessageAt: at };
+    if (chunk.lastId !== null) patch.lastId = chunk.lastId;
+    if (chunk.events.length > 0) patch.lastEventAt = at;
     this.setState(patch);
+    if (chunk.events.length === 0) return;
+    for (const fn of this.listeners) {
+      try {
+        fn(chunk.events);
+      } catch (err) {
+        // one bad handler must not stop the stream
+        console.error('live handler failed', err);
+      }
+    }
+  }
+}
+
+export interface ChunkResult {
+  /** the events complete in this chunk, in stream order */
+  events: LiveEvent[];
+  /** the resume point after this chunk (the last numeric SSE id), if it moved */
+  lastId: number | null;
+  /** the server's `retry:` advice, if it gave one */
+  retry: number | null;
+  /** whether anything complete arrived: an event, a comment (heartbeat) or an id */
+  messages: boolean;
+}
+
+/** One SSE parser per connection: `feed` takes the text of one read and returns what it completed. */
+export class SseChunkReader {
+  private result: ChunkResult = SseChunkReader.empty();
+  private overflow = false;
+  private readonly parser: EventSourceParser;
+
+  constructor() {
+    this.parser = createParser({
+      maxBufferSize: MAX_MESSAGE_CHARS,
+      onEvent: (msg) => this.onMessage(msg),
+      onId: (id) => {
+        this.result.messages = true;
+        if (/^\d+$/.test(id)) this.result.lastId = Number(id);
+      },
+      onComment: () => {
+        this.result.messages = true;
+      },
+      onRetry: (ms) => {
+        this.result.retry = ms;
+      },
+      onError: (err) => {
+        if (err.type === 'max-buffer-size-exceeded') this.overflow = true;
+      },
+    });
+  }
+
+  private static empty(): ChunkResult {
+    return { events: [], lastId: null, retry: null, messages: false };
+  }
+
+  private onMessage(msg: EventSourceMessage): void {
+    this.result.messages = true;
+    const event = eventOfMessage(msg.data);
+    if (!event) return;
+    this.result.events.push(event);
+    if (msg.id === undefined || !/^\d+$/.test(msg.id)) this.result.lastId = event.id;
+  }
+
+  feed(text: string): ChunkResult {
+    this.result = SseChunkReader.empty();
+    this.parser.feed(text);
+    if (this.overflow) throw new Error('oversized SSE message');
+    return this.result;
   }
 }
 
 /**
- * Follows the live stream while the component is mounted. `handler` sees every event (the latest closure is
- * used). The connection is re-created only when the filter changes (street/types), and then resumes after
- * the last id it had. `enabled: false` keeps it closed (e.g. until a snapshot has given `since`).
+ * Follows the live stream while the component is mounted. `onBatch` sees every batch of events (the latest
+ * closure is used). The connection is re-created only when the filter changes (street/types), and then resumes
+ * after the last id it had. `enabled: false` keeps it closed (e.g. until a snapshot has given `since`).
  *
  * The returned state re-renders the caller at most once a second (and at once when `connected` flips), so a
- * busy stream does not re-render a whole page per event: handle events in `handler`, show freshness from the
+ * busy stream does not re-render a whole page per event: handle events in `onBatch`, show freshness from the
  * state.
  */
-export function useLive(handler: (event: LiveEvent) => void, filter: LiveFilter & { enabled?: boolean } = {}): LiveState {
-  const handlerRef = useRef(handler);
-  handlerRef.current = handler;
+export function useLive(onBatch: LiveBatchListener, filter: LiveFilter & { enabled?: boolean } = {}): LiveState {
+  const handlerRef = useRef(onBatch);
+  handlerRef.current = onBatch;
   const lastIdRef = useRef<number | null>(null);
   const [state, setState] = useState<LiveState>(INITIAL);
 
@@ -350,7 +382,7 @@ export function useLive(handler: (event: LiveEvent) => void, filter: LiveFilter 
     if (!enabled) return;
     const conn = new LiveConnection({
       street: streetKey ? streetKey.split(',') : null,
-      types: typesKey ? typesKey.split(',') : null,
+      types: typesKey ? (typesKey.split(',') as LiveTypeFilter[]) : null,
       since: lastIdRef.current ?? sinceRef.current,
     });
     let timer: ReturnType<typeof setTimeout> | null = null;
@@ -361,7 +393,7 @@ export function useLive(handler: (event: LiveEvent) => void, filter: LiveFilter 
       shownConnected = s.connected;
       setState(s);
     };
-    const offEvents = conn.subscribe((e) => handlerRef.current(e));
+    const offEvents = conn.subscribe((events) => handlerRef.current(events));
     const offState = conn.subscribeState(() => {
       const s = conn.getState();
       lastIdRef.current = s.lastId;

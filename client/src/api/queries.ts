@@ -1,18 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
+import type { Category } from '@gridcommand/shared/schemas';
 import { apiFetch } from './http.ts';
+import { keys } from './keys.ts';
 import type { AreaDetail, AreaLevel, AreaList, GridCollection, GridDetail } from './types.ts';
-
-/** Query keys in one place so that invalidation (live updates later) hits exactly what it should. */
-export const queryKeys = {
-  areas: (level: AreaLevel) => ['areas', 'list', level] as const,
-  area: (code: string) => ['areas', 'detail', code] as const,
-  grids: () => ['grids', 'list'] as const,
-  grid: (code: string) => ['grids', 'detail', code] as const,
-};
 
 export function useAreas(level: AreaLevel) {
   return useQuery({
-    queryKey: queryKeys.areas(level),
+    queryKey: keys.areas(level),
     queryFn: ({ signal }) => apiFetch<AreaList>(`/api/areas?level=${encodeURIComponent(level)}`, { signal }),
     staleTime: 10 * 60_000,
   });
@@ -20,7 +14,7 @@ export function useAreas(level: AreaLevel) {
 
 export function useArea(code: string) {
   return useQuery({
-    queryKey: queryKeys.area(code),
+    queryKey: keys.area(code),
     queryFn: ({ signal }) => apiFetch<AreaDetail>(`/api/areas/${encodeURIComponent(code)}`, { signal }),
     staleTime: 10 * 60_000,
   });
@@ -28,7 +22,7 @@ export function useArea(code: string) {
 
 export function useGrids() {
   return useQuery({
-    queryKey: queryKeys.grids(),
+    queryKey: keys.grids(),
     queryFn: ({ signal }) => apiFetch<GridCollection>('/api/grids', { signal }),
     staleTime: 60_000,
   });
@@ -36,9 +30,18 @@ export function useGrids() {
 
 export function useGrid(code: string | null) {
   return useQuery({
-    queryKey: queryKeys.grid(code ?? ''),
+    queryKey: keys.grid(code ?? ''),
     queryFn: ({ signal }) => apiFetch<GridDetail>(`/api/grids/${encodeURIComponent(code ?? '')}`, { signal }),
     enabled: code !== null,
     staleTime: 30_000,
+  });
+}
+
+/** The category catalogue: changes with a deployment, not during a shift. */
+export function useCategories() {
+  return useQuery({
+    queryKey: keys.categories(),
+    queryFn: ({ signal }) => apiFetch<{ items: Category[] }>('/api/categories', { signal }),
+    staleTime: 60 * 60_000,
   });
 }

@@ -64,9 +64,9 @@ export function DetailPanel(p: DetailPanelProps) {
             <div className="casecard__top">
               <i className={`dot dot--light-${clock.light}`} />
               <span className="mono">{c.code}</span>
-              {c.priority !== 'normal' ? <span className={`badge badge--${c.priority}`}>{t(`dispatch.priority.${c.priority}`)}</span> : null}
+              {c.priority !== 'normal' ? <span className={`badge badge--${c.priority}`}>{t(`labels.priority.${c.priority}`)}</span> : null}
               <span className={`pill pill--${c.status}`} data-testid="focus-case-status">
-                {t(`dispatch.status.${c.status}`)}
+                {t(`labels.state.${c.status}`)}
               </span>
               <span className={`casecard__clock${clock.leftMs < 0 ? ' is-overdue' : ''}`}>
                 {t(`dispatch.clock.${clock.clock}`)} {formatDuration(clock.leftMs, i18n.language)}{' '}
@@ -116,7 +116,7 @@ export function DetailPanel(p: DetailPanelProps) {
                       } else p.onAction(a);
                     }}
                   >
-                    {t(`dispatch.actions.${a}`)}
+                    {t(`labels.action.${a}`)}
                     {a === 'file' ? <kbd>f</kbd> : null}
                   </button>
                 ))}
@@ -134,7 +134,7 @@ export function DetailPanel(p: DetailPanelProps) {
               >
                 <input autoFocus placeholder={t('dispatch.panel.reasonPrompt')} value={reason} onChange={(e) => setReason(e.target.value)} />
                 <button type="submit" className="btn btn--sm btn--primary">
-                  {t(`dispatch.actions.${pending}`)}
+                  {t(`labels.action.${pending}`)}
                 </button>
                 <button type="button" className="btn btn--sm btn--ghost" onClick={() => setPending(null)}>
                   ✕
@@ -153,7 +153,7 @@ export function DetailPanel(p: DetailPanelProps) {
               <span className="nearest__rank">{i + 1}</span>
               <div className="nearest__main">
                 <div className="nearest__name">
-                  {n.team.name} <span className="teamrow__kind">{t(`dispatch.kind.${n.team.kind}`)}</span>
+                  {n.team.name} <span className="teamrow__kind">{t(`labels.teamKind.${n.team.kind}`)}</span>
                 </div>
                 <div className="nearest__meta">
                   <b>{formatDistance(n.distanceM)}</b> · {t('dispatch.panel.eta')} {formatEta(n.etaS, i18n.language)}

@@ -88,7 +88,7 @@ export function IntakeForm(p: IntakeFormProps) {
                 className={`seg__btn seg__btn--${pr}${v.priority === pr ? ' is-active' : ''}`}
                 onClick={() => set('priority', pr)}
               >
-                {t(`dispatch.priority.${pr}`)}
+                {t(`labels.priority.${pr}`)}
               </button>
             ))}
           </div>

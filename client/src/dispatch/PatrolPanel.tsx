@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { formatCstDateTime, formatCstIso, HOUR_MS, parseCstInstant, startOfCstDay } from '@gridcommand/shared/domain';
 import type { CoverageResponse, PatrolZone, Team } from '@gridcommand/shared/schemas';
 
 export interface PatrolPanelProps {
@@ -18,28 +19,29 @@ export interface PatrolPanelProps {
   onClose(): void;
 }
 
+const SHIFT_MS = 8 * HOUR_MS;
+
 /** The shift that contains `now` in a three-shift day (00–08, 08–16, 16–24, China Standard Time). */
 export function currentShift(now: Date): { start: Date; end: Date } {
-  const cst = new Date(now.getTime() + 8 * 3600_000);
-  const dayStartUtc = Date.UTC(cst.getUTCFullYear(), cst.getUTCMonth(), cst.getUTCDate()) - 8 * 3600_000;
-  const idx = Math.floor(cst.getUTCHours() / 8);
-  const start = new Date(dayStartUtc + idx * 8 * 3600_000);
-  return { start, end: new Date(start.getTime() + 8 * 3600_000) };
+  const day = startOfCstDay(now).getTime();
+  const start = new Date(day + Math.floor((now.getTime() - day) / SHIFT_MS) * SHIFT_MS);
+  return { start, end: new Date(start.getTime() + SHIFT_MS) };
 }
 
-const toLocalInput = (d: Date) => {
-  const local = new Date(d.getTime() - d.getTimezoneOffset() * 60_000);
-  return local.toISOString().slice(0, 16);
-};
+/** The value of a datetime-local input, in China time whatever the PC's zone: 'YYYY-MM-DDTHH:MM'. */
+const toCstInput = (d: Date) => formatCstIso(d).slice(0, 16);
+/** The instant a datetime-local input means (China time); null while it is incomplete. */
+const fromCstInput = (v: string) => parseCstInstant(`${v}:00+08:00`);
 
 /** Patrol zones: pick grids (shift-click or lasso), give them to a team for a shift; zones and coverage. */
 export function PatrolPanel(p: PatrolPanelProps) {
   const { t, i18n } = useTranslation();
   const shift = currentShift(new Date());
   const [teamId, setTeamId] = useState<number | ''>('');
-  const [start, setStart] = useState(toLocalInput(shift.start));
-  const [end, setEnd] = useState(toLocalInput(shift.end));
-  const fmt = (iso: string) => new Date(iso).toLocaleString(i18n.language, { month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  const [start, setStart] = useState(toCstInput(shift.start));
+  const [end, setEnd] = useState(toCstInput(shift.end));
+  // 'MM-DD HH:MM' in China time
+  const fmt = (iso: string) => formatCstDateTime(Date.parse(iso)).slice(5);
   const cov = p.coverage;
   const share = cov && cov.totalGrids > 0 ? cov.coveredGrids / cov.totalGrids : 0;
 
@@ -68,8 +70,10 @@ export function PatrolPanel(p: PatrolPanelProps) {
           className="patrol__form"
           onSubmit={(e) => {
             e.preventDefault();
-            if (teamId === '' || p.selected.length === 0) return;
-            p.onCreate(teamId, new Date(start), new Date(end));
+            const from = fromCstInput(start);
+            const to = fromCstInput(end);
+            if (teamId === '' || p.selected.length === 0 || !from || !to) return;
+            p.onCreate(teamId, from, to);
           }}
         >
           <label className="field">
@@ -78,7 +82,7 @@ export function PatrolPanel(p: PatrolPanelProps) {
               <option value="">—</option>
               {p.teams.map((team) => (
                 <option key={team.id} value={team.id}>
-                  {team.name} · {t(`dispatch.kind.${team.kind}`)}
+                  {team.name} · {t(`labels.teamKind.${team.kind}`)}
                 </option>
               ))}
             </select>

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { formatCstDateTime } from '@gridcommand/shared/domain';
 import type { Case } from '@gridcommand/shared/schemas';
 import { caseClock, formatDuration } from './clock.ts';
 
@@ -19,20 +20,20 @@ export function CaseRow({ c, now, selected, onSelect }: { c: Case; now: Date; se
       onClick={() => onSelect(c)}
       data-testid={`case-row-${c.id}`}
     >
-      <i className={`dot dot--light-${clock.light}`} title={t(`dispatch.light.${clock.light}`)} />
+      <i className={`dot dot--light-${clock.light}`} title={t(`labels.light.${clock.light}`)} />
       <div className="caserow__main">
         <div className="caserow__title">
-          {c.priority !== 'normal' ? <span className={`badge badge--${c.priority}`}>{t(`dispatch.priority.${c.priority}`)}</span> : null}
+          {c.priority !== 'normal' ? <span className={`badge badge--${c.priority}`}>{t(`labels.priority.${c.priority}`)}</span> : null}
           <span className="caserow__text">{c.title}</span>
         </div>
         <div className="caserow__meta">
           <span className="mono">{c.code}</span>
           <span>{c.categoryName}</span>
           <span>{c.gridName}</span>
-          <span className={`caserow__status caserow__status--${c.status}`}>{t(`dispatch.status.${c.status}`)}</span>
+          <span className={`caserow__status caserow__status--${c.status}`}>{t(`labels.state.${c.status}`)}</span>
         </div>
       </div>
-      <div className={`caserow__clock${overdue ? ' is-overdue' : ''}`} title={`${t(`dispatch.clock.${clock.clock}`)} ${clock.due.toLocaleString(i18n.language)}`}>
+      <div className={`caserow__clock${overdue ? ' is-overdue' : ''}`} title={`${t(`dispatch.clock.${clock.clock}`)} ${formatCstDateTime(clock.due)}`}>
         <b>{formatDuration(clock.leftMs, i18n.language)}</b>
         <span>{overdue ? t('dispatch.clock.overdue') : t('dispatch.clock.left')}</span>
       </div>

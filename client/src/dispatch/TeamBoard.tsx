@@ -1,6 +1,7 @@
 import { forwardRef, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { POSITION_STALE_MS, TEAM_STATUSES, type Team } from '@gridcommand/shared/schemas';
+import { POSITION_STALE_MS, TEAM_STATUSES } from '@gridcommand/shared/domain';
+import type { Team } from '@gridcommand/shared/schemas';
 import { formatAge } from './clock.ts';
 
 export interface TeamBoardProps {
@@ -52,7 +53,7 @@ export const TeamBoard = forwardRef<HTMLInputElement, TeamBoardProps>(function T
             data-testid={`team-count-${s}`}
           >
             <i className={`dot dot--team-${s}`} />
-            {t(`dispatch.teams.${s}`)} <b>{counts[s] ?? 0}</b>
+            {t(`labels.teamStatus.${s}`)} <b>{counts[s] ?? 0}</b>
           </button>
         ))}
       </div>
@@ -87,11 +88,11 @@ export const TeamBoard = forwardRef<HTMLInputElement, TeamBoardProps>(function T
               <div className="teamrow__main">
                 <div className="teamrow__name">
                   {team.name}
-                  <span className="teamrow__kind">{t(`dispatch.kind.${team.kind}`)}</span>
+                  <span className="teamrow__kind">{t(`labels.teamKind.${team.kind}`)}</span>
                 </div>
                 <div className="teamrow__meta">
                   <span className={`teamrow__status teamrow__status--${team.status}`} data-testid={`team-status-${team.code}`}>
-                    {t(`dispatch.teams.${team.status}`)}
+                    {t(`labels.teamStatus.${team.status}`)}
                   </span>
                   {team.currentCaseId !== null ? <span className="teamrow__case">#{team.currentCaseId}</span> : null}
                   <span className={`teamrow__age${stale ? ' is-stale' : ''}`} title={stale ? t('dispatch.teams.stale') : undefined}>

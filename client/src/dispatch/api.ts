@@ -4,7 +4,6 @@ import { useQuery } from '@tanstack/react-query';
 import type {
   Case,
   CaseListResponse,
-  Category,
   CoverageResponse,
   DispatchResponse,
   NearestResponse,
@@ -15,25 +14,15 @@ import type {
   TeamListResponse,
 } from '@gridcommand/shared/schemas';
 import { apiFetch } from '../api/http.ts';
+import { keys } from '../api/keys.ts';
 
-export type { Case, Team, NearestResponse, PatrolZone, CoverageResponse, Category };
+export { useCategories } from '../api/queries.ts';
+
+export type { Case, Team, NearestResponse, PatrolZone, CoverageResponse };
 
 export interface Me {
   user: { id: number; username: string; displayName: string; role: string };
 }
-
-export const dispatchKeys = {
-  me: ['auth', 'me'] as const,
-  teams: ['dispatch', 'teams'] as const,
-  queue: (name: string) => ['dispatch', 'queue', name] as const,
-  gridCases: (code: string) => ['dispatch', 'grid-cases', code] as const,
-  case: (id: number) => ['dispatch', 'case', id] as const,
-  nearest: (key: string) => ['dispatch', 'nearest', key] as const,
-  roster: (code: string) => ['dispatch', 'roster', code] as const,
-  categories: ['catalogue', 'categories'] as const,
-  zones: ['dispatch', 'zones'] as const,
-  coverage: ['dispatch', 'coverage'] as const,
-};
 
 /**
  * Who is logged in. Not a react-query query on purpose: a 401 here is the normal way to learn that the user must
@@ -56,7 +45,7 @@ export function useMe(): { data: Me | undefined; error: unknown; isLoading: bool
 
 export function useTeams(enabled: boolean) {
   return useQuery({
-    queryKey: dispatchKeys.teams,
+    queryKey: keys.teams(),
     queryFn: ({ signal }) => apiFetch<TeamListResponse>('/api/teams', { signal }),
     enabled,
     staleTime: 60_000,
@@ -76,7 +65,7 @@ export type QueueName = keyof typeof QUEUES;
 
 export function useQueue(name: QueueName, enabled: boolean) {
   return useQuery({
-    queryKey: dispatchKeys.queue(name),
+    queryKey: keys.dispatch.queue(name),
     queryFn: ({ signal }) => apiFetch<CaseListResponse>(QUEUES[name], { signal }),
     enabled,
     staleTime: 30_000,
@@ -85,7 +74,7 @@ export function useQueue(name: QueueName, enabled: boolean) {
 
 export function useGridCases(code: string | null) {
   return useQuery({
-    queryKey: dispatchKeys.gridCases(code ?? ''),
+    queryKey: keys.dispatch.gridCases(code ?? ''),
     queryFn: ({ signal }) => apiFetch<CaseListResponse>(`/api/cases?grid=${encodeURIComponent(code ?? '')}&limit=100`, { signal }),
     enabled: code !== null,
     staleTime: 15_000,
@@ -94,7 +83,7 @@ export function useGridCases(code: string | null) {
 
 export function useCase(id: number | null) {
   return useQuery({
-    queryKey: dispatchKeys.case(id ?? 0),
+    queryKey: keys.dispatch.case(id ?? 0),
     queryFn: ({ signal }) => apiFetch<Case>(`/api/cases/${id}`, { signal }),
     enabled: id !== null,
     staleTime: 10_000,
@@ -105,7 +94,7 @@ export function useNearest(target: { caseId: number } | { lon: number; lat: numb
   const key = target === null ? '' : 'caseId' in target ? `case:${target.caseId}` : `pt:${target.lon.toFixed(6)},${target.lat.toFixed(6)}`;
   const qs = target === null ? '' : 'caseId' in target ? `caseId=${target.caseId}` : `lon=${target.lon}&lat=${target.lat}`;
   return useQuery({
-    queryKey: dispatchKeys.nearest(key),
+    queryKey: keys.dispatch.nearest(key),
     queryFn: ({ signal }) => apiFetch<NearestResponse>(`/api/teams/nearest?${qs}&limit=5`, { signal }),
     enabled: target !== null,
     staleTime: 5_000,
@@ -114,24 +103,16 @@ export function useNearest(target: { caseId: number } | { lon: number; lat: numb
 
 export function useRoster(code: string | null) {
   return useQuery({
-    queryKey: dispatchKeys.roster(code ?? ''),
+    queryKey: keys.dispatch.roster(code ?? ''),
     queryFn: ({ signal }) => apiFetch<RosterResponse>(`/api/dispatch/grids/${encodeURIComponent(code ?? '')}/roster`, { signal }),
     enabled: code !== null,
     staleTime: 5 * 60_000,
   });
 }
 
-export function useCategories() {
-  return useQuery({
-    queryKey: dispatchKeys.categories,
-    queryFn: ({ signal }) => apiFetch<{ items: Category[] }>('/api/categories', { signal }),
-    staleTime: 60 * 60_000,
-  });
-}
-
 export function useZones(enabled: boolean) {
   return useQuery({
-    queryKey: dispatchKeys.zones,
+    queryKey: keys.dispatch.zones(),
     queryFn: ({ signal }) => apiFetch<PatrolZoneListResponse>('/api/patrol-zones', { signal }),
     enabled,
     staleTime: 60_000,
@@ -140,7 +121,7 @@ export function useZones(enabled: boolean) {
 
 export function useCoverage(enabled: boolean) {
   return useQuery({
-    queryKey: dispatchKeys.coverage,
+    queryKey: keys.dispatch.coverage(),
     queryFn: ({ signal }) => apiFetch<CoverageResponse>('/api/patrol-zones/coverage', { signal }),
     enabled,
     staleTime: 60_000,

@@ -1,4 +1,7 @@
-/** Strings of the dispatcher's desk and the login page (zh-CN first), added to the app's one namespace. */
+/**
+ * Strings of the dispatcher's desk and the login page (zh-CN first), added to the app's one namespace. The names of
+ * states, priorities, lights, actions, team states and kinds are the shared ones under `labels.*`.
+ */
 import { i18n } from '../i18n/index.ts';
 
 const zhCN = {
@@ -8,7 +11,7 @@ const zhCN = {
     offline: '连接中断，正在重连…',
     queues: {
       title: '待办队列',
-      emergency: '突发紧急',
+      emergency: '特急事件',
       reported: '待立案',
       filed: '待派遣',
       overdue: '超期',
@@ -16,18 +19,8 @@ const zhCN = {
       empty: '暂无',
     },
     clock: { left: '剩余', overdue: '超期', respond: '响应', resolve: '处置' },
-    light: { none: '无', green: '正常', due_soon: '临期', yellow: '黄灯', red: '红灯' },
-    priority: { normal: '一般', urgent: '紧急', emergency: '突发' },
-    status: {
-      reported: '已上报', filed: '已立案', dispatched: '已派遣', in_progress: '处置中', handled: '已处置',
-      verified: '已核查', closed: '已结案', void: '已作废', parked: '挂账',
-    },
     teams: {
       title: '队伍状态',
-      available: '待命',
-      en_route: '出警中',
-      on_scene: '到场',
-      off_duty: '休班',
       stale: '定位过期',
       noPosition: '无定位',
       search: '搜索队伍 /',
@@ -35,9 +28,6 @@ const zhCN = {
       finished: '完成',
       offDuty: '休班',
       onDuty: '上岗',
-    },
-    kind: {
-      police_patrol: '巡警', city_management: '城管', grid_team: '网格队', emergency: '应急', market_supervision: '市场监管',
     },
     panel: {
       grid: '网格',
@@ -61,10 +51,6 @@ const zhCN = {
       actions: '操作',
       reason: '原因',
       reasonPrompt: '请输入原因',
-    },
-    actions: {
-      file: '立案', dispatch: '派遣', reassign: '改派', void: '作废', escalate: '上报升级', hand_down: '下放',
-      park: '挂账', unpark: '恢复', close: '结案', accept: '受理', handle: '处置完成', verify_pass: '核查通过', verify_fail: '核查不通过',
     },
     result: {
       assigned: '已派遣 {{team}} → {{case}}',
@@ -155,26 +141,15 @@ const en: typeof zhCN = {
     offline: 'Connection lost, reconnecting…',
     queues: { title: 'Queues', emergency: 'Emergencies', reported: 'To file', filed: 'To dispatch', overdue: 'Overdue', supervised: 'Supervision', empty: 'None' },
     clock: { left: 'left', overdue: 'overdue', respond: 'respond', resolve: 'resolve' },
-    light: { none: 'none', green: 'on time', due_soon: 'due soon', yellow: 'yellow', red: 'red' },
-    priority: { normal: 'normal', urgent: 'urgent', emergency: 'emergency' },
-    status: {
-      reported: 'reported', filed: 'filed', dispatched: 'dispatched', in_progress: 'in progress', handled: 'handled',
-      verified: 'verified', closed: 'closed', void: 'void', parked: 'parked',
-    },
     teams: {
-      title: 'Teams', available: 'Available', en_route: 'En route', on_scene: 'On scene', off_duty: 'Off duty', stale: 'stale position',
+      title: 'Teams', stale: 'stale position',
       noPosition: 'no position', search: 'Search teams /', arrived: 'Arrived', finished: 'Done', offDuty: 'Off duty', onDuty: 'On duty',
     },
-    kind: { police_patrol: 'Police', city_management: 'City mgmt', grid_team: 'Grid team', emergency: 'Emergency', market_supervision: 'Market' },
     panel: {
       grid: 'Grid', case: 'Case', close: 'Close Esc', roster: 'Grid staff', responsible: 'responsible', phonesHidden: 'phones masked',
       openCases: 'Open cases in this grid', noCases: 'No open cases in this grid', nearest: 'Nearest available teams', noTeams: 'No available team nearby',
       assign: 'Assign', assignHint: 'd assigns the first', reassign: 'Reassign', eta: 'ETA', reporter: 'Reporter', address: 'Address',
       category: 'Category', team: 'Team', actions: 'Actions', reason: 'Reason', reasonPrompt: 'Reason',
-    },
-    actions: {
-      file: 'File', dispatch: 'Dispatch', reassign: 'Reassign', void: 'Void', escalate: 'Escalate', hand_down: 'Hand down', park: 'Park',
-      unpark: 'Unpark', close: 'Close', accept: 'Accept', handle: 'Handled', verify_pass: 'Verify', verify_fail: 'Reject',
     },
     result: {
       assigned: '{{team}} sent to {{case}}', acted: '{{action}}: {{case}}', created: 'Logged {{case}} in grid {{grid}}',

@@ -1,7 +1,9 @@
-/** Pure deck.gl layer builders of the dispatcher's map: patrol grids, coverage gaps, the lasso, the picked point. */
+/** Pure deck.gl layer builders of the dispatcher's map: patrol grids, coverage gaps, the lasso, the picked point, and all of them together. */
 import { GeoJsonLayer, LineLayer, PathLayer, ScatterplotLayer } from '@deck.gl/layers';
 import type { Layer } from '@deck.gl/core';
 import type { Feature, MultiPolygon } from 'geojson';
+import type { NearestResponse, Team } from '@gridcommand/shared/schemas';
+import { buildCaseLayer, buildEmergencyLayers, buildTeamLayers, type CasePoint } from '../map/layers/live.ts';
 import type { Rgba } from '../map/theme.ts';
 
 export type GridShape = Feature<MultiPolygon, { code: string }>;
@@ -75,4 +77,41 @@ export function buildCandidateLines(from: { lon: number; lat: number } | null, t
     widthUnits: 'pixels',
     parameters: { depthCompare: 'always' },
   });
+}
+
+export interface DeskLayersInput {
+  shapeByCode: ReadonlyMap<string, GridShape>;
+  /** codes of the grids no patrol zone covers (null: coverage not shown) */
+  uncovered: readonly string[] | null;
+  /** the zones of the shift (null: not shown) */
+  zones: readonly { gridCodes: readonly string[] }[] | null;
+  patrolSelection: readonly string[];
+  lasso: readonly [number, number][];
+  cases: CasePoint[];
+  caseVersion: number;
+  focus: { lon: number; lat: number } | null;
+  nearest: NearestResponse | null;
+  teams: readonly Team[];
+  teamVersion: number;
+  intakePoint: { lon: number; lat: number } | null;
+}
+
+/** Every layer of the desk's map, bottom to top. */
+export function deskLayers(p: DeskLayersInput): Layer[] {
+  const out: (Layer | null)[] = [];
+  const shapes = (codes: Iterable<string>) => [...codes].map((c) => p.shapeByCode.get(c)).filter((s): s is GridShape => s !== undefined);
+  if (p.uncovered) out.push(buildGridSetLayer({ id: 'dispatch-uncovered', grids: shapes(p.uncovered), fill: [239, 68, 68, 60], line: [248, 113, 113, 160], lineWidth: 1 }));
+  if (p.zones) {
+    out.push(buildGridSetLayer({ id: 'dispatch-zones', grids: shapes(new Set(p.zones.flatMap((z) => z.gridCodes))), fill: [45, 212, 191, 45], line: [45, 212, 191, 200], lineWidth: 1.2 }));
+  }
+  if (p.patrolSelection.length) out.push(buildGridSetLayer({ id: 'dispatch-patrol-selection', grids: shapes(p.patrolSelection), fill: [56, 189, 248, 90], line: [125, 211, 252, 255], lineWidth: 2 }));
+  out.push(buildLassoLayer(p.lasso));
+  out.push(buildCaseLayer({ data: p.cases, colourVersion: p.caseVersion, show: 'all', scale: 1.3 }));
+  out.push(...buildEmergencyLayers(p.cases.filter((c) => c.priority === 'emergency'), 0.35, 1));
+  const cands = (p.nearest?.items ?? []).filter((n) => n.team.lon !== null && n.team.lat !== null).map((n) => ({ lon: n.team.lon!, lat: n.team.lat! }));
+  out.push(buildCandidateLines(p.focus ?? (p.nearest ? p.nearest.point : null), cands));
+  out.push(...buildTeamLayers([...p.teams], p.teamVersion, 1.1, false));
+  out.push(buildMarkerLayer('dispatch-focus', p.focus, [250, 204, 21, 255]));
+  out.push(buildMarkerLayer('dispatch-pick', p.intakePoint, [56, 189, 248, 255]));
+  return out.filter((l): l is Layer => l !== null);
 }

@@ -1,3 +1,4 @@
+import { domainLabels } from './labels.ts';
 import type { Messages } from './zh-CN.ts';
 
 const en: Messages = {
@@ -8,6 +9,7 @@ const en: Messages = {
     language: 'Language',
     loadingMap: 'Loading map…',
   },
+  labels: domainLabels('en'),
   lang: {
     'zh-CN': '中文',
     en: 'EN',

@@ -1,4 +1,9 @@
-/** 简体中文 — the default language. Every user-visible string of the client lives here and in en.ts. */
+/**
+ * 简体中文 — the default language. Every user-visible string of the client lives here and in en.ts; the names of
+ * the domain's values (`labels.*`) come from the shared labels.
+ */
+import { domainLabels } from './labels.ts';
+
 const zhCN = {
   app: {
     product: 'GridCommand',
@@ -7,6 +12,7 @@ const zhCN = {
     language: '语言',
     loadingMap: '正在加载地图…',
   },
+  labels: domainLabels('zh-CN'),
   lang: {
     'zh-CN': '中文',
     en: 'EN',

@@ -59,6 +59,33 @@ function lightColour(fallback: ExpressionSpecification | string): ExpressionSpec
   return ['match', lightState, 'green', LIGHT_FILL.green, 'due_soon', LIGHT_FILL.due_soon, 'yellow', LIGHT_FILL.yellow, 'red', LIGHT_FILL.red, fallback] as unknown as ExpressionSpecification;
 }
 
+/**
+ * Opacity of the grid fill: by selection, hover, a choropleth value or the light (all feature-state). `dim` (0..1]
+ * quietens every fill but the interaction outlines (the wall's heatmap mode).
+ *
+ * Whatever `dim`, the result reads feature-state. MapLibre keeps a per-tile binder for a feature-state expression
+ * and, on every setFeatureState, evaluates the layer's *current* value with it. After a setPaintProperty to a plain
+ * number, tiles not yet laid out again still have that binder, and the first grid light that changes on them throws
+ * "this.expression.evaluate is not a function" (the 300 ms opacity transition hides it on a fast machine; a 4K wall
+ * re-laying out many tiles hits it). Swap this expression for this expression, never for a constant.
+ */
+export function gridFillOpacity(gridBase: 'population' | 'neutral', dim = 1): ExpressionSpecification {
+  const k = Math.max(0.01, Math.min(1, dim));
+  const r = (v: number) => Math.round(v * k * 1000) / 1000;
+  return [
+    'case',
+    selected,
+    0.22,
+    hovered,
+    0.3,
+    hasValue,
+    r(0.85),
+    lit,
+    ['match', lightState, 'red', r(0.78), 'yellow', r(0.66), 'due_soon', r(0.5), r(0.34)],
+    r(gridBase === 'neutral' ? 0.5 : 0.55),
+  ] as unknown as ExpressionSpecification;
+}
+
 /** Choropleth fill of an upper level (zone, street): drawn only where the page set a value. */
 function areaValueFill(layer: 'zone' | 'street'): LayerSpecification {
   return {
@@ -137,18 +164,7 @@ export function buildOfflineStyle({ origin, gridBase = 'population', vacancy = t
                 ] as ExpressionSpecification),
           ),
         ],
-        'fill-opacity': [
-          'case',
-          selected,
-          0.22,
-          hovered,
-          0.3,
-          hasValue,
-          0.85,
-          lit,
-          ['match', lightState, 'red', 0.78, 'yellow', 0.66, 'due_soon', 0.5, 0.34],
-          gridBase === 'neutral' ? 0.5 : 0.55,
-        ],
+        'fill-opacity': gridFillOpacity(gridBase),
       },
     },
     areaValueFill('zone'),

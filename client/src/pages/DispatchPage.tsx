@@ -3,25 +3,20 @@
  * one-click assignment, hotline intake, patrol zones with coverage, keyboard shortcuts and live updates.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { BrandMark } from '../panels/BrandMark.tsx';
 import { useTranslation } from 'react-i18next';
 import { useQueryClient } from '@tanstack/react-query';
 import type { Map as MapLibreMap, MapMouseEvent } from 'maplibre-gl';
-import type { Layer } from '@deck.gl/core';
-import * as turf from '@turf/turf';
-import { lightRank, OPEN_STATES, type CaseState } from '@gridcommand/shared/domain';
-import type { Case, CaseListResponse, PatrolZone, Team, TeamListResponse } from '@gridcommand/shared/schemas';
-import { ApiError, apiFetch } from '../api/http.ts';
-import { useLive, type LiveEvent } from '../api/live.ts';
+import type { Case, PatrolZone, Team, TeamListResponse } from '@gridcommand/shared/schemas';
+import { useDeskLive } from '../dispatch/useDeskLive.ts';
+import { ApiError } from '../api/http.ts';
+import { keys } from '../api/keys.ts';
 import { useArea, useAreas, useGrids } from '../api/queries.ts';
 import type { GridProperties } from '../api/types.ts';
 import { MapView, type MapLabels } from '../map/MapView.tsx';
 import { LAYER_IDS } from '../map/style.ts';
 import { areaLabels, gridLabels } from '../map/layers/labels.ts';
-import { buildCaseLayer, buildEmergencyLayers, buildTeamLayers } from '../map/layers/live.ts';
 import { isValidBBox } from '../map/bounds.ts';
 import { navigate } from '../router.tsx';
-import { LANGUAGES, setLanguage } from '../i18n/index.ts';
 import { useToasts } from '../panels/Toasts.tsx';
 import { DISTRICT_CODE } from './MapPage.tsx';
 import {
@@ -30,7 +25,6 @@ import {
   createCase,
   createZone,
   deleteZone,
-  dispatchKeys,
   locate,
   setTeamStatus,
   teamStep,
@@ -45,15 +39,20 @@ import {
   useTeams,
   useZones,
 } from '../dispatch/api.ts';
-import { caseClock } from '../dispatch/clock.ts';
-import { Queues, type QueueSection } from '../dispatch/Queues.tsx';
+import { Queues } from '../dispatch/Queues.tsx';
+import { byUrgency, mapCasesOf, openCasesOf, queueSections } from '../dispatch/queueModel.ts';
+import { useRunAction } from '../dispatch/useRunAction.ts';
+import { useLasso } from '../dispatch/useLasso.ts';
+import { useDeskKeys } from '../dispatch/useDeskKeys.ts';
 import { TeamBoard } from '../dispatch/TeamBoard.tsx';
 import { DetailPanel } from '../dispatch/DetailPanel.tsx';
 import { IntakeForm, type IntakeValues } from '../dispatch/IntakeForm.tsx';
 import { PatrolPanel } from '../dispatch/PatrolPanel.tsx';
 import { HelpOverlay } from '../dispatch/HelpOverlay.tsx';
-import { buildCandidateLines, buildGridSetLayer, buildLassoLayer, buildMarkerLayer, type GridShape } from '../dispatch/layers.ts';
+import { deskLayers, type GridShape } from '../dispatch/layers.ts';
 import { exposeDispatchHooks } from '../dispatch/testHooks.ts';
+import { DeskHeader } from '../dispatch/DeskHeader.tsx';
+import { logout } from '../dispatch/session.ts';
 import '../dispatch/i18n.ts';
 import '../dispatch/dispatch.css';
 
@@ -61,18 +60,6 @@ type Selection = { kind: 'grid'; code: string } | { kind: 'case'; id: number; gr
 type Side = 'detail' | 'intake' | 'patrol';
 
 const EMPTY: never[] = [];
-const OPEN = new Set<string>(OPEN_STATES as readonly CaseState[]);
-const PRIORITY_RANK: Record<string, number> = { emergency: 0, urgent: 1, normal: 2 };
-const LIVE_TYPES = ['case.*', 'team.*', 'dispatch.*', 'patrol_zone.*', 'supervision.*'];
-
-/** Most pressing first: emergencies, then worst light, then the oldest. */
-function byUrgency(now: Date) {
-  return (a: Case, b: Case) =>
-    (PRIORITY_RANK[a.priority] ?? 3) - (PRIORITY_RANK[b.priority] ?? 3) ||
-    lightRank(caseClock(b, now).light) - lightRank(caseClock(a, now).light) ||
-    a.reportedAt.localeCompare(b.reportedAt);
-}
-
 export function DispatchPage() {
   const { t } = useTranslation();
   const me = useMe();
@@ -95,13 +82,8 @@ export function DispatchPage() {
   return <Desk user={me.data.user} />;
 }
 
-async function logout(): Promise<void> {
-  await apiFetch('/api/auth/logout', { method: 'POST' }).catch(() => undefined);
-  window.location.assign(`/login?next=${encodeURIComponent('/dispatch')}`);
-}
-
 function Desk({ user }: { user: { displayName: string; role: string } }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const toasts = useToasts();
   const qc = useQueryClient();
 
@@ -152,7 +134,6 @@ function Desk({ user }: { user: { displayName: string; role: string } }) {
   // ── selection and side panel ──
   const [sel, setSel] = useState<Selection>(null);
   const [side, setSide] = useState<Side>('detail');
-  const [busy, setBusy] = useState(false);
   const [busyTeams, setBusyTeams] = useState<ReadonlySet<number>>(new Set());
   const [help, setHelp] = useState(false);
   const [selectedTeamId, setSelectedTeamId] = useState<number | null>(null);
@@ -163,7 +144,7 @@ function Desk({ user }: { user: { displayName: string; role: string } }) {
   const gridCasesQ = useGridCases(selGridCode);
   const rosterQ = useRoster(selGridCode);
   const gridOpenCases = useMemo(
-    () => (gridCasesQ.data?.items ?? EMPTY).filter((c) => OPEN.has(c.status)).sort(byUrgency(now)),
+    () => openCasesOf(gridCasesQ.data).sort(byUrgency(now)),
     [gridCasesQ.data, now],
   );
   const focusCase: Case | null =
@@ -173,142 +154,39 @@ function Desk({ user }: { user: { displayName: string; role: string } }) {
   const nearestQ = useNearest(sel ? nearestTarget : null);
 
   // ── queues ──
-  const sections = useMemo<QueueSection[]>(() => {
-    const open = (r: { data?: CaseListResponse }) => (r.data?.items ?? EMPTY).filter((c) => OPEN.has(c.status));
-    const overdue = [...open(qRed), ...open(qYellow)].sort(byUrgency(now));
-    return [
-      { key: 'emergency', title: t('dispatch.queues.emergency'), items: open(qEmergency).sort(byUrgency(now)), tone: 'danger' },
-      { key: 'reported', title: t('dispatch.queues.reported'), items: open(qReported).sort(byUrgency(now)) },
-      { key: 'filed', title: t('dispatch.queues.filed'), items: open(qFiled).sort(byUrgency(now)) },
-      { key: 'overdue', title: t('dispatch.queues.overdue'), items: overdue, tone: 'warn' },
-      { key: 'supervised', title: t('dispatch.queues.supervised'), items: open(qSupervised).sort(byUrgency(now)) },
-    ];
-  }, [qEmergency.data, qReported.data, qFiled.data, qRed.data, qYellow.data, qSupervised.data, now, t]);
-
-  const mapCases = useMemo(() => {
-    const m = new Map<number, Case>();
-    for (const s of sections) for (const c of s.items) m.set(c.id, c);
-    for (const c of gridOpenCases) m.set(c.id, c);
-    return [...m.values()].map((c) => ({ id: c.id, lon: c.lon, lat: c.lat, light: caseClock(c, now).light, priority: c.priority, gridCode: c.gridCode }));
-  }, [sections, gridOpenCases, now]);
-
-  // ── refresh after changes (debounced), live updates of teams in place ──
-  const refreshTimer = useRef<number | null>(null);
-  const refreshCases = useCallback(() => {
-    if (refreshTimer.current !== null) return;
-    refreshTimer.current = window.setTimeout(() => {
-      refreshTimer.current = null;
-      void qc.invalidateQueries({ queryKey: ['dispatch', 'queue'] });
-      void qc.invalidateQueries({ queryKey: ['dispatch', 'grid-cases'] });
-      void qc.invalidateQueries({ queryKey: ['dispatch', 'case'] });
-      void qc.invalidateQueries({ queryKey: ['dispatch', 'nearest'] });
-    }, 300);
-  }, [qc]);
-
-  const teamPatches = useRef(new Map<number, Partial<Team>>());
-  const teamTimer = useRef<number | null>(null);
-  const patchTeam = useCallback(
-    (id: number, patch: Partial<Team>) => {
-      teamPatches.current.set(id, { ...teamPatches.current.get(id), ...patch });
-      if (teamTimer.current !== null) return;
-      teamTimer.current = window.setTimeout(() => {
-        teamTimer.current = null;
-        const patches = teamPatches.current;
-        teamPatches.current = new Map();
-        qc.setQueryData<TeamListResponse>(dispatchKeys.teams, (old) =>
-          old ? { items: old.items.map((tm) => (patches.has(tm.id) ? { ...tm, ...patches.get(tm.id) } : tm)) } : old,
-        );
-      }, 250);
-    },
-    [qc],
+  const sections = useMemo(
+    () =>
+      queueSections(t, { emergency: qEmergency.data, reported: qReported.data, filed: qFiled.data, red: qRed.data, yellow: qYellow.data, supervised: qSupervised.data }, now),
+    [qEmergency.data, qReported.data, qFiled.data, qRed.data, qYellow.data, qSupervised.data, now, t],
   );
+  const mapCases = useMemo(() => mapCasesOf(sections, gridOpenCases, now), [sections, gridOpenCases, now]);
 
-  const onLive = useCallback(
-    (e: LiveEvent) => {
-      const p = e.payload;
-      if (e.type === 'team.position' && e.teamId !== null && e.lon !== null && e.lat !== null) {
-        patchTeam(e.teamId, { lon: e.lon, lat: e.lat, positionAt: typeof p.at === 'string' ? p.at : e.at });
-      } else if (e.type === 'team.positions' && Array.isArray(p.items)) {
-        for (const it of p.items as { teamId: number; lon: number; lat: number; at: string }[]) {
-          patchTeam(it.teamId, { lon: it.lon, lat: it.lat, positionAt: it.at });
-        }
-      } else if (e.type === 'team.status' && e.teamId !== null && typeof p.status === 'string') {
-        const status = p.status as Team['status'];
-        const caseId = typeof p.caseId === 'number' && (status === 'en_route' || status === 'on_scene') ? p.caseId : null;
-        patchTeam(e.teamId, { status, currentCaseId: caseId, ...(typeof p.version === 'number' ? { version: p.version } : {}) });
-        void qc.invalidateQueries({ queryKey: ['dispatch', 'nearest'] });
-      } else if (e.type.startsWith('case.') || e.type.startsWith('dispatch.') || e.type.startsWith('supervision.')) {
-        refreshCases();
-      } else if (e.type.startsWith('patrol_zone.')) {
-        void qc.invalidateQueries({ queryKey: dispatchKeys.zones });
-        void qc.invalidateQueries({ queryKey: dispatchKeys.coverage });
-      }
-    },
-    [patchTeam, qc, refreshCases],
-  );
-  const live = useLive(onLive, { types: LIVE_TYPES });
-  // a reconnect may have missed nothing (the stream replays), but the team list is a snapshot: refresh it
-  const wasConnected = useRef(false);
-  useEffect(() => {
-    if (live.connected && !wasConnected.current && teamsQ.dataUpdatedAt > 0) void qc.invalidateQueries({ queryKey: dispatchKeys.teams });
-    wasConnected.current = live.connected;
-  }, [live.connected, qc, teamsQ.dataUpdatedAt]);
+  // ── live: teams through the shared fold, cases refetched (debounced) ──
+  const { live, refreshCases, putTeam } = useDeskLive(teamsQ.dataUpdatedAt);
 
   // ── running an action: result or a message that says what to do ──
-  const describe = useCallback(
-    (err: unknown): string => {
-      if (err instanceof ApiError) {
-        if (err.code === 'TEAM_BUSY') return t('dispatch.errors.teamBusy');
-        if (err.code === 'VERSION_CONFLICT' || err.code === 'CONCURRENT_CHANGE') return t('dispatch.errors.versionConflict');
-        if (err.code === 'ILLEGAL_TRANSITION' || err.code === 'NO_OPEN_DISPATCH') return t('dispatch.errors.illegal');
-        if (err.statusCode === 403) return t('dispatch.errors.forbidden');
-        if (err.statusCode === 401) return t('dispatch.errors.login');
-        if (err.isNetwork) return t('dispatch.errors.network');
-      }
-      return t('dispatch.errors.generic');
-    },
-    [t],
-  );
-  const run = useCallback(
-    async <T,>(key: string, fn: () => Promise<T>, ok: (r: T) => string): Promise<T | null> => {
-      setBusy(true);
-      try {
-        const r = await fn();
-        toasts.push({ kind: 'info', title: ok(r), message: '', key: `${key}:${Date.now()}` });
-        return r;
-      } catch (err) {
-        toasts.push({ kind: 'error', title: describe(err), message: err instanceof Error ? err.message : String(err), key: `${key}:err:${Date.now()}` });
-        if (err instanceof ApiError && err.statusCode === 401) navigate(`/login?next=${encodeURIComponent('/dispatch')}`);
-        void qc.invalidateQueries({ queryKey: dispatchKeys.teams });
-        return null;
-      } finally {
-        setBusy(false);
-        refreshCases();
-      }
-    },
-    [toasts, describe, qc, refreshCases],
-  );
+  const { run, busy } = useRunAction(refreshCases);
 
   const assign = useCallback(
     async (team: Team) => {
       if (!focusCase) return;
       const r = await run('assign', () => assignTeam(focusCase, team), () => t('dispatch.result.assigned', { team: team.name, case: focusCase.code }));
       if (r) {
-        patchTeam(r.team.id, r.team);
-        if (r.case) qc.setQueryData(dispatchKeys.case(r.case.id), r.case);
+        putTeam(r.team);
+        if (r.case) qc.setQueryData(keys.dispatch.case(r.case.id), r.case);
         if (sel?.kind === 'grid' && r.case) setSel({ kind: 'case', id: r.case.id, gridCode: r.case.gridCode });
       }
     },
-    [focusCase, run, t, patchTeam, qc, sel],
+    [focusCase, run, t, putTeam, qc, sel],
   );
 
   const act = useCallback(
     async (action: string, extra: Record<string, unknown> = {}) => {
       if (!focusCase) return;
       const r = await run(`act:${action}`, () => caseAction(focusCase, action, extra), (c) =>
-        t('dispatch.result.acted', { action: t(`dispatch.actions.${action}`), case: c.code }),
+        t('dispatch.result.acted', { action: t(`labels.action.${action}`), case: c.code }),
       );
-      if (r) qc.setQueryData(dispatchKeys.case(r.id), r);
+      if (r) qc.setQueryData(keys.dispatch.case(r.id), r);
     },
     [focusCase, run, t, qc],
   );
@@ -323,17 +201,17 @@ function Desk({ user }: { user: { displayName: string; role: string } }) {
   const onStep = async (team: Team, step: 'arrived' | 'finished') => {
     markBusy(team.id, true);
     const r = await run(`step:${team.id}`, () => teamStep(team.id, step), (x) =>
-      t('dispatch.result.teamStatus', { team: team.name, status: t(`dispatch.teams.${x.team.status}`) }),
+      t('dispatch.result.teamStatus', { team: team.name, status: t(`labels.teamStatus.${x.team.status}`) }),
     );
-    if (r) patchTeam(r.team.id, r.team);
+    if (r) putTeam(r.team);
     markBusy(team.id, false);
   };
   const onStatus = async (team: Team, status: 'available' | 'off_duty') => {
     markBusy(team.id, true);
     const r = await run(`status:${team.id}`, () => setTeamStatus(team, status), (x) =>
-      t('dispatch.result.teamStatus', { team: team.name, status: t(`dispatch.teams.${x.status}`) }),
+      t('dispatch.result.teamStatus', { team: team.name, status: t(`labels.teamStatus.${x.status}`) }),
     );
-    if (r) patchTeam(r.id, r);
+    if (r) putTeam(r);
     markBusy(team.id, false);
   };
 
@@ -372,14 +250,12 @@ function Desk({ user }: { user: { displayName: string; role: string } }) {
       setLocated(null);
       setSide('detail');
       setSel({ kind: 'case', id: c.id, gridCode: c.gridCode });
-      qc.setQueryData(dispatchKeys.case(c.id), c);
+      qc.setQueryData(keys.dispatch.case(c.id), c);
     }
   };
 
   // ── patrol zones ──
   const [patrolSel, setPatrolSel] = useState<string[]>([]);
-  const [lassoActive, setLassoActive] = useState(false);
-  const [lassoPts, setLassoPts] = useState<[number, number][]>([]);
   const [lassoPolygon, setLassoPolygon] = useState<[number, number][] | null>(null);
   const [showCoverage, setShowCoverage] = useState(false);
   const zonesQ = useZones(true);
@@ -393,15 +269,15 @@ function Desk({ user }: { user: { displayName: string; role: string } }) {
     if (z) {
       setPatrolSel([]);
       setLassoPolygon(null);
-      void qc.invalidateQueries({ queryKey: dispatchKeys.zones });
-      void qc.invalidateQueries({ queryKey: dispatchKeys.coverage });
+      void qc.invalidateQueries({ queryKey: keys.dispatch.zones() });
+      void qc.invalidateQueries({ queryKey: keys.dispatch.coverage() });
     }
   };
   const removeZone = async (z: PatrolZone) => {
     const ok = await run('zone-del', () => deleteZone(z.id), () => t('dispatch.result.zoneDeleted'));
     if (ok !== null) {
-      void qc.invalidateQueries({ queryKey: dispatchKeys.zones });
-      void qc.invalidateQueries({ queryKey: dispatchKeys.coverage });
+      void qc.invalidateQueries({ queryKey: keys.dispatch.zones() });
+      void qc.invalidateQueries({ queryKey: keys.dispatch.coverage() });
     }
   };
 
@@ -438,83 +314,48 @@ function Desk({ user }: { user: { displayName: string; role: string } }) {
       setSide('detail');
     } else setSel(null);
   };
-  const lassoRef = useRef({ active: false, drawing: false, pts: [] as [number, number][] });
-  lassoRef.current.active = lassoActive;
-  const finishLasso = useCallback(
-    (pts: [number, number][]) => {
-      setLassoActive(false);
-      setLassoPts([]);
-      if (pts.length < 3) return;
-      const ring = [...pts, pts[0]!];
-      const poly = turf.polygon([ring]);
-      const inside = gridProps.filter((g) => turf.booleanPointInPolygon(turf.point(g.labelPoint), poly)).map((g) => g.code);
-      setPatrolSel((s) => [...new Set([...s, ...inside])]);
-      // a freehand ring that crosses itself is not a valid polygon: keep only the grids it picked
-      setLassoPolygon(turf.kinks(poly).features.length === 0 ? pts : null);
+  const lasso = useLasso(
+    map,
+    gridProps,
+    (codes, polygon) => {
+      setPatrolSel((sel) => [...new Set([...sel, ...codes])]);
+      setLassoPolygon(polygon);
     },
-    [gridProps],
+    picking,
   );
-  const finishLassoRef = useRef(finishLasso);
-  finishLassoRef.current = finishLasso;
-  useEffect(() => {
-    if (!map) return;
-    if (lassoActive) map.dragPan.disable();
-    else map.dragPan.enable();
-    map.getCanvas().style.cursor = lassoActive || picking ? 'crosshair' : '';
-  }, [map, lassoActive, picking]);
+  const lassoActive = lasso.active;
+  const setLassoActive = lasso.setActive;
   const onMapLoad = useCallback((m: MapLibreMap | null) => {
     setMap(m);
     if (!m) return;
     // shift-click selects grids for a patrol zone here (instead of MapLibre's shift-drag box zoom)
     m.boxZoom.disable();
     m.on('click', (e) => clickRef.current(e));
-    m.on('mousedown', (e) => {
-      if (!lassoRef.current.active) return;
-      lassoRef.current.drawing = true;
-      lassoRef.current.pts = [[e.lngLat.lng, e.lngLat.lat]];
-    });
-    m.on('mousemove', (e) => {
-      const l = lassoRef.current;
-      if (!l.drawing) return;
-      const last = l.pts[l.pts.length - 1]!;
-      const a = m.project(last);
-      if (Math.hypot(a.x - e.point.x, a.y - e.point.y) < 5) return;
-      l.pts = [...l.pts, [e.lngLat.lng, e.lngLat.lat]];
-      setLassoPts(l.pts);
-    });
-    m.on('mouseup', () => {
-      const l = lassoRef.current;
-      if (!l.drawing) return;
-      l.drawing = false;
-      finishLassoRef.current(l.pts);
-    });
-  }, []);
+    lasso.attach(m);
+  }, [lasso.attach]);
 
   // ── layers ──
   const teamVersion = teamsQ.dataUpdatedAt;
   const caseVersionRef = useRef(0);
   const caseVersion = useMemo(() => ++caseVersionRef.current, [mapCases]);
-  const layers = useMemo<Layer[]>(() => {
-    const out: (Layer | null)[] = [];
-    const shapes = (codes: Iterable<string>) => [...codes].map((c) => shapeByCode.get(c)).filter((s): s is GridShape => s !== undefined);
-    if (showCoverage && coverageQ.data) {
-      out.push(buildGridSetLayer({ id: 'dispatch-uncovered', grids: shapes(coverageQ.data.uncovered.map((g) => g.code)), fill: [239, 68, 68, 60], line: [248, 113, 113, 160], lineWidth: 1 }));
-    }
-    if (side === 'patrol' || showCoverage) {
-      out.push(buildGridSetLayer({ id: 'dispatch-zones', grids: shapes(new Set((zonesQ.data?.items ?? EMPTY).flatMap((z) => z.gridCodes))), fill: [45, 212, 191, 45], line: [45, 212, 191, 200], lineWidth: 1.2 }));
-    }
-    if (patrolSel.length) out.push(buildGridSetLayer({ id: 'dispatch-patrol-selection', grids: shapes(patrolSel), fill: [56, 189, 248, 90], line: [125, 211, 252, 255], lineWidth: 2 }));
-    out.push(buildLassoLayer(lassoPts));
-    out.push(buildCaseLayer({ data: mapCases, colourVersion: caseVersion, show: 'all', scale: 1.3 }));
-    out.push(...buildEmergencyLayers(mapCases.filter((c) => c.priority === 'emergency'), 0.35, 1));
-    const focusPt = focusCase ? { lon: focusCase.lon, lat: focusCase.lat } : null;
-    const cands = (nearestQ.data?.items ?? EMPTY).filter((n) => n.team.lon !== null && n.team.lat !== null).map((n) => ({ lon: n.team.lon!, lat: n.team.lat! }));
-    out.push(buildCandidateLines(focusPt ?? (nearestQ.data ? nearestQ.data.point : null), cands));
-    out.push(...buildTeamLayers(teams as Team[], teamVersion, 1.1, false));
-    out.push(buildMarkerLayer('dispatch-focus', focusPt, [250, 204, 21, 255]));
-    out.push(buildMarkerLayer('dispatch-pick', intakePoint, [56, 189, 248, 255]));
-    return out.filter((l): l is Layer => l !== null);
-  }, [showCoverage, coverageQ.data, side, zonesQ.data, patrolSel, lassoPts, mapCases, caseVersion, focusCase, nearestQ.data, teams, teamVersion, intakePoint, shapeByCode]);
+  const layers = useMemo(
+    () =>
+      deskLayers({
+        shapeByCode,
+        uncovered: showCoverage ? (coverageQ.data?.uncovered.map((g) => g.code) ?? null) : null,
+        zones: side === 'patrol' || showCoverage ? (zonesQ.data?.items ?? EMPTY) : null,
+        patrolSelection: patrolSel,
+        lasso: lasso.points,
+        cases: mapCases,
+        caseVersion,
+        focus: focusCase ? { lon: focusCase.lon, lat: focusCase.lat } : null,
+        nearest: nearestQ.data ?? null,
+        teams,
+        teamVersion,
+        intakePoint,
+      }),
+    [showCoverage, coverageQ.data, side, zonesQ.data, patrolSel, lasso.points, mapCases, caseVersion, focusCase, nearestQ.data, teams, teamVersion, intakePoint, shapeByCode],
+  );
 
   const onMapError = useCallback(
     (key: string, message: string) => toasts.push({ kind: 'error', title: t('errors.map'), message, key }),
@@ -523,47 +364,46 @@ function Desk({ user }: { user: { displayName: string; role: string } }) {
 
   // ── keyboard ──
   const allQueueCases = useMemo(() => sections.flatMap((s) => s.items), [sections]);
-  const keyRef = useRef<(e: KeyboardEvent) => void>(() => undefined);
-  keyRef.current = (e: KeyboardEvent) => {
-    const el = e.target as HTMLElement | null;
-    const tag = el?.tagName;
-    const typing =
-      el?.isContentEditable === true ||
-      tag === 'TEXTAREA' ||
-      tag === 'SELECT' ||
-      (tag === 'INPUT' && !['checkbox', 'radio', 'button', 'submit'].includes((el as HTMLInputElement).type));
-    if (e.key === 'Escape') {
-      if (help) setHelp(false);
-      else if (picking) setPicking(false);
-      else if (lassoActive) setLassoActive(false);
-      else if (side !== 'detail') setSide('detail');
-      else setSel(null);
-      return;
+  useDeskKeys((key, e) => {
+    switch (key) {
+      case 'escape':
+        if (help) setHelp(false);
+        else if (picking) setPicking(false);
+        else if (lassoActive) setLassoActive(false);
+        else if (side !== 'detail') setSide('detail');
+        else setSel(null);
+        return;
+      case 'help':
+        setHelp((h) => !h);
+        return;
+      case 'intake':
+        setSide('intake');
+        setPicking(true);
+        return;
+      case 'patrol':
+        setSide('patrol');
+        return;
+      case 'search':
+        e.preventDefault();
+        searchRef.current?.focus();
+        return;
+      case 'file':
+        if (focusCase?.allowedActions.includes('file')) void act('file');
+        return;
+      case 'dispatch':
+        if (focusCase && nearestQ.data?.items[0]) void assign(nearestQ.data.items[0].team);
+        return;
+      case 'next': {
+        if (allQueueCases.length === 0) return;
+        const idx = sel?.kind === 'case' ? allQueueCases.findIndex((c) => c.id === sel.id) : -1;
+        const next = allQueueCases[(idx + 1) % allQueueCases.length]!;
+        setSel({ kind: 'case', id: next.id, gridCode: next.gridCode });
+        setSide('detail');
+        map?.easeTo({ center: [next.lon, next.lat], zoom: Math.max(map.getZoom(), 13), duration: 400 });
+        return;
+      }
     }
-    if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
-    if (e.key === '?') setHelp((h) => !h);
-    else if (e.key === 'n') {
-      setSide('intake');
-      setPicking(true);
-    } else if (e.key === 'p') setSide('patrol');
-    else if (e.key === '/') {
-      e.preventDefault();
-      searchRef.current?.focus();
-    } else if (e.key === 'f' && focusCase?.allowedActions.includes('file')) void act('file');
-    else if (e.key === 'd' && focusCase && nearestQ.data?.items[0]) void assign(nearestQ.data.items[0].team);
-    else if (e.key === 'j' && allQueueCases.length) {
-      const idx = sel?.kind === 'case' ? allQueueCases.findIndex((c) => c.id === sel.id) : -1;
-      const next = allQueueCases[(idx + 1) % allQueueCases.length]!;
-      setSel({ kind: 'case', id: next.id, gridCode: next.gridCode });
-      setSide('detail');
-      map?.easeTo({ center: [next.lon, next.lat], zoom: Math.max(map.getZoom(), 13), duration: 400 });
-    }
-  };
-  useEffect(() => {
-    const h = (e: KeyboardEvent) => keyRef.current(e);
-    window.addEventListener('keydown', h);
-    return () => window.removeEventListener('keydown', h);
-  }, []);
+  });
 
   // ── test hooks ──
   const [mapReady, setMapReady] = useState(false);
@@ -571,7 +411,7 @@ function Desk({ user }: { user: { displayName: string; role: string } }) {
     exposeDispatchHooks({
       ready: () => mapReady && teamsQ.isSuccess && qReported.isSuccess,
       liveConnected: () => live.connected,
-      teamStatus: (code) => qc.getQueryData<TeamListResponse>(dispatchKeys.teams)?.items.find((x) => x.code === code)?.status ?? null,
+      teamStatus: (code) => qc.getQueryData<TeamListResponse>(keys.teams())?.items.find((x) => x.code === code)?.status ?? null,
       selectGrid: (code) => {
         setSel({ kind: 'grid', code });
         setSide('detail');
@@ -600,66 +440,18 @@ function Desk({ user }: { user: { displayName: string; role: string } }) {
 
   return (
     <div className="gcd dispatch" data-testid="dispatch">
-      <header className="dtop">
-        <div className="brand">
-          <BrandMark />
-          <div className="brand__text">
-            <span className="brand__name">{t('app.productLocal')}</span>
-            <span className="brand__local">{t('dispatch.title')}</span>
-          </div>
-        </div>
-        <span className={`livedot${live.connected ? ' is-on' : ''}`} title={live.connected ? t('dispatch.live') : t('dispatch.offline')} data-testid="live-dot">
-          <i />
-          {live.connected ? t('dispatch.live') : t('dispatch.offline')}
-        </span>
-        <div className="dtop__spacer" />
-        <dl className="dstats">
-          <div className={counts.emergency ? 'is-danger' : ''}>
-            <dt>{t('dispatch.queues.emergency')}</dt>
-            <dd>{counts.emergency}</dd>
-          </div>
-          <div>
-            <dt>{t('dispatch.queues.reported')}</dt>
-            <dd>{counts.reported}</dd>
-          </div>
-          <div>
-            <dt>{t('dispatch.queues.filed')}</dt>
-            <dd>{counts.filed}</dd>
-          </div>
-          <div className={counts.overdue ? 'is-warn' : ''}>
-            <dt>{t('dispatch.queues.overdue')}</dt>
-            <dd>{counts.overdue}</dd>
-          </div>
-          <div className="is-ok">
-            <dt>{t('dispatch.teams.available')}</dt>
-            <dd data-testid="stat-available">{counts.available}</dd>
-          </div>
-        </dl>
-        <div className="dtop__buttons">
-          <button type="button" className={`btn btn--sm${side === 'intake' ? ' btn--primary' : ''}`} onClick={() => { setSide('intake'); setPicking(true); }} data-testid="open-intake">
-            ☎ {t('dispatch.intake.title')} <kbd>n</kbd>
-          </button>
-          <button type="button" className={`btn btn--sm${side === 'patrol' ? ' btn--primary' : ''}`} onClick={() => setSide(side === 'patrol' ? 'detail' : 'patrol')} data-testid="open-patrol">
-            ⬡ {t('dispatch.patrol.title')} <kbd>p</kbd>
-          </button>
-          <button type="button" className="btn btn--sm btn--ghost" onClick={() => setHelp(true)} title={t('dispatch.help.title')}>
-            <kbd>?</kbd>
-          </button>
-        </div>
-        <div className="dtop__user">
-          <span>{user.displayName}</span>
-          <button type="button" className="linklike" onClick={() => void logout()}>
-            {t('dispatch.logout')}
-          </button>
-        </div>
-        <div className="lang" role="group" aria-label={t('app.language')}>
-          {LANGUAGES.map((lng) => (
-            <button key={lng} type="button" className={`lang__btn${lng === i18n.language ? ' is-active' : ''}`} onClick={() => setLanguage(lng)}>
-              {t(`lang.${lng}`)}
-            </button>
-          ))}
-        </div>
-      </header>
+      <DeskHeader
+        user={user}
+        connected={live.connected}
+        counts={counts}
+        side={side}
+        onIntake={() => {
+          setSide('intake');
+          setPicking(true);
+        }}
+        onPatrol={() => setSide(side === 'patrol' ? 'detail' : 'patrol')}
+        onHelp={() => setHelp(true)}
+      />
 
       <aside className="dleft">
         <Queues sections={sections} now={now} selectedCaseId={sel?.kind === 'case' ? sel.id : null} onSelect={selectCase} />

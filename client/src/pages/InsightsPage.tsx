@@ -8,15 +8,14 @@ import { useTranslation } from 'react-i18next';
 import { useQuery } from '@tanstack/react-query';
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import type { Layer } from '@deck.gl/core';
-import { toPercent } from '@gridcommand/shared/domain';
+import { addCstDays, cstDateKey, DAY_MS, toPercent } from '@gridcommand/shared/domain';
 import { apiFetch, ApiError } from '../api/http.ts';
-import { useArea, useAreas } from '../api/queries.ts';
+import { keys } from '../api/keys.ts';
+import { useArea, useAreas, useCategories } from '../api/queries.ts';
 import {
-  cstDate,
   customWindow,
   presetWindow,
   useAreaStats,
-  useCategories,
   useChoropleth,
   useHeatmap,
   useHeatmapScale,
@@ -33,7 +32,7 @@ import { VALUE_RAMP } from '../map/style.ts';
 import { Chart } from '../panels/Chart.tsx';
 import { useToasts } from '../panels/Toasts.tsx';
 import { setLanguage, type Language } from '../i18n/index.ts';
-import { DensityLegend } from './WallPage.tsx';
+import { DensityLegend } from '../wall/overlays.tsx';
 import { DISTRICT_CODE } from './MapPage.tsx';
 import '../wall/insights.css';
 
@@ -64,21 +63,21 @@ function previousWindow(w: TimeWindow): TimeWindow {
 }
 
 function days(w: TimeWindow): number {
-  return Math.max(1, Math.round((Date.parse(w.to) - Date.parse(w.from)) / 86_400_000));
+  return Math.max(1, Math.round((Date.parse(w.to) - Date.parse(w.from)) / DAY_MS));
 }
 
 export function InsightsPage() {
   const { t, i18n } = useTranslation();
   const me = useQuery({
-    queryKey: ['auth', 'me'],
+    queryKey: keys.me(),
     queryFn: ({ signal }) => apiFetch<{ user: { role: string; displayName: string } }>('/api/auth/me', { signal }),
     retry: false,
     staleTime: 60_000,
   });
   const [tab, setTab] = useState<Tab>('density');
   const [preset, setPreset] = useState<Preset>('7d');
-  const today = cstDate(new Date());
-  const [custom, setCustom] = useState({ from: cstDate(new Date(Date.now() - 13 * 86_400_000)), to: today });
+  const today = cstDateKey(Date.now());
+  const [custom, setCustom] = useState({ from: addCstDays(today, -13), to: today });
   const [category, setCategory] = useState<string>('');
   const [compare, setCompare] = useState(false);
   const win = useMemo(() => windowOf(preset, custom), [preset, custom]);
@@ -301,8 +300,8 @@ function DensityView({ win, category, compare }: { win: TimeWindow; category: st
 }
 
 function fmtWindow(w: TimeWindow): string {
-  const a = cstDate(new Date(w.from));
-  const b = cstDate(new Date(Date.parse(w.to) - 1));
+  const a = cstDateKey(Date.parse(w.from));
+  const b = cstDateKey(Date.parse(w.to) - 1);
   return a === b ? a : `${a} — ${b}`;
 }
 
@@ -598,7 +597,7 @@ function ChartsView({ win }: { win: TimeWindow }) {
           center: ['50%', '45%'],
           itemStyle: { borderColor: '#0b1220', borderWidth: 2 },
           label: { color: '#e2e8f0', formatter: '{b}\n{d}%' },
-          data: items.map((i) => ({ name: t(`insights.sources.${i.key}`, { defaultValue: i.label || i.key }), value: i.reported })),
+          data: items.map((i) => ({ name: t(`labels.source.${i.key}`, { defaultValue: i.label || i.key }), value: i.reported })),
         },
       ],
     };

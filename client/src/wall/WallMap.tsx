@@ -8,7 +8,7 @@ import type { Layer } from '@deck.gl/core';
 import type { Light } from '@gridcommand/shared/domain';
 import type { BBox } from '../api/types.ts';
 import { MapView, type MapLabels } from '../map/MapView.tsx';
-import { LAYER_IDS } from '../map/style.ts';
+import { gridFillOpacity, LAYER_IDS } from '../map/style.ts';
 import { buildCaseLayer, buildEmergencyLayers, buildHeatmapLayer, buildHexLayer, buildTeamLayers } from '../map/layers/live.ts';
 import type { LabelBands } from '../map/layers/labels.ts';
 import type { HeatmapResponse } from '../api/stats.ts';
@@ -46,20 +46,24 @@ export interface WallMapProps {
 }
 
 const NO_VACANCY: number[] = [];
+/** how much the heatmap mode quietens the grid fills (the density layer reads on top) */
+const HEATMAP_GRID_DIM = 0.24;
 const NO_GRIDS = new Map<string, number>();
 
 export function WallMap(props: WallMapProps) {
   const { store, mode, uiScale } = props;
   const mapRef = useRef<MapLibreMap | null>(null);
+  const [mapLoaded, setMapLoaded] = useState(false);
 
   // membership / colour / team versions, published at most once per frame by the store
-  const versions = useSyncExternalStore(store.subscribe, () => `${store.version}:${store.colourVersion}:${store.teamVersion}:${store.emergencies.length}`);
+  const versions = useSyncExternalStore(store.subscribe, () => `${store.version}:${store.colourVersion}:${store.teamVersion}:${store.emergencyCount}`);
   const [version, colourVersion, teamVersion] = versions.split(':').map(Number) as [number, number, number];
 
   // ── grid lights: feature-state by id, straight from the store (no React round trip) ──
   const onMapLoad = useCallback(
     (map: MapLibreMap | null) => {
       mapRef.current = map;
+      setMapLoaded(map !== null);
       if (!map) return;
       store.forEachGridLight((id, light) => map.setFeatureState({ ...GRID, id }, { light }));
     },
@@ -73,15 +77,13 @@ export function WallMap(props: WallMapProps) {
     [store],
   );
 
-  // heatmap mode quietens the grid fills (a paint property: nothing is downloaded again)
+  // heatmap mode quietens the grid fills (a paint property: nothing is downloaded again). Both values are
+  // feature-state expressions: see gridFillOpacity for why a constant here breaks the grid lights.
   useEffect(() => {
     const map = mapRef.current;
-    if (!map || !map.getLayer(LAYER_IDS.gridFill)) return;
-    const base = map.getPaintProperty(LAYER_IDS.gridFill, 'fill-opacity');
-    const stash = map as unknown as { __gcGridOpacity?: unknown };
-    if (stash.__gcGridOpacity === undefined) stash.__gcGridOpacity = base;
-    map.setPaintProperty(LAYER_IDS.gridFill, 'fill-opacity', mode === 'heatmap' ? 0.12 : (stash.__gcGridOpacity as number));
-  }, [mode, version]);
+    if (!map || !mapLoaded || !map.getLayer(LAYER_IDS.gridFill)) return;
+    map.setPaintProperty(LAYER_IDS.gridFill, 'fill-opacity', gridFillOpacity('neutral', mode === 'heatmap' ? HEATMAP_GRID_DIM : 1));
+  }, [mode, mapLoaded]);
 
   // ── emergency pulse: a phase advanced ~15 times a second only while there is an emergency ──
   const emergencies = useMemo(() => store.activeEmergencies(), [store, versions]);

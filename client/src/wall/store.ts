@@ -1,121 +1,90 @@
 /**
- * The wall's live state, kept outside React: open cases by id, the worst light of each grid, teams, the
- * ticker and current emergencies. Snapshots (open cases, grid lights, teams) seed it; stream events update
- * it by id. Everything is bounded: cases leave when they close, the ticker keeps the newest TICKER_MAX
- * lines, the emergency list is capped.
+ * The wall's live state, kept outside React: a `BoardState` (shared/src/domain/board.ts) of the open cases and
+ * the teams, changed only by `applyEvents`, plus what the wall derives from it — the light of each grid, the
+ * case points, counts by light, the emergency banner and the ticker.
  *
- * Two kinds of change are published separately, so that consumers do the least work:
- * - grid light changes go to `onGridLight` listeners one by one (the map sets feature-state by id);
- * - everything else bumps `version` (membership: new array of points) or `colourVersion` (a light changed
- *   in place: deck.gl recolours through updateTriggers), published at most once per animation frame.
+ * - Snapshots (GET /api/map/open-cases, GET /api/teams) build the board with `boardFromSnapshot`; the grid-lights
+ *   snapshot only stands in for the grid colours until the open cases have arrived.
+ * - Stream events are buffered and folded once per animation frame (every 100 ms while the tab is hidden), so a
+ *   board of 100,000 cases is copied once per frame, not once per event.
+ * - What is open is the board's rule (OPEN_STATES): a handled, verified or parked case leaves the wall as it
+ *   leaves the snapshot, so a wall that ran for a week shows what a fresh one shows.
+ *
+ * Changes are published so that consumers do the least work:
+ * - grid light changes go to `onGridLight` listeners one by one (the map sets feature-state by tile id);
+ * - everything else bumps `version` (cases came or went: a new array of points), `colourVersion` (cases changed
+ *   in place: deck.gl recolours through updateTriggers) or `teamVersion`, at most once per frame.
  */
-import { lightRank, worstLight, type Light } from '@gridcommand/shared/domain';
-import type { LiveEvent } from '../api/live.ts';
-import type { GridLightItem, OpenCase, Team, TeamStatus } from '../api/stats.ts';
+import {
+  applyEvents,
+  boardFromSnapshot,
+  emptyBoard,
+  lightCountsOf,
+  lightRank,
+  type BoardState,
+  type Light,
+} from '@gridcommand/shared/domain';
+import type { CaseFacts, GridLightItem, LiveEvent, OpenCases, Team } from '@gridcommand/shared/schemas';
+import { GridLightIndex } from './grid-lights.ts';
+import { TICKER_MAX, tickerLineOf, type TickerLine } from './ticker.ts';
 
-export const TICKER_MAX = 50;
+export { TICKER_MAX, type TickerLine };
+
 const EMERGENCY_MAX = 20;
-/** an emergency stays on the banner this long unless it is handled first */
+/** an emergency stays on the banner this long unless it leaves the board first */
 export const EMERGENCY_BANNER_MS = 30 * 60_000;
+/** how often a hidden wall folds (requestAnimationFrame pauses in a hidden tab) */
+const HIDDEN_FOLD_MS = 100;
+/** the newest events, kept to fold again onto a snapshot that arrives after them */
+const REPLAY_MAX = 10_000;
 
-export interface WallCase {
-  id: number;
-  code: string;
-  lon: number;
-  lat: number;
-  light: Light;
-  priority: string;
-  status: string;
-  categoryCode: string;
-  gridId: number | null;
-  streetCode: string;
-  title: string;
-  reportedAt: number;
-}
-
-export interface TickerLine {
-  /** event id */
-  id: number;
-  at: number;
-  type: string;
-  streetCode: string | null;
-  caseId: number | null;
-  categoryCode: string | null;
-  /** what happened, as an i18n key under `wall.tick` plus its values */
-  what: string;
-  values: Record<string, string>;
-  tone: 'info' | 'good' | 'warn' | 'bad' | 'alert';
-}
-
-export interface WallTeam extends Team {
-  lon: number | null;
-  lat: number | null;
-}
-
-const TERMINAL = new Set(['closed', 'void']);
-const OPEN_STATES = new Set(['reported', 'filed', 'dispatched', 'in_progress', 'handled', 'verified', 'parked']);
-const LIGHTS_SET = new Set<string>(['none', 'green', 'due_soon', 'yellow', 'red']);
-
-function asLight(v: unknown): Light | null {
-  return typeof v === 'string' && LIGHTS_SET.has(v) ? (v as Light) : null;
-}
-function str(v: unknown): string | null {
-  return typeof v === 'string' && v.length > 0 ? v : null;
-}
+/** An open case on the wall: the facts the board holds. */
+export type WallCase = CaseFacts;
+export type WallTeam = Team;
 
 export interface WallStoreOptions {
   /** grid code → area id (tile feature id) */
   gridIdByCode: ReadonlyMap<string, number>;
   /** only this street (9-digit code); null = whole district */
   street: string | null;
-  /** asks the server for a case the wall does not know (e.g. a light change of a case older than the snapshot) */
-  fetchCase?: (id: number) => Promise<OpenCase | null>;
   now?: () => number;
 }
 
 export class WallStore {
-  readonly cases = new Map<number, WallCase>();
-  readonly teams = new Map<number, WallTeam>();
-  /** grid id → case ids in it */
-  private readonly gridCases = new Map<number, Set<number>>();
-  /** the light currently shown per grid (absent = neutral) */
-  private readonly gridLights = new Map<number, Light>();
-  /** grid-lights snapshot, used while the open-case snapshot is missing */
-  private readonly baseline = new Map<number, Light>();
-  private casesComplete = false;
+  private board: BoardState<Team>;
+  private readonly lights: GridLightIndex;
+  /** the newest events folded, to fold again onto a snapshot that is older than they are */
+  private replay: LiveEvent[] = [];
+  private pending: LiveEvent[] = [];
+  private lastTickedId = 0;
+  private readonly emergencyIds = new Set<number>();
   ticker: TickerLine[] = [];
-  emergencies: WallCase[] = [];
 
   /** bumps when cases come or go (the point array is rebuilt) */
   version = 0;
-  /** bumps when a case changed light or status in place */
+  /** bumps when cases changed in place */
   colourVersion = 0;
   teamVersion = 0;
-  lastEventId: number | null = null;
 
   private points: WallCase[] = [];
-  private pointsVersion = -1;
+  private readonly pointIndex = new Map<number, number>();
+  private counts: { of: ReadonlyMap<number, CaseFacts>; value: Record<Light, number> } | null = null;
   private readonly listeners = new Set<() => void>();
-  private readonly gridListeners = new Set<(id: number, light: Light) => void>();
   private readonly emergencyListeners = new Set<(c: WallCase) => void>();
-  private frame: number | null = null;
-  private readonly pendingFetch = new Set<number>();
-  private opts: WallStoreOptions;
+  private raf: number | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private readonly street: string | null;
+  private readonly clock: () => number;
 
   constructor(opts: WallStoreOptions) {
-    this.opts = opts;
-  }
-
-  private now(): number {
-    return this.opts.now ? this.opts.now() : Date.now();
-  }
-
-  gridIdFor(code: string): number | null {
-    return this.opts.gridIdByCode.get(code) ?? null;
+    this.street = opts.street;
+    this.clock = opts.now ?? Date.now;
+    this.board = emptyBoard<Team>(opts.street);
+    this.lights = new GridLightIndex(opts.gridIdByCode);
   }
 
   setGridIndex(gridIdByCode: ReadonlyMap<string, number>): void {
-    this.opts = { ...this.opts, gridIdByCode };
+    this.lights.setGridIndex(gridIdByCode);
   }
 
   // ── subscriptions ──────────────────────────────────────────────────
@@ -123,329 +92,218 @@ export class WallStore {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
   };
-  onGridLight(fn: (id: number, light: Light) => void): () => void {
-    this.gridListeners.add(fn);
-    return () => this.gridListeners.delete(fn);
+  onGridLight(fn: (tileId: number, light: Light) => void): () => void {
+    return this.lights.onChange(fn);
   }
   onEmergency(fn: (c: WallCase) => void): () => void {
     this.emergencyListeners.add(fn);
     return () => this.emergencyListeners.delete(fn);
   }
   /** every grid with a light, for a map that (re)attaches */
-  forEachGridLight(fn: (id: number, light: Light) => void): void {
-    for (const [id, l] of this.gridLights) fn(id, l);
-  }
-
-  private schedule(): void {
-    if (this.frame !== null) return;
-    const run = () => {
-      this.frame = null;
-      for (const fn of this.listeners) fn();
-    };
-    // rAF pauses in a hidden tab; a timer keeps a covered wall up to date
-    this.frame = typeof document !== 'undefined' && document.visibilityState === 'visible'
-      ? (requestAnimationFrame(run) as unknown as number)
-      : (setTimeout(run, 250) as unknown as number);
+  forEachGridLight(fn: (tileId: number, light: Light) => void): void {
+    this.lights.forEach(fn);
   }
 
   dispose(): void {
-    if (this.frame !== null) {
-      cancelAnimationFrame(this.frame);
-      clearTimeout(this.frame);
-    }
+    this.cancelFrame();
+    this.pending = [];
     this.listeners.clear();
-    this.gridListeners.clear();
+    this.lights.clearListeners();
     this.emergencyListeners.clear();
   }
 
   // ── queries ────────────────────────────────────────────────────────
-  /** The open cases as an array (a new array only when membership changed). */
+  get state(): BoardState<Team> {
+    return this.board;
+  }
+  get cases(): ReadonlyMap<number, WallCase> {
+    return this.board.cases;
+  }
+  get teams(): ReadonlyMap<number, WallTeam> {
+    return this.board.teams;
+  }
+  /** the newest event folded in (or the snapshot's resume point); null before either */
+  get lastEventId(): number | null {
+    return this.board.lastEventId > 0 ? this.board.lastEventId : null;
+  }
+  get emergencyCount(): number {
+    return this.emergencyIds.size;
+  }
+  /** The open cases as an array (a new array only when cases came or went). */
   casePoints(): WallCase[] {
-    if (this.pointsVersion !== this.version) {
-      this.points = [...this.cases.values()];
-      this.pointsVersion = this.version;
-    }
     return this.points;
   }
-  gridLight(id: number): Light {
-    return this.gridLights.get(id) ?? 'none';
+  gridLight(tileId: number): Light {
+    return this.lights.tileLight(tileId);
+  }
+  /** tile id → light of every lit grid */
+  gridLightsByTile(): ReadonlyMap<number, Light> {
+    return this.lights.tileLights();
   }
   caseLight(id: number): Light | null {
-    return this.cases.get(id)?.light ?? null;
+    return this.board.cases.get(id)?.light ?? null;
   }
+  /** Emergencies on the board reported in the last half hour, newest first. */
   activeEmergencies(): WallCase[] {
-    const t = this.now();
-    return this.emergencies.filter((c) => this.cases.has(c.id) && t - c.reportedAt < EMERGENCY_BANNER_MS && !['handled', 'verified'].includes(c.status));
+    const t = this.clock();
+    const out: WallCase[] = [];
+    for (const id of this.emergencyIds) {
+      const c = this.board.cases.get(id);
+      if (c && t - Date.parse(c.reportedAt) < EMERGENCY_BANNER_MS) out.push(c);
+    }
+    return out.sort((a, b) => Date.parse(b.reportedAt) - Date.parse(a.reportedAt)).slice(0, EMERGENCY_MAX);
   }
   countByLight(): Record<Light, number> {
-    const out: Record<Light, number> = { none: 0, green: 0, due_soon: 0, yellow: 0, red: 0 };
-    for (const c of this.cases.values()) out[c.light]++;
-    return out;
+    if (this.counts?.of !== this.board.cases) this.counts = { of: this.board.cases, value: lightCountsOf(this.board) };
+    return this.counts.value;
   }
 
   // ── snapshots ──────────────────────────────────────────────────────
-  private inScope(streetCode: string | null | undefined): boolean {
-    return this.opts.street === null || !streetCode || streetCode === this.opts.street;
-  }
-
   loadGridLights(items: readonly GridLightItem[]): void {
-    this.baseline.clear();
-    for (const g of items) {
-      const l = asLight(g.light);
-      if (l && l !== 'none') this.baseline.set(g.id, l);
-    }
-    if (!this.casesComplete) for (const id of this.baseline.keys()) this.recomputeGrid(id);
-  }
-
-  loadOpenCases(items: readonly OpenCase[]): void {
-    for (const c of items) {
-      if (!this.inScope(c.streetCode)) continue;
-      this.upsert(c, false);
-    }
-    this.casesComplete = true;
-    // with every open case known, the grid lights follow from them
-    const touched = new Set<number>([...this.baseline.keys(), ...this.gridCases.keys(), ...this.gridLights.keys()]);
-    for (const id of touched) this.recomputeGrid(id);
-    this.version++;
+    this.lights.setPlaceholder(items, this.street);
     this.schedule();
   }
 
+  loadOpenCases(snapshot: Pick<OpenCases, 'lastEventId' | 'items'>): void {
+    const teams = [...this.board.teams.values()];
+    const fresh = boardFromSnapshot({ cases: snapshot.items, teams, lastEventId: snapshot.lastEventId, street: this.street });
+    // what came in before the snapshot and is newer than it
+    this.board = applyEvents(fresh, this.replay.filter((e) => e.id > snapshot.lastEventId)).state;
+    this.lights.casesKnown();
+    this.reindex();
+  }
+
   loadTeams(items: readonly Team[]): void {
-    this.teams.clear();
-    for (const t of items) this.teams.set(t.id, { ...t });
+    const b = this.board;
+    const fresh = boardFromSnapshot({ cases: [...b.cases.values()], teams: items, lastEventId: b.lastEventId, street: this.street });
+    // team versions and position times keep what the snapshot already has
+    this.board = applyEvents(fresh, this.replay.filter(isTeamEvent)).state;
     this.teamVersion++;
     this.schedule();
   }
 
-  private upsert(c: OpenCase, announce: boolean): WallCase {
-    const existing = this.cases.get(c.id);
-    const wc: WallCase = {
-      id: c.id,
-      code: c.code,
-      lon: c.lon,
-      lat: c.lat,
-      light: asLight(c.light) ?? 'none',
-      priority: c.priority,
-      status: c.status,
-      categoryCode: c.categoryCode,
-      gridId: c.gridId,
-      streetCode: c.streetCode,
-      title: c.title,
-      reportedAt: Date.parse(c.reportedAt) || this.now(),
-    };
-    if (existing) {
-      Object.assign(existing, wc);
-      this.colourVersion++;
-    } else {
-      this.cases.set(wc.id, wc);
-      this.version++;
-    }
-    const stored = existing ?? wc;
-    if (stored.gridId !== null) {
-      let set = this.gridCases.get(stored.gridId);
-      if (!set) this.gridCases.set(stored.gridId, (set = new Set()));
-      set.add(stored.id);
-    }
-    if (stored.priority === 'emergency' && !this.emergencies.some((e) => e.id === stored.id)) {
-      if (this.now() - stored.reportedAt < EMERGENCY_BANNER_MS) {
-        this.emergencies = [stored, ...this.emergencies].slice(0, EMERGENCY_MAX);
-        if (announce) for (const fn of this.emergencyListeners) fn(stored);
-      }
-    }
-    return stored;
-  }
-
-  private remove(id: number): void {
-    const c = this.cases.get(id);
-    if (!c) return;
-    this.cases.delete(id);
-    this.version++;
-    if (c.gridId !== null) {
-      const set = this.gridCases.get(c.gridId);
-      set?.delete(id);
-      if (set && set.size === 0) this.gridCases.delete(c.gridId);
-      this.recomputeGrid(c.gridId);
-    }
-    if (this.emergencies.some((e) => e.id === id)) this.emergencies = this.emergencies.filter((e) => e.id !== id);
-  }
-
-  private recomputeGrid(gridId: number): void {
-    const ids = this.gridCases.get(gridId);
-    const lights: Light[] = [];
-    if (ids) for (const id of ids) lights.push(this.cases.get(id)?.light ?? 'none');
-    // without the open-case snapshot, a grid keeps at least the light the server gave it
-    if (!this.casesComplete) lights.push(this.baseline.get(gridId) ?? 'none');
-    const next = worstLight(lights);
-    const prev = this.gridLights.get(gridId) ?? 'none';
-    if (next === prev) return;
-    if (next === 'none') this.gridLights.delete(gridId);
-    else this.gridLights.set(gridId, next);
-    for (const fn of this.gridListeners) fn(gridId, next);
-  }
-
   // ── events ─────────────────────────────────────────────────────────
-  /** Applies one stream event. Returns true when the headline numbers may have changed. */
-  apply(e: LiveEvent): boolean {
-    if (typeof e.id === 'number') this.lastEventId = e.id;
-    const p = (e.payload ?? {}) as Record<string, unknown>;
-    const at = Date.parse(e.at) || this.now();
-    const inScope = this.inScope(e.streetCode);
-    let statsChanged = false;
-
-    switch (e.type) {
-      case 'case.created': {
-        if (e.caseId === null || e.lon === null || e.lat === null || !inScope) break;
-        const gridCode = str(p.gridCode);
-        const c = this.upsert(
-          {
-            id: e.caseId,
-            code: str(p.code) ?? String(e.caseId),
-            lon: e.lon,
-            lat: e.lat,
-            light: asLight(p.light) ?? 'green',
-            priority: str(p.priority) ?? 'normal',
-            status: e.toState ?? 'reported',
-            categoryCode: str(p.categoryCode) ?? '',
-            majorCode: (str(p.categoryCode) ?? '').slice(0, 2),
-            gridId: gridCode ? (this.opts.gridIdByCode.get(gridCode) ?? null) : null,
-            streetCode: e.streetCode ?? '',
-            reportedAt: e.at,
-            title: e.note ?? '',
-          },
-          true,
-        );
-        if (c.gridId !== null) this.recomputeGrid(c.gridId);
-        this.tick(e, at, c.priority === 'emergency' ? 'emergency' : 'created', {}, c.priority === 'emergency' ? 'alert' : 'info', c);
-        statsChanged = true;
-        break;
-      }
-      case 'case.light': {
-        if (e.caseId === null) break;
-        const to = asLight(p.to);
-        const c = this.cases.get(e.caseId);
-        if (c && to) {
-          c.light = to;
-          this.colourVersion++;
-          if (c.gridId !== null) this.recomputeGrid(c.gridId);
-        } else if (!c && to && to !== 'none' && inScope) {
-          this.learn(e.caseId);
-        }
-        if (to === 'red' || to === 'yellow') this.tick(e, at, to === 'red' ? 'red' : 'yellow', {}, to === 'red' ? 'bad' : 'warn', c);
-        statsChanged = true;
-        break;
-      }
-      case 'case.updated':
-      case 'case.escalated':
-      case 'case.closed': {
-        if (e.caseId === null) break;
-        const to = e.toState ?? (e.type === 'case.closed' ? 'closed' : null);
-        const c = this.cases.get(e.caseId);
-        if (to && TERMINAL.has(to)) {
-          this.tick(e, at, `state.${to}`, {}, to === 'closed' ? 'good' : 'info', c);
-          this.remove(e.caseId);
-        } else if (c) {
-          if (to && OPEN_STATES.has(to)) c.status = to;
-          this.colourVersion++;
-          this.tick(e, at, e.type === 'case.escalated' ? 'escalated' : `state.${to ?? 'updated'}`, {}, e.type === 'case.escalated' ? 'warn' : 'info', c);
-        } else if (inScope) {
-          this.tick(e, at, e.type === 'case.escalated' ? 'escalated' : `state.${to ?? 'updated'}`, {}, 'info', undefined);
-        }
-        statsChanged = true;
-        break;
-      }
-      case 'supervision.opened':
-      case 'supervision.closed': {
-        const level = str(p.level) ?? '';
-        if (e.type === 'supervision.opened' && inScope) {
-          this.tick(e, at, level === 'red' ? 'supervisionRed' : 'supervision', { notice: str(p.noticeNo) ?? '' }, level === 'red' ? 'bad' : 'warn', this.cases.get(e.caseId ?? -1));
-        }
-        statsChanged = true;
-        break;
-      }
-      case 'team.position':
-      case 'team.moved': {
-        const t = e.teamId !== null ? this.teams.get(e.teamId) : undefined;
-        if (t && e.lon !== null && e.lat !== null) {
-          t.lon = e.lon;
-          t.lat = e.lat;
-          t.positionAt = e.at;
-          this.teamVersion++;
-        }
-        break;
-      }
-      case 'team.positions': {
-        // a device batch: the newest position of each team in payload.items
-        const items = Array.isArray(p.items) ? (p.items as unknown[]) : [];
-        for (const raw of items) {
-          const it = raw as { teamId?: unknown; lon?: unknown; lat?: unknown; at?: unknown };
-          const t = typeof it.teamId === 'number' ? this.teams.get(it.teamId) : undefined;
-          if (t && typeof it.lon === 'number' && typeof it.lat === 'number') {
-            t.lon = it.lon;
-            t.lat = it.lat;
-            t.positionAt = typeof it.at === 'string' ? it.at : e.at;
-            this.teamVersion++;
-          }
-        }
-        break;
-      }
-      case 'team.status': {
-        const t = e.teamId !== null ? this.teams.get(e.teamId) : undefined;
-        const status = str(p.status) as TeamStatus | null;
-        if (t && status) {
-          t.status = status;
-          if (e.lon !== null && e.lat !== null) {
-            t.lon = e.lon;
-            t.lat = e.lat;
-          }
-          this.teamVersion++;
-          if (status === 'en_route' || status === 'on_scene') {
-            this.tick(e, at, `team.${status}`, { team: t.name }, 'info', undefined);
-          }
-        }
-        break;
-      }
-      default:
-        break;
-    }
+  /** Takes events (in stream order) to fold in the next frame. */
+  push(events: readonly LiveEvent[]): void {
+    if (events.length === 0) return;
+    for (const e of events) this.pending.push(e);
     this.schedule();
-    return statsChanged;
   }
 
-  /** Fetches a case the wall does not know yet (bounded: a handful in flight). */
-  private learn(id: number): void {
-    const fetchCase = this.opts.fetchCase;
-    if (!fetchCase || this.pendingFetch.has(id) || this.pendingFetch.size >= 8) return;
-    this.pendingFetch.add(id);
-    fetchCase(id)
-      .then((c) => {
-        if (!c || TERMINAL.has(c.status) || !this.inScope(c.streetCode)) return;
-        const stored = this.upsert(c, false);
-        if (stored.gridId !== null) this.recomputeGrid(stored.gridId);
-        this.schedule();
-      })
-      .catch(() => undefined)
-      .finally(() => this.pendingFetch.delete(id));
+  /** Folds what is pending now (the frame does this by itself) and tells the listeners. */
+  flush(): void {
+    this.cancelFrame();
+    this.fold();
+    for (const fn of this.listeners) fn();
   }
 
-  private tick(e: LiveEvent, at: number, what: string, values: Record<string, string>, tone: TickerLine['tone'], c: WallCase | undefined): void {
-    if (!this.inScope(e.streetCode)) return;
-    const p = (e.payload ?? {}) as Record<string, unknown>;
-    const line: TickerLine = {
-      id: e.id,
-      at,
-      type: e.type,
-      streetCode: e.streetCode ?? c?.streetCode ?? null,
-      caseId: e.caseId,
-      categoryCode: c?.categoryCode ?? str(p.categoryCode),
-      what,
-      values,
-      tone,
+  private fold(): void {
+    if (this.pending.length === 0) return;
+    const events = this.pending;
+    this.pending = [];
+    const before = this.board;
+    const { state, changedCases, changedTeams } = applyEvents(before, events);
+    this.board = state;
+    for (const e of events) this.replay.push(e);
+    if (this.replay.length > 2 * REPLAY_MAX) this.replay = this.replay.slice(-REPLAY_MAX);
+    if (changedCases.size > 0) {
+      this.lights.update(changedCases, before.cases, state.cases);
+      this.updatePoints(changedCases, before.cases, state.cases);
+      for (const id of changedCases) {
+        if (state.cases.get(id)?.priority === 'emergency') this.emergencyIds.add(id);
+        else this.emergencyIds.delete(id);
+      }
+    }
+    if (changedTeams.size > 0) this.teamVersion++;
+    this.present(events, state);
+  }
+
+  /** Ticker lines and the emergency announcement (never twice for a replayed event). */
+  private present(events: readonly LiveEvent[], after: BoardState<Team>): void {
+    const lines: TickerLine[] = [];
+    const now = this.clock();
+    for (const e of events) {
+      if (e.id <= this.lastTickedId) continue;
+      this.lastTickedId = e.id;
+      const line = tickerLineOf(e, after, this.street);
+      if (line) lines.push(line);
+      if (e.type === 'case.created') {
+        const c = after.cases.get(e.payload.case.id);
+        if (c && c.priority === 'emergency' && now - Date.parse(c.reportedAt) < EMERGENCY_BANNER_MS) {
+          for (const fn of this.emergencyListeners) fn(c);
+        }
+      }
+    }
+    if (lines.length > 0) this.ticker = [...lines.reverse(), ...this.ticker].slice(0, TICKER_MAX);
+  }
+
+  private updatePoints(changed: ReadonlySet<number>, before: ReadonlyMap<number, CaseFacts>, after: ReadonlyMap<number, CaseFacts>): void {
+    let membership = false;
+    for (const id of changed) {
+      const old = before.get(id);
+      const now = after.get(id);
+      // a case that came, went or moved needs a new array (deck.gl re-reads positions only then)
+      if (!old || !now || old.lon !== now.lon || old.lat !== now.lat) {
+        membership = true;
+        break;
+      }
+    }
+    if (membership) {
+      this.rebuildPoints();
+      this.version++;
+      return;
+    }
+    for (const id of changed) {
+      const idx = this.pointIndex.get(id);
+      const now = after.get(id);
+      if (idx !== undefined && now) this.points[idx] = now;
+    }
+    this.colourVersion++;
+  }
+
+  private rebuildPoints(): void {
+    this.points = [...this.board.cases.values()];
+    this.pointIndex.clear();
+    this.points.forEach((c, i) => this.pointIndex.set(c.id, i));
+  }
+
+  /** Everything derived from the cases, from scratch (after a snapshot). */
+  private reindex(): void {
+    this.lights.reset(this.board.cases.values());
+    this.rebuildPoints();
+    this.emergencyIds.clear();
+    for (const c of this.board.cases.values()) if (c.priority === 'emergency') this.emergencyIds.add(c.id);
+    this.version++;
+    this.schedule();
+  }
+
+  // ── frames ─────────────────────────────────────────────────────────
+  private schedule(): void {
+    if (this.raf !== null || this.timer !== null) return;
+    const run = () => {
+      this.cancelFrame();
+      this.fold();
+      for (const fn of this.listeners) fn();
     };
-    this.ticker = [line, ...this.ticker.slice(0, TICKER_MAX - 1)];
+    const visible = typeof document !== 'undefined' && document.visibilityState === 'visible' && typeof requestAnimationFrame === 'function';
+    if (visible) this.raf = requestAnimationFrame(run);
+    // a tab hidden after the request would wait for ever on the animation frame: the timer catches it
+    this.timer = setTimeout(run, visible ? 4 * HIDDEN_FOLD_MS : HIDDEN_FOLD_MS);
   }
+
+  private cancelFrame(): void {
+    if (this.raf !== null) cancelAnimationFrame(this.raf);
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.raf = null;
+    this.timer = null;
+  }
+}
+
+function isTeamEvent(e: LiveEvent): boolean {
+  return e.type === 'team.status' || e.type === 'team.position' || e.type === 'team.positions';
 }
 
 /** Sort key of cases for the overdue list: red before yellow, then the oldest first. */
 export function byUrgency(a: WallCase, b: WallCase): number {
-  return lightRank(b.light) - lightRank(a.light) || a.reportedAt - b.reportedAt;
+  return lightRank(b.light) - lightRank(a.light) || Date.parse(a.reportedAt) - Date.parse(b.reportedAt);
 }

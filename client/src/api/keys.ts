@@ -1,0 +1,60 @@
+/**
+ * Every react-query key of the client, in one place: each useQuery, invalidateQueries, setQueryData and
+ * getQueryData takes its key from here, so that an invalidation hits exactly the queries it means to.
+ *
+ * Keys are arrays from the general to the particular; a function without its last arguments (e.g.
+ * `keys.dispatch.queues()`) is the prefix that invalidates all of them.
+ */
+import type { AreaLevel } from './types.ts';
+import type { StatsPeriod, TrendBy } from '@gridcommand/shared/schemas';
+
+export interface KeyWindow {
+  from: string;
+  to: string;
+}
+
+const stats = {
+  all: () => ['stats'] as const,
+  overviews: () => ['stats', 'overview'] as const,
+  overview: (period: StatsPeriod, street: string | null) => ['stats', 'overview', period, street] as const,
+  streetLists: () => ['stats', 'streets'] as const,
+  streets: (period: StatsPeriod) => ['stats', 'streets', period] as const,
+  heatmap: (query: string) => ['stats', 'heatmap', query] as const,
+  heatmapScale: (query: string) => ['stats', 'heatmap-scale', query] as const,
+  choropleth: (query: string) => ['stats', 'choropleth', query] as const,
+  area: (code: string, w: KeyWindow) => ['stats', 'area', code, w.from, w.to] as const,
+  trend: (by: TrendBy, w: KeyWindow, category: string) => ['stats', 'trend', by, w.from, w.to, category] as const,
+};
+
+const dispatch = {
+  queues: () => ['dispatch', 'queue'] as const,
+  queue: (name: string) => ['dispatch', 'queue', name] as const,
+  gridCaseLists: () => ['dispatch', 'grid-cases'] as const,
+  gridCases: (code: string) => ['dispatch', 'grid-cases', code] as const,
+  cases: () => ['dispatch', 'case'] as const,
+  case: (id: number) => ['dispatch', 'case', id] as const,
+  nearestAll: () => ['dispatch', 'nearest'] as const,
+  nearest: (key: string) => ['dispatch', 'nearest', key] as const,
+  roster: (code: string) => ['dispatch', 'roster', code] as const,
+  zones: () => ['dispatch', 'zones'] as const,
+  coverage: () => ['dispatch', 'coverage'] as const,
+};
+
+export const keys = {
+  /** who is logged in */
+  me: () => ['auth', 'me'] as const,
+  areas: (level: AreaLevel) => ['areas', 'list', level] as const,
+  area: (code: string) => ['areas', 'detail', code] as const,
+  grids: () => ['grids', 'list'] as const,
+  grid: (code: string) => ['grids', 'detail', code] as const,
+  /** the category catalogue (GET /api/categories) */
+  categories: () => ['catalogue', 'categories'] as const,
+  /** GET /api/teams: one cache entry for the wall and the desk */
+  teams: () => ['teams'] as const,
+  gridLights: () => ['map', 'grid-lights'] as const,
+  openCases: () => ['map', 'open-cases'] as const,
+  supervisionOpen: () => ['supervision', 'open'] as const,
+  supervisionOpenIn: (street: string | null) => ['supervision', 'open', street] as const,
+  stats,
+  dispatch,
+};

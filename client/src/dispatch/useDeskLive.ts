@@ -1,0 +1,199 @@
+/**
+ * The desk's live stream. Teams follow the events through the shared fold: a `BoardState` of the teams seeded
+ * from the teams query, changed by `applyEvents` only, written back into the react-query cache (batched, so a
+ * storm of positions re-renders the board a few times a second at most). Case, dispatch and supervision events
+ * ask for a (debounced) refetch of the queues and panels; patrol zone events refetch the zones and coverage.
+ */
+import { useCallback, useEffect, useRef } from 'react';
+import { useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { applyEvents, boardFromSnapshot, type BoardState } from '@gridcommand/shared/domain';
+import type { LiveEvent, Team, TeamListResponse } from '@gridcommand/shared/schemas';
+import { keys } from '../api/keys.ts';
+import { useLive, type LiveState, type LiveTypeFilter } from '../api/live.ts';
+
+const LIVE_TYPES: readonly LiveTypeFilter[] = ['case.*', 'team.*', 'dispatch.*', 'patrol_zone.*', 'supervision.*'];
+const CASE_REFRESH_MS = 300;
+const TEAM_WRITE_MS = 250;
+/** team events kept to fold again onto a team list that was read before they happened */
+const RECENT_TEAM_EVENTS = 2_000;
+
+/** What a batch of events asks the desk to do. */
+export interface DeskImpact {
+  teamEvents: LiveEvent[];
+  /** a team changed status: the nearest-teams answers are out of date */
+  teamStatus: boolean;
+  cases: boolean;
+  zones: boolean;
+}
+
+export function impactOf(events: readonly LiveEvent[]): DeskImpact {
+  const out: DeskImpact = { teamEvents: [], teamStatus: false, cases: false, zones: false };
+  for (const e of events) {
+    switch (e.type) {
+      case 'team.status':
+        out.teamStatus = true;
+        out.teamEvents.push(e);
+        break;
+      case 'team.position':
+      case 'team.positions':
+        out.teamEvents.push(e);
+        break;
+      case 'case.created':
+      case 'case.updated':
+      case 'case.escalated':
+      case 'case.closed':
+      case 'case.light':
+      case 'dispatch.created':
+      case 'supervision.opened':
+      case 'supervision.closed':
+        out.cases = true;
+        break;
+      case 'patrol_zone.created':
+      case 'patrol_zone.deleted':
+        out.zones = true;
+        break;
+    }
+  }
+  return out;
+}
+
+/** The teams of the list, each replaced by the board's when the board has it (the list's order kept). */
+export function teamsFromBoard(list: TeamListResponse, board: BoardState<Team>): TeamListResponse {
+  return { ...list, items: list.items.map((t) => board.teams.get(t.id) ?? t) };
+}
+
+/** A team the server answered with (an action's result): taken unless the board already has a newer one. */
+export function withTeam(board: BoardState<Team>, team: Team): BoardState<Team> {
+  const mine = board.teams.get(team.id);
+  if (mine && mine.version > team.version) return board;
+  const keepPosition = mine?.positionAt && (!team.positionAt || Date.parse(mine.positionAt) > Date.parse(team.positionAt));
+  const next = keepPosition ? { ...team, lon: mine.lon, lat: mine.lat, positionAt: mine.positionAt } : team;
+  const teams = [...board.teams.values()].filter((t) => t.id !== team.id);
+  teams.push(next);
+  return boardFromSnapshot({ cases: [], teams, lastEventId: board.lastEventId });
+}
+
+/** The desk's teams on a board: seeded from the teams query, folded with applyEvents, written back to the cache. */
+export class DeskTeamFold {
+  board: BoardState<Team> = boardFromSnapshot<Team>({ cases: [], teams: [], lastEventId: 0 });
+  private seededFrom: TeamListResponse | undefined;
+  private recent: LiveEvent[] = [];
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  /** the list this fold wrote into the cache last (not a new snapshot) */
+  private written: TeamListResponse | undefined;
+
+  constructor(private readonly qc: QueryClient) {}
+
+  /** (Re)seeds from the cached team list when the server gave a new one. */
+  seed(): void {
+    const list = this.qc.getQueryData<TeamListResponse>(keys.teams());
+    if (!list || list === this.seededFrom || list === this.written) return;
+    this.seededFrom = list;
+    const fresh = boardFromSnapshot({ cases: [], teams: list.items, lastEventId: this.board.lastEventId });
+    // events that came while the list was on its way: versions and position times drop what it already has
+    this.board = applyEvents(fresh, this.recent).state;
+    if (this.board !== fresh) this.scheduleWrite();
+  }
+
+  fold(events: readonly LiveEvent[]): void {
+    this.seed();
+    for (const e of events) this.recent.push(e);
+    if (this.recent.length > 2 * RECENT_TEAM_EVENTS) this.recent = this.recent.slice(-RECENT_TEAM_EVENTS);
+    const { state, changedTeams } = applyEvents(this.board, events);
+    this.board = state;
+    if (changedTeams.size > 0) this.scheduleWrite();
+  }
+
+  put(team: Team): void {
+    this.seed();
+    this.board = withTeam(this.board, team);
+    this.flush();
+  }
+
+  private scheduleWrite(): void {
+    if (this.timer !== null) return;
+    this.timer = setTimeout(() => this.flush(), TEAM_WRITE_MS);
+  }
+
+  /** Writes the board's teams into the cache now (otherwise within TEAM_WRITE_MS of a change). */
+  flush(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    const list = this.qc.getQueryData<TeamListResponse>(keys.teams());
+    if (!list) return;
+    if (list !== this.seededFrom && list !== this.written) this.seed();
+    const next = teamsFromBoard(list, this.board);
+    this.written = next;
+    this.qc.setQueryData<TeamListResponse>(keys.teams(), next);
+  }
+
+  dispose(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}
+
+export interface DeskLive {
+  live: LiveState;
+  /** the debounced refetch of queues, grid cases, the open case and the nearest teams */
+  refreshCases(): void;
+  /** puts a team the server answered with on the board (assign, step, status change) */
+  putTeam(team: Team): void;
+}
+
+/** `teamsUpdatedAt`: the teams query's dataUpdatedAt (0 while it has no data). */
+export function useDeskLive(teamsUpdatedAt: number): DeskLive {
+  const qc = useQueryClient();
+  const foldRef = useRef<DeskTeamFold | null>(null);
+  foldRef.current ??= new DeskTeamFold(qc);
+  const fold = foldRef.current;
+  useEffect(() => () => fold.dispose(), [fold]);
+  // a new team list from the server: the board starts again from it
+  useEffect(() => {
+    if (teamsUpdatedAt > 0) fold.seed();
+  }, [fold, teamsUpdatedAt]);
+  const teamsLoaded = teamsUpdatedAt > 0;
+
+  const refreshTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const refreshCases = useCallback(() => {
+    if (refreshTimer.current !== null) return;
+    refreshTimer.current = setTimeout(() => {
+      refreshTimer.current = null;
+      void qc.invalidateQueries({ queryKey: keys.dispatch.queues() });
+      void qc.invalidateQueries({ queryKey: keys.dispatch.gridCaseLists() });
+      void qc.invalidateQueries({ queryKey: keys.dispatch.cases() });
+      void qc.invalidateQueries({ queryKey: keys.dispatch.nearestAll() });
+    }, CASE_REFRESH_MS);
+  }, [qc]);
+  useEffect(
+    () => () => {
+      if (refreshTimer.current !== null) clearTimeout(refreshTimer.current);
+    },
+    [],
+  );
+
+  const onBatch = useCallback(
+    (events: readonly LiveEvent[]) => {
+      const impact = impactOf(events);
+      if (impact.teamEvents.length > 0) fold.fold(impact.teamEvents);
+      if (impact.teamStatus) void qc.invalidateQueries({ queryKey: keys.dispatch.nearestAll() });
+      if (impact.cases) refreshCases();
+      if (impact.zones) {
+        void qc.invalidateQueries({ queryKey: keys.dispatch.zones() });
+        void qc.invalidateQueries({ queryKey: keys.dispatch.coverage() });
+      }
+    },
+    [fold, qc, refreshCases],
+  );
+  const live = useLive(onBatch, { types: LIVE_TYPES });
+
+  // a reconnect missed nothing (the stream replays), but the team list is a snapshot: refresh it
+  const wasConnected = useRef(false);
+  useEffect(() => {
+    if (live.connected && !wasConnected.current && teamsLoaded) void qc.invalidateQueries({ queryKey: keys.teams() });
+    wasConnected.current = live.connected;
+  }, [live.connected, qc, teamsLoaded]);
+
+  const putTeam = useCallback((team: Team) => fold.put(team), [fold]);
+  return { live, refreshCases, putTeam };
+}

@@ -1,0 +1,89 @@
+/**
+ * The wall's live data: the store seeded from the snapshots (grid lights as a placeholder, open cases, teams),
+ * the live stream resumed where the snapshots end and fed to the store in batches, and the headline numbers
+ * refetched (debounced) when an event may have moved them.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { keys } from '../api/keys.ts';
+import { useLive, type LiveEvent, type LiveState } from '../api/live.ts';
+import { useGridLights, useOpenCases, useTeams } from '../api/stats.ts';
+import { WallStore } from './store.ts';
+import { affectsStats } from './ticker.ts';
+
+const STATS_DEBOUNCE_MS = 10_000;
+
+export interface WallLive {
+  store: WallStore;
+  live: LiveState;
+  /** every snapshot the stream depends on answered (or failed) */
+  snapshotsSettled: boolean;
+}
+
+const settled = (q: { isSuccess: boolean; isError: boolean }) => q.isSuccess || q.isError;
+
+export function useWallLive(opts: { street: string | null; gridIdByCode: ReadonlyMap<string, number>; gridsSettled: boolean }): WallLive {
+  const queryClient = useQueryClient();
+  const [store] = useState(() => new WallStore({ gridIdByCode: opts.gridIdByCode, street: opts.street }));
+  useEffect(() => () => store.dispose(), [store]);
+  useEffect(() => store.setGridIndex(opts.gridIdByCode), [store, opts.gridIdByCode]);
+
+  // ── snapshots, each loaded once ──
+  const gridLights = useGridLights();
+  const openCases = useOpenCases();
+  const teams = useTeams();
+  const loaded = useRef({ lights: false, cases: false, teams: false });
+  useEffect(() => {
+    if (gridLights.data && !loaded.current.lights) {
+      loaded.current.lights = true;
+      store.loadGridLights(gridLights.data.items);
+    }
+  }, [gridLights.data, store]);
+  useEffect(() => {
+    if (openCases.data && !loaded.current.cases) {
+      loaded.current.cases = true;
+      store.loadOpenCases(openCases.data);
+    }
+  }, [openCases.data, store]);
+  useEffect(() => {
+    if (teams.data && !loaded.current.teams) {
+      loaded.current.teams = true;
+      store.loadTeams(teams.data.items);
+    }
+  }, [teams.data, store]);
+
+  // ── headline numbers: refetched on events, at most every 10 s ──
+  const refreshTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const lastRefresh = useRef(0);
+  const refreshStats = useCallback(() => {
+    if (refreshTimer.current) return;
+    const wait = Math.max(0, lastRefresh.current + STATS_DEBOUNCE_MS - Date.now());
+    refreshTimer.current = setTimeout(() => {
+      refreshTimer.current = null;
+      lastRefresh.current = Date.now();
+      void queryClient.invalidateQueries({ queryKey: keys.stats.overviews() });
+      void queryClient.invalidateQueries({ queryKey: keys.stats.streetLists() });
+      void queryClient.invalidateQueries({ queryKey: keys.supervisionOpen() });
+    }, wait);
+  }, [queryClient]);
+  useEffect(
+    () => () => {
+      if (refreshTimer.current) clearTimeout(refreshTimer.current);
+    },
+    [],
+  );
+
+  // ── the stream starts where the snapshots end (or at "now" when there is none) ──
+  const snapshotsSettled = settled(gridLights) && settled(openCases) && opts.gridsSettled;
+  const since = openCases.data?.lastEventId ?? gridLights.data?.lastEventId ?? null;
+  const onBatch = useCallback(
+    (events: readonly LiveEvent[]) => {
+      store.push(events);
+      if (events.some(affectsStats)) refreshStats();
+    },
+    [store, refreshStats],
+  );
+  const live = useLive(onBatch, { enabled: snapshotsSettled, since, street: opts.street });
+
+  return { store, live, snapshotsSettled };
+}
