@@ -287,7 +287,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   runLiveBench({ rate: argValue('rate', 100), seconds: argValue('seconds', 10), clients: argValue('clients', 50) })
     .then((rows) => {
       console.log(`\n${formatLiveTable(rows)}\n`);
-      process.exit(rows.some((r) => r.missing > 0 || r.outOfOrder > 0) ? 1 : 0);
+      // the baseline's notifications arrive in commit order, which is not id order once writers commit concurrently:
+      // that is why the hub orders delivery itself; only the servers' streams must be complete and in order
+      process.exit(rows.some((r) => r !== rows[0] && (r.missing > 0 || r.outOfOrder > 0)) ? 1 : 0);
     })
     .catch((err: unknown) => {
       console.error(err);

@@ -111,7 +111,7 @@ export async function act(w: CaseWorld, role: TestRole, c: Case, action: string,
 /** Intake at a chosen instant, through the writer as this user (tests of clocks and lights). */
 export async function createCaseAt(pool: import('pg').Pool, user: import('../src/modules/auth/repository.ts').AuthUser, body: import('@gridcommand/shared/schemas').CaseCreateBody, now: Date): Promise<number> {
   const { write, userActor } = await import('../src/modules/writer/tx.ts');
-  const { createCases } = await import('../src/modules/writer/cases.ts');
+  const { createCases } = await import('../src/modules/writer/intake.ts');
   const [row] = await write(pool, userActor(user), (tx) => createCases(tx, [body], { batch: false }), { now });
   return row!.id;
 }

@@ -96,6 +96,17 @@ describe('the live hub under concurrent writers', () => {
     expect(seen.ids).toEqual([held!, ...fast]);
   });
 
+  it('pages through more deliverable events than one read holds', async () => {
+    const hub = new LiveHub({ pool: db.pool, pollMs: 500, batchSize: 10 });
+    await hub.start();
+    const seen = collect(hub);
+    const ids = [...(await slowWrite(writers, 35, 0)), ...(await slowWrite(writers, 7, 0))];
+    const deadline = Date.now() + 5_000;
+    while (seen.ids.length < ids.length && Date.now() < deadline) await sleep(10);
+    await hub.stop();
+    expect(seen.ids).toEqual(ids);
+  });
+
   it('delivers within milliseconds when writers are quick', async () => {
     const hub = new LiveHub({ pool: db.pool, pollMs: 5_000 });
     await hub.start();

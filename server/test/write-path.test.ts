@@ -171,6 +171,43 @@ describe('idempotent writes (Idempotency-Key)', () => {
   });
 });
 
+describe('the intake queue (reports arriving together share a transaction)', () => {
+  it('refuses a bad report on its own and writes the others, each as its reporter', async () => {
+    const before = await count('cases');
+    const good = Array.from({ length: 12 }, (_, i) => as(w, i % 2 ? 'dispatcher' : 'worker', 'POST', '/api/cases', newCaseBody(w, { title: `同批 ${i}`, source: 'grid_worker' })));
+    const bad = [
+      as(w, 'dispatcher', 'POST', '/api/cases', newCaseBody(w, { categoryCode: '99999' })),
+      as(w, 'dispatcher', 'POST', '/api/cases', newCaseBody(w, { lon: 100, lat: 30 })),
+      as(w, 'worker', 'POST', '/api/cases', newCaseBody(w, { source: 'hotline' })),
+    ];
+    const [goods, bads] = await Promise.all([Promise.all(good), Promise.all(bad)]);
+    expect(goods.map((r) => r.statusCode)).toEqual(Array(12).fill(201));
+    expect(bads.map((r) => [r.statusCode, r.json().code])).toEqual([
+      [422, 'UNKNOWN_CATEGORY'],
+      [422, 'OUTSIDE_DISTRICT'],
+      [403, 'SOURCE_NOT_ALLOWED'],
+    ]);
+    expect(await count('cases')).toBe(before + 12);
+    const ids = goods.map((r) => (r.json() as Case).id);
+    const { rows } = await w.db.pool.query<{ id: number; reporter: string; actor: string; role: string }>(
+      `SELECT c.id::int AS id, ru.username AS reporter, au.username AS actor, e.actor_role AS role
+       FROM cases c JOIN app_user ru ON ru.id = c.reporter_user_id
+       JOIN event e ON e.case_id = c.id AND e.type = 'case.created' JOIN app_user au ON au.id = e.actor_id
+       WHERE c.id = ANY($1::bigint[]) ORDER BY c.id`,
+      [ids],
+    );
+    expect(rows).toHaveLength(12);
+    for (const r of rows) {
+      const i = ids.indexOf(r.id);
+      const who = i % 2 ? 'dispatcher' : 'worker';
+      expect([r.reporter, r.actor, r.role]).toEqual([who, who, who]);
+    }
+    // they were written in fewer transactions than reports
+    const tx = await w.db.pool.query<{ n: number }>(`SELECT count(DISTINCT xid)::int AS n FROM event WHERE type = 'case.created' AND case_id = ANY($1::bigint[])`, [ids]);
+    expect(tx.rows[0]!.n).toBeLessThan(12);
+  });
+});
+
 describe('the event vocabulary', () => {
   it('refuses to append an event outside the vocabulary, and writes nothing', async () => {
     const before = await count('event');

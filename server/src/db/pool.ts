@@ -11,7 +11,9 @@ export function createPool(connectionString: string, max = 10): pg.Pool {
     connectionTimeoutMillis: 5_000,
     application_name: 'gridcommand',
     // JIT compiles tile and aggregate queries for seconds and never pays off at these sizes
-    options: '-c jit=off',
+    // the named statements of the hot write path are planned once per connection (generic plans: their shape does
+    // not depend on the values); unnamed statements are planned per call as usual
+    options: '-c jit=off -c plan_cache_mode=force_generic_plan',
   });
   // A client losing its connection (database restart) must not crash the process: idle clients report to the
   // pool, checked-out ones to their own listener; the query in flight still fails and answers 503.

@@ -16,6 +16,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { LRUCache } from 'lru-cache';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type pg from 'pg';
 import type { UserRole } from '@gridcommand/shared/schemas';
@@ -86,6 +87,26 @@ export function sessionCookieOptions(request: FastifyRequest, settings: AuthSett
   return { path: '/', httpOnly: true, sameSite: 'strict' as const, secure, maxAge: maxAgeSeconds };
 }
 
+/**
+ * Sessions seen in the last few seconds, by token hash: a busy desk or device does not look its session up on every
+ * request. Logging out forgets the session here at once; a session ended elsewhere (another process, expiry, an
+ * account switched off) is honoured for at most SESSION_CACHE_MS more.
+ */
+export const SESSION_CACHE_MS = 3_000;
+const sessions = new LRUCache<string, AuthUser>({ max: 10_000, ttl: SESSION_CACHE_MS });
+
+export function forgetSession(hash: string): void {
+  sessions.delete(hash);
+}
+
+async function sessionUser(pool: pg.Pool, hash: string): Promise<AuthUser | null> {
+  const hit = sessions.get(hash);
+  if (hit) return hit;
+  const user = await userBySession(pool, hash);
+  if (user) sessions.set(hash, user);
+  return user;
+}
+
 async function resolve(pool: pg.Pool, request: FastifyRequest): Promise<void> {
   const token = bearerToken(request);
   if (token) {
@@ -95,7 +116,7 @@ async function resolve(pool: pg.Pool, request: FastifyRequest): Promise<void> {
   }
   const cookie = request.cookies?.[SESSION_COOKIE];
   if (typeof cookie === 'string' && cookie.length > 0 && cookie.length <= 200) {
-    request.user = await userBySession(pool, tokenHash(cookie));
+    request.user = await sessionUser(pool, tokenHash(cookie));
     request.authVia = request.user ? 'cookie' : null;
   }
 }

@@ -57,11 +57,12 @@ export async function createSession(db: Queryable, tokenHash: string, userId: nu
 }
 
 export async function userBySession(db: Queryable, tokenHash: string): Promise<AuthUser | null> {
-  const { rows } = await db.query<UserRow>(
-    `SELECT ${USER_COLUMNS} FROM user_session s JOIN app_user u ON u.id = s.user_id
+  const { rows } = await db.query<UserRow>({
+    name: 'gc_session_user',
+    text: `SELECT ${USER_COLUMNS} FROM user_session s JOIN app_user u ON u.id = s.user_id
      WHERE s.token_hash = $1 AND s.expires_at > now() AND u.active`,
-    [tokenHash],
-  );
+    values: [tokenHash],
+  });
   return rows[0] ? toUser(rows[0]) : null;
 }
 

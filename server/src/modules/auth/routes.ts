@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { ErrorResponse, LoginBody, SessionResponse, WallTokenBody, WallTokenCreated } from '@gridcommand/shared/schemas';
 import { HttpError } from '../../plugins/errors.ts';
-import { SESSION_COOKIE, sessionCookieOptions, unauthorized } from '../../plugins/auth.ts';
+import { SESSION_COOKIE, forgetSession, sessionCookieOptions, unauthorized } from '../../plugins/auth.ts';
 import { dummyPasswordHash, newToken, tokenHash, verifyPassword } from './passwords.ts';
 import * as repo from './repository.ts';
 
@@ -60,7 +60,10 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/api/auth/logout', { config: { roles: 'any' } }, async (request, reply) => {
     const cookie = request.cookies[SESSION_COOKIE];
-    if (request.authVia === 'cookie' && cookie) await repo.deleteSession(app.pool, tokenHash(cookie));
+    if (request.authVia === 'cookie' && cookie) {
+      forgetSession(tokenHash(cookie));
+      await repo.deleteSession(app.pool, tokenHash(cookie));
+    }
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.status(204).send();
   });

@@ -23,7 +23,7 @@ import type { AuthUser } from '../auth/repository.ts';
 import * as repo from './repository.ts';
 import { hasPersonal, maySeePersonal, present, readCase } from './service.ts';
 import { actOnCase } from '../writer/commands.ts';
-import { createCases } from '../writer/cases.ts';
+import { IntakeQueue, createCases } from '../writer/intake.ts';
 import { idempotencyKeyOf, sendOutcome } from '../writer/http.ts';
 import { userActor, writeOnce } from '../writer/tx.ts';
 
@@ -69,17 +69,15 @@ export async function listForUser(
 const READERS = ['admin', 'leader', 'dispatcher', 'handler', 'worker', 'wall'] as const;
 
 const casesRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  // The creator sees the reporter fields they have just sent: that echo is not logged as a read of personal data.
+  // single reports go through the intake queue (reports arriving together are written in one transaction); the
+  // creator sees the reporter fields they have just sent: that echo is not logged as a read of personal data
+  const intake = new IntakeQueue(app.pool);
   app.post(
     '/api/cases',
     { schema: { body: CaseCreateBody, response: { 201: Case, ...errors } }, config: { roles: ['admin', 'dispatcher', 'worker'] } },
     async (request, reply) => {
-      const actor = userActor(request.user!);
-      const out = await writeOnce(app.pool, actor, idempotencyKeyOf(request, actor), async (tx) => {
-        const [row] = await createCases(tx, [request.body], { batch: false });
-        return { status: 201, body: present(row!, request.user, { personal: maySeePersonal(request.user!, row!) }) };
-      });
-      return sendOutcome(reply, out);
+      const user = request.user!;
+      return sendOutcome(reply, await intake.submit(user, request.body, idempotencyKeyOf(request, userActor(user))));
     },
   );
 

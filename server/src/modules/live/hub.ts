@@ -148,14 +148,26 @@ export async function readEventsAfter(
   return rows.map(toHubEvent);
 }
 
-/** One read of the hub: the snapshot's xmin and the rows after `afterId`, in one statement (one snapshot). */
-async function readWithXmin(db: Pick<pg.Client, 'query'>, afterId: number, limit: number): Promise<{ xmin: bigint; rows: EventRow[] }> {
-  const { rows } = await db.query<EventRow & { xmin: string }>(
-    `SELECT s.xmin, e.* FROM (SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin) s
-     LEFT JOIN LATERAL (SELECT ${EVENT_COLUMNS} FROM event WHERE id > $1 ORDER BY id LIMIT $2) e ON true`,
-    [afterId, limit],
-  );
-  return { xmin: BigInt(rows[0]!.xmin), rows: rows.filter((r) => r.id !== null) };
+/**
+ * One read of the hub, in one statement (one snapshot): the snapshot's xmin, the newest id it sees (`vmax`), the rows
+ * in (afterId, upTo], and a fresh transaction id — assigned while the statement runs, so after its snapshot was taken
+ * (the R of docs/live.md).
+ */
+async function readWithXmin(
+  db: Pick<pg.Client, 'query'>,
+  afterId: number,
+  upTo: number,
+  limit: number,
+): Promise<{ xmin: bigint; xid: bigint; vmax: number; rows: EventRow[] }> {
+  const { rows } = await db.query<EventRow & { xmin: string; xid: string; vmax: string | null }>({
+    name: 'gc_hub_read',
+    text: `SELECT s.xmin, s.xid, s.vmax, e.* FROM (SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin,
+                 pg_current_xact_id()::text AS xid, (SELECT max(id) FROM event)::text AS vmax) s
+     LEFT JOIN LATERAL (SELECT ${EVENT_COLUMNS} FROM event WHERE id > $1 AND id <= $2 ORDER BY id LIMIT $3) e ON true`,
+    values: [afterId, upTo, limit],
+  });
+  const r = rows[0]!;
+  return { xmin: BigInt(r.xmin), xid: BigInt(r.xid), vmax: Number(r.vmax ?? 0), rows: rows.filter((x) => x.id !== null) };
 }
 
 export async function maxEventId(db: Pick<pg.Pool, 'query'>): Promise<number> {
@@ -198,6 +210,9 @@ export interface HubStats {
 
 const quietLog: HubLogger = { info: () => {}, warn: () => {} };
 
+/** Reads start at least this far apart (a burst of commits costs one read per gap, not one per commit). */
+const MIN_READ_GAP_MS = 4;
+
 /** A read whose rows up to `upTo` become deliverable once every transaction older than `xid` has ended. */
 interface Pending {
   xid: bigint;
@@ -209,6 +224,8 @@ export class LiveHub {
   lastSeen = 0;
   /** false until the first safe frontier is known (the database was reachable) */
   ready = false;
+  /** every event up to this id that will ever exist is visible (≥ lastSeen: a full page may not have reached it) */
+  private safeUpTo = 0;
 
   private readonly pool: pg.Pool;
   private readonly connectionString: string | undefined;
@@ -225,13 +242,13 @@ export class LiveHub {
   private reconnectTimer: NodeJS.Timeout | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private soonTimer: NodeJS.Timeout | null = null;
-  private soonDelay = 1;
+  private gapTimer: NodeJS.Timeout | null = null;
+  private lastReadAt = 0;
+  private soonDelay = MIN_READ_GAP_MS;
   private reading: Promise<void> | null = null;
   private readAgain = false;
   private stopped = false;
   private pending: Pending[] = [];
-  /** highest id read so far (may be above lastSeen while held back) */
-  private readUpTo = 0;
   private readyWaiters: Array<() => void> = [];
   private readonly counters = { notifications: 0, reads: 0, events: 0, reconnects: 0, readErrors: 0, heldBack: 0 };
 
@@ -270,9 +287,9 @@ export class LiveHub {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const t of [this.pollTimer, this.reconnectTimer, this.soonTimer]) if (t) clearTimeout(t);
+    for (const t of [this.pollTimer, this.reconnectTimer, this.soonTimer, this.gapTimer]) if (t) clearTimeout(t);
     if (this.pollTimer) clearInterval(this.pollTimer);
-    this.pollTimer = this.reconnectTimer = this.soonTimer = null;
+    this.pollTimer = this.reconnectTimer = this.soonTimer = this.gapTimer = null;
     const c = this.conn;
     this.conn = null;
     this.listening = false;
@@ -349,19 +366,37 @@ export class LiveHub {
     this.reconnectTimer.unref();
   }
 
-  /** Reads new events soon. Coalesces: while a read is in flight, any number of requests cause one more read. */
+  /**
+   * Reads new events soon. Coalesces: while a read is in flight, any number of requests cause one more read; reads
+   * start at least `MIN_READ_GAP_MS` apart, so a busy stream costs a bounded number of reads per second.
+   */
   requestRead(): void {
     if (this.stopped) return;
-    if (this.reading) {
+    if (this.reading || this.gapTimer) {
       this.readAgain = true;
       return;
     }
+    const wait = this.lastReadAt + MIN_READ_GAP_MS - Date.now();
+    if (wait > 0) {
+      this.gapTimer = setTimeout(() => {
+        this.gapTimer = null;
+        this.readAgain = false;
+        this.requestRead();
+      }, wait);
+      this.gapTimer.unref();
+      return;
+    }
+    this.lastReadAt = Date.now();
     this.reading = this.readLoop().finally(() => {
       this.reading = null;
+      if (this.readAgain) {
+        this.readAgain = false;
+        this.requestRead();
+      }
     });
   }
 
-  /** Rows are waiting for older transactions to end: look again shortly (1 ms, doubling to 50 ms). */
+  /** Rows are waiting for older transactions to end: look again shortly (the read gap, doubling to 50 ms). */
   private readSoon(): void {
     if (this.soonTimer || this.stopped) return;
     const delay = this.soonDelay;
@@ -374,36 +409,39 @@ export class LiveHub {
   }
 
   private async readLoop(): Promise<void> {
-    do {
-      this.readAgain = false;
-      const conn = this.conn;
-      if (!conn) return;
-      try {
-        await this.readOnce(conn);
-      } catch (err) {
-        // database unavailable: the poll (and the listener's reconnect) will try again
-        this.counters.readErrors++;
-        this.log.warn({ err: (err as Error).message }, 'live: reading new events failed');
-        return;
-      }
-    } while (this.readAgain && !this.stopped);
+    const conn = this.conn;
+    if (!conn) return;
+    try {
+      await this.readOnce(conn);
+    } catch (err) {
+      // database unavailable: the poll (and the listener's reconnect) will try again
+      this.counters.readErrors++;
+      this.log.warn({ err: (err as Error).message }, 'live: reading new events failed');
+    }
   }
 
+  /**
+   * Reads until nothing more is deliverable: resolves the pending reads whose older transactions have ended (the
+   * frontier), delivers the rows up to it, and remembers this read's newest id with its transaction id. Rows are
+   * fetched only up to the newest id a pending read saw, so a row is read about once, not at every read.
+   */
   private async readOnce(conn: pg.Client): Promise<void> {
-    if (!this.ready && this.pending.length === 0) {
-      // the starting point: everything up to the current end predates the hub, once older transactions have ended
-      const { rows } = await conn.query<{ max: string | null }>('SELECT max(id)::text AS max FROM event');
-      const start = Number(rows[0]?.max ?? 0);
-      this.lastSeen = this.readUpTo = start;
-      this.pending.push({ xid: await this.takeXid(conn), upTo: start });
-    }
     for (;;) {
-      const { xmin, rows } = await readWithXmin(conn, this.lastSeen, this.batchSize);
+      const upTo = Math.max(this.safeUpTo, this.pending.length ? this.pending[this.pending.length - 1]!.upTo : this.lastSeen);
+      const { xmin, xid, vmax, rows } = await readWithXmin(conn, this.lastSeen, upTo, this.batchSize);
       this.counters.reads++;
       if (this.stopped) return;
+      if (!this.ready && this.pending.length === 0) {
+        // the starting point: everything up to the current end predates the hub, once older transactions have ended
+        this.lastSeen = this.safeUpTo = vmax;
+        this.pending.push({ xid, upTo: vmax });
+        this.readSoon();
+        return;
+      }
       // the newest earlier read whose transactions have all ended gives the frontier
-      let frontier = this.lastSeen;
+      let frontier = Math.max(this.lastSeen, this.safeUpTo);
       while (this.pending.length && this.pending[0]!.xid < xmin) frontier = Math.max(frontier, this.pending.shift()!.upTo);
+      this.safeUpTo = frontier;
       if (!this.ready && this.pending.length === 0) {
         this.ready = true;
         for (const w of this.readyWaiters.splice(0)) w();
@@ -414,27 +452,21 @@ export class LiveHub {
         this.counters.events += batch.length;
         this.fanOut(batch);
       }
-      this.lastSeen = Math.max(this.lastSeen, frontier);
-      const newest = rows.length ? Number(rows[rows.length - 1]!.id) : this.lastSeen;
-      if (newest > this.lastSeen) {
-        // rows above the frontier: this read's rows become deliverable once the transactions older than now end
-        if (newest > this.readUpTo || this.pending.length === 0) {
-          this.pending.push({ xid: await this.takeXid(conn), upTo: newest });
-          this.readUpTo = Math.max(this.readUpTo, newest);
-        }
+      // a full page may stop before the frontier: continue from its last row
+      const full = rows.length === this.batchSize;
+      const reached = full ? Math.min(frontier, Number(rows[rows.length - 1]!.id)) : frontier;
+      this.lastSeen = Math.max(this.lastSeen, reached);
+      const seen = Math.max(frontier, this.pending.length ? this.pending[this.pending.length - 1]!.upTo : 0);
+      if (vmax > seen) this.pending.push({ xid, upTo: vmax });
+      if (full && this.lastSeen < frontier) continue;
+      if (this.pending.length > 0) {
         this.counters.heldBack++;
         this.readSoon();
         return;
       }
-      this.soonDelay = 1;
-      if (rows.length < this.batchSize) return;
+      this.soonDelay = MIN_READ_GAP_MS;
+      return;
     }
-  }
-
-  /** A fresh transaction id, newer than every transaction that could still commit what the last read saw. */
-  private async takeXid(conn: pg.Client): Promise<bigint> {
-    const { rows } = await conn.query<{ x: string }>('SELECT pg_current_xact_id()::text AS x');
-    return BigInt(rows[0]!.x);
   }
 
   private fanOut(batch: readonly HubEvent[]): void {

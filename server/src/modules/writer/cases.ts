@@ -8,22 +8,16 @@
  * holding a team's lock and wanting a case's.
  */
 import {
-  computeClocks,
   cstCompactDate,
   decideCaseAction,
-  formatCaseCode,
-  initialLight,
   settleLight,
   type CaseCommand,
   type CaseRecord,
   type LightChange,
-  type Priority,
   type Role,
 } from '@gridcommand/shared/domain';
-import type { CaseActionBody, CaseCreateBody, EventDraft } from '@gridcommand/shared/schemas';
+import type { CaseActionBody, EventDraft } from '@gridcommand/shared/schemas';
 import { HttpError, conflict } from '../../plugins/errors.ts';
-import { locateGrids } from '../areas/grid-at-point.ts';
-import { getWorkCalendar } from '../calendar/repository.ts';
 import { inScope, type CaseRow } from '../cases/repository.ts';
 import { present } from '../cases/present.ts';
 import { factsOf, recordOf, rowWith } from './facts.ts';
@@ -77,7 +71,7 @@ function refusal(tx: WriteTx, c: LoadedCase, action: string, r: Exclude<ReturnTy
   }
 }
 
-function caseEnvelope(row: CaseRow) {
+export function caseEnvelope(row: CaseRow) {
   const { lon, lat } = factsOf(row);
   return { caseId: row.id, teamId: null, streetCode: row.street_code, lon, lat };
 }
@@ -157,146 +151,6 @@ export function commandOf(body: CaseActionBody): CaseCommand {
     ...(body.teamId !== undefined ? { teamId: body.teamId } : {}),
     ...(body.departmentCode !== undefined ? { departmentCode: body.departmentCode } : {}),
   };
-}
-
-// ── intake ─────────────────────────────────────────────────────────────────
-
-/**
- * Intake of one or many cases in the transaction: every location is routed to its grid, community, zone and
- * street (point in polygon, one query), clocks come from the category, the priority and the working calendar, and
- * each case gets its `case.created` event. Any bad item (unknown category, a point outside the district, a worker
- * outside their grids) refuses the whole intake; nothing is written. Returns the new rows, ready to present.
- */
-export async function createCases(tx: WriteTx, bodies: readonly CaseCreateBody[], opts: { batch: boolean }): Promise<CaseRow[]> {
-  const at = (i: number) => (opts.batch ? `items[${i}]: ` : '');
-  const user = tx.user;
-  if (!user) throw new HttpError(403, 'FORBIDDEN_ROLE', 'cases are reported by an account');
-  bodies.forEach((b, i) => {
-    if (user.role === 'worker' && b.source !== 'grid_worker') {
-      throw new HttpError(403, 'SOURCE_NOT_ALLOWED', `${at(i)}grid workers report with source "grid_worker"`);
-    }
-  });
-  const cal = await getWorkCalendar(tx.pool, tx.client);
-  const [{ categories, seqs }, hits] = [
-    await repo.intakeLookups(tx.client, [...new Set(bodies.map((b) => b.categoryCode))], bodies.length),
-    await locateGrids(tx.client, bodies.map((b) => [b.lon, b.lat] as [number, number])),
-  ];
-  const now = tx.now;
-  const planned = bodies.map((body, i) => {
-    const category = categories.get(body.categoryCode);
-    if (!category) throw new HttpError(422, 'UNKNOWN_CATEGORY', `${at(i)}unknown category "${body.categoryCode}"`);
-    const hit = hits[i];
-    if (!hit) throw new HttpError(422, 'OUTSIDE_DISTRICT', `${at(i)}the location ${body.lon}, ${body.lat} is outside the district: no grid contains it`);
-    if (user.role === 'worker' && !user.gridCodes.includes(hit.grid_code)) {
-      throw new HttpError(403, 'OUTSIDE_OWN_GRIDS', `${at(i)}grid ${hit.grid_code} is not one of your grids`);
-    }
-    const clocks = computeClocks(
-      {
-        reportedAt: now,
-        priority: body.priority as Priority,
-        category: {
-          respondLimit: category.respond_limit,
-          respondUnit: category.respond_unit,
-          resolveLimit: category.resolve_limit,
-          resolveUnit: category.resolve_unit,
-          redFactor: category.red_factor,
-          warnRatio: category.warn_ratio,
-        },
-      },
-      cal,
-    );
-    const { light, nextLightAt } = initialLight(clocks, now);
-    const row: repo.NewCaseRow = {
-      code: formatCaseCode(now, ((seqs[i]! - 1) % 999_999) + 1),
-      source: body.source,
-      category_code: body.categoryCode,
-      priority: body.priority,
-      title: body.title.trim(),
-      description: body.description,
-      address: body.address ?? null,
-      lon: body.lon,
-      lat: body.lat,
-      grid_code: hit.grid_code,
-      community_code: hit.community_code,
-      zone_code: hit.zone_code,
-      street_code: hit.street_code,
-      reporter_name: body.reporterName ?? null,
-      reporter_phone: body.reporterPhone ?? null,
-      photos: body.photos ?? [],
-      department_code: category.department_code,
-      respond_by: clocks.respondBy,
-      respond_warn_at: clocks.respondWarnAt,
-      respond_red_at: clocks.respondRedAt,
-      resolve_by: clocks.resolveBy,
-      resolve_warn_at: clocks.resolveWarnAt,
-      resolve_red_at: clocks.resolveRedAt,
-      light,
-      next_light_at: nextLightAt,
-    };
-    return { row, category, hit };
-  });
-  const ids = await repo.insertCases(tx.client, planned.map((p) => p.row), user.id, now);
-  return planned.map(({ row: r, category, hit }, i) => {
-    const row: CaseRow = {
-      id: ids[i]!,
-      code: r.code,
-      source: r.source,
-      category_code: r.category_code,
-      category_name: category.name,
-      major_code: category.major_code,
-      major_name: category.major_name,
-      priority: r.priority,
-      title: r.title,
-      description: r.description,
-      address: r.address,
-      lon: r.lon,
-      lat: r.lat,
-      grid_code: r.grid_code,
-      grid_name: hit.grid_name,
-      community_code: r.community_code,
-      community_name: hit.community_name,
-      zone_code: r.zone_code,
-      zone_name: hit.zone_name,
-      street_code: r.street_code,
-      street_name: hit.street_name,
-      department_code: r.department_code,
-      department_name: category.department_name,
-      team_id: null,
-      team_name: null,
-      status: 'reported',
-      status_before_park: null,
-      escalation_level: 0,
-      duplicate_of: null,
-      void_reason: null,
-      park_reason: null,
-      park_review_date: null,
-      rework_count: 0,
-      photos: r.photos,
-      reporter_name: r.reporter_name,
-      reporter_phone: r.reporter_phone,
-      reported_at: now,
-      filed_at: null,
-      dispatched_at: null,
-      accepted_at: null,
-      handled_at: null,
-      verified_at: null,
-      closed_at: null,
-      voided_at: null,
-      respond_by: r.respond_by,
-      respond_warn_at: r.respond_warn_at,
-      respond_red_at: r.respond_red_at,
-      resolve_by: r.resolve_by,
-      resolve_warn_at: r.resolve_warn_at,
-      resolve_red_at: r.resolve_red_at,
-      light: r.light,
-      next_light_at: r.next_light_at,
-      supervised: false,
-      version: 1,
-      updated_at: now,
-    };
-    tx.emit({ ...caseEnvelope(row), type: 'case.created', fromState: null, toState: 'reported', note: row.title, payload: { case: factsOf(row) } });
-    return row;
-  });
 }
 
 // ── time passing ───────────────────────────────────────────────────────────

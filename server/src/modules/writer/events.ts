@@ -49,20 +49,24 @@ export interface EventActor {
   role: string;
 }
 
-/** Inserts the events in order as the last statement of the caller's transaction; returns their ids. */
-export async function appendEvents(client: Queryable, drafts: readonly EventDraft[], actor: EventActor): Promise<number[]> {
+/**
+ * Inserts the events in order as the last statement of the caller's transaction; returns their ids. `actor` is
+ * who caused them: one for all, or one per event.
+ */
+export async function appendEvents(client: Queryable, drafts: readonly EventDraft[], actor: EventActor | readonly EventActor[]): Promise<number[]> {
   if (drafts.length === 0) return [];
   for (const d of drafts) {
     const problem = eventProblem(d);
     if (problem) throw new InvalidEventError(problem);
   }
-  const rows = drafts.map((e) => ({
+  const actorOf = (i: number): EventActor => (Array.isArray(actor) ? (actor as readonly EventActor[])[i]! : (actor as EventActor));
+  const rows = drafts.map((e, i) => ({
     type: e.type,
     case_id: e.caseId,
     team_id: e.teamId,
     street_code: e.streetCode,
-    actor_id: actor.id,
-    actor_role: actor.role,
+    actor_id: actorOf(i).id,
+    actor_role: actorOf(i).role,
     from_state: e.fromState,
     to_state: e.toState,
     note: e.note,
@@ -70,8 +74,9 @@ export async function appendEvents(client: Queryable, drafts: readonly EventDraf
     lat: e.lat,
     payload: e.payload,
   }));
-  const { rows: ids } = await client.query<{ id: string }>(
-    `WITH x AS MATERIALIZED (SELECT pg_current_xact_id() AS xid)
+  const { rows: ids } = await client.query<{ id: string }>({
+    name: 'gc_append_events',
+    text: `WITH x AS MATERIALIZED (SELECT pg_current_xact_id() AS xid)
      INSERT INTO event (xid, v, type, case_id, team_id, street_code, actor_id, actor_role, from_state, to_state, note, location, payload)
      SELECT x.xid, $2, e.type, e.case_id, e.team_id, e.street_code, e.actor_id, e.actor_role, e.from_state, e.to_state, e.note,
             CASE WHEN e.lon IS NULL OR e.lat IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(e.lon, e.lat), 4326) END,
@@ -82,8 +87,8 @@ export async function appendEvents(client: Queryable, drafts: readonly EventDraf
           actor_id int, actor_role text, from_state text, to_state text, note text, lon float8, lat float8, payload jsonb)
      ORDER BY j.ord
      RETURNING id::text AS id`,
-    [JSON.stringify(rows), EVENT_VERSION],
-  );
+    values: [JSON.stringify(rows), EVENT_VERSION],
+  });
   return ids.map((r) => Number(r.id)).sort((a, b) => a - b);
 }
 
@@ -103,13 +108,18 @@ export function onEventsCommitted(pool: pg.Pool, fn: Listener): () => void {
 interface NotifyState {
   inFlight: boolean;
   again: boolean;
+  lastAt: number;
 }
 const notifyState = new WeakMap<pg.Pool, NotifyState>();
 
+/** NOTIFYs to other processes start at least this far apart (a burst of commits costs one, not one each). */
+const MIN_NOTIFY_GAP_MS = 10;
+
 /**
  * Wakes this process's readers now and the other processes through one NOTIFY. Coalesced per pool: at most one
- * NOTIFY is in flight, and any number of commits meanwhile cause exactly one more. The notification is not
- * durable (synchronous_commit off): a lost one costs the readers at most one safety poll.
+ * NOTIFY is in flight, they start at least MIN_NOTIFY_GAP_MS apart, and any number of commits meanwhile cause
+ * exactly one more. The notification is not durable (synchronous_commit off): a lost one costs the readers at
+ * most one safety poll.
  */
 export function signalCommitted(pool: pg.Pool): void {
   for (const fn of listeners.get(pool) ?? []) {
@@ -120,7 +130,7 @@ export function signalCommitted(pool: pg.Pool): void {
     }
   }
   let s = notifyState.get(pool);
-  if (!s) notifyState.set(pool, (s = { inFlight: false, again: false }));
+  if (!s) notifyState.set(pool, (s = { inFlight: false, again: false, lastAt: 0 }));
   if (s.inFlight) {
     s.again = true;
     return;
@@ -129,13 +139,17 @@ export function signalCommitted(pool: pg.Pool): void {
   const send = (): void => {
     state.inFlight = true;
     state.again = false;
-    pool
-      .query(`BEGIN; SET LOCAL synchronous_commit TO off; SELECT pg_notify('${LIVE_CHANNEL}', ''); COMMIT`)
-      .catch(() => undefined)
-      .finally(() => {
-        state.inFlight = false;
-        if (state.again) send();
-      });
+    const wait = Math.max(0, state.lastAt + MIN_NOTIFY_GAP_MS - Date.now());
+    setTimeout(() => {
+      state.lastAt = Date.now();
+      pool
+        .query(`BEGIN; SET LOCAL synchronous_commit TO off; SELECT pg_notify('${LIVE_CHANNEL}', ''); COMMIT`)
+        .catch(() => undefined)
+        .finally(() => {
+          state.inFlight = false;
+          if (state.again) send();
+        });
+    }, wait).unref();
   };
   send();
 }

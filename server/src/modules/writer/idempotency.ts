@@ -62,3 +62,48 @@ export async function pruneIdempotencyKeys(db: Queryable, hours = IDEMPOTENCY_RE
   const res = await db.query(`DELETE FROM idempotency_key WHERE created_at < now() - make_interval(hours => $1::int)`, [hours]);
   return res.rowCount ?? 0;
 }
+
+/** Claims several keys at once; returns the stored outcome of each key another request claimed first. */
+export async function claimKeys(db: Queryable, keys: readonly IdempotencyKey[]): Promise<Map<string, StoredOutcome>> {
+  const prior = new Map<string, StoredOutcome>();
+  if (keys.length === 0) return prior;
+  const { rows: claimed } = await db.query<{ scope: string; key: string }>(
+    `INSERT INTO idempotency_key (scope, key, fingerprint)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT (scope, key) DO NOTHING RETURNING scope, key`,
+    [keys.map((k) => k.scope), keys.map((k) => k.key), keys.map((k) => k.fingerprint)],
+  );
+  const mine = new Set(claimed.map((r) => keyId(r)));
+  const others = keys.filter((k) => !mine.has(keyId(k)));
+  if (others.length === 0) return prior;
+  const { rows } = await db.query<{ scope: string; key: string; fingerprint: string; status_code: number; response: unknown }>(
+    `SELECT i.scope, i.key, i.fingerprint, i.status_code, i.response
+     FROM idempotency_key i JOIN unnest($1::text[], $2::text[]) AS k(scope, key) ON i.scope = k.scope AND i.key = k.key`,
+    [others.map((k) => k.scope), others.map((k) => k.key)],
+  );
+  for (const r of rows) prior.set(keyId(r), { fingerprint: r.fingerprint, status: r.status_code, body: r.response });
+  return prior;
+}
+
+/** Stores the outcomes of several claimed keys. */
+export async function completeKeys(db: Queryable, done: readonly { key: IdempotencyKey; status: number; body: unknown }[]): Promise<void> {
+  if (done.length === 0) return;
+  await db.query(
+    `UPDATE idempotency_key i SET status_code = d.status, response = d.body
+     FROM jsonb_to_recordset($1::jsonb) AS d(scope text, key text, status smallint, body jsonb)
+     WHERE i.scope = d.scope AND i.key = d.key`,
+    [JSON.stringify(done.map((d) => ({ scope: d.key.scope, key: d.key.key, status: d.status, body: d.body ?? null })))],
+  );
+}
+
+/** Gives claimed keys back (their requests were refused: a refused request keeps no key). */
+export async function releaseKeys(db: Queryable, keys: readonly IdempotencyKey[]): Promise<void> {
+  if (keys.length === 0) return;
+  await db.query(
+    `DELETE FROM idempotency_key i USING unnest($1::text[], $2::text[]) AS k(scope, key) WHERE i.scope = k.scope AND i.key = k.key`,
+    [keys.map((k) => k.scope), keys.map((k) => k.key)],
+  );
+}
+
+export function keyId(k: { scope: string; key: string }): string {
+  return `${k.scope}\u0000${k.key}`;
+}

@@ -4,13 +4,14 @@
  */
 import type pg from 'pg';
 import type { CaseRecord } from '@gridcommand/shared/domain';
+import { gridAtPointSql, pointOf, type GridHit } from '../areas/grid-at-point.ts';
 import { CASE_SELECT, type CaseRow } from '../cases/repository.ts';
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
 /** Loads a case and locks its row (only the case's row: `FOR UPDATE OF c`, not the joined areas). */
 export async function lockCase(db: Queryable, id: number): Promise<CaseRow | null> {
-  const { rows } = await db.query<CaseRow>(`${CASE_SELECT} WHERE c.id = $1 FOR UPDATE OF c`, [id]);
+  const { rows } = await db.query<CaseRow>({ name: 'gc_lock_case', text: `${CASE_SELECT} WHERE c.id = $1 FOR UPDATE OF c`, values: [id] });
   return rows[0] ?? null;
 }
 
@@ -31,19 +32,20 @@ export const STAMP_COLUMNS = {
  */
 export async function updateCase(db: Queryable, id: number, expectedVersion: number, r: CaseRecord): Promise<boolean> {
   const s = r.stamps;
-  const res = await db.query(
-    `UPDATE cases SET status = $3, version = $4, escalation_level = $5, status_before_park = $6, park_reason = $7,
+  const res = await db.query({
+    name: 'gc_update_case',
+    text: `UPDATE cases SET status = $3, version = $4, escalation_level = $5, status_before_park = $6, park_reason = $7,
             park_review_date = $8::date, void_reason = $9, duplicate_of = $10, team_id = $11, department_code = $12,
             rework_count = $13, light = $14, next_light_at = $15, supervised = $16, updated_at = $17,
             filed_at = $18, dispatched_at = $19, accepted_at = $20, handled_at = $21, verified_at = $22, closed_at = $23, voided_at = $24
      WHERE id = $1 AND version = $2`,
-    [
+    values: [
       id, expectedVersion, r.status, r.version, ESCALATION_INDEX[r.escalationLevel], r.parkedFrom, r.parkReason,
       r.parkReviewDate, r.voidReason, r.duplicateOf, r.teamId, r.departmentCode, r.reworkCount, r.light, r.nextLightAt,
       r.supervised, r.updatedAt, s.filedAt ?? null, s.dispatchedAt ?? null, s.respondedAt ?? null, s.handledAt ?? null,
       s.verifiedAt ?? null, s.closedAt ?? null, s.voidedAt ?? null,
     ],
-  );
+  });
   return (res.rowCount ?? 0) === 1;
 }
 
@@ -74,24 +76,38 @@ export interface IntakeCategory {
   warn_ratio: number;
 }
 
-/** The categories of an intake with their limits and names, and `count` case code numbers, in one query. */
-export async function intakeLookups(db: Queryable, codes: string[], count: number): Promise<{ categories: Map<string, IntakeCategory>; seqs: number[] }> {
-  const { rows } = await db.query<{ categories: IntakeCategory[] | null; seqs: string[] }>(
-    `SELECT (SELECT jsonb_agg(jsonb_build_object(
-               'code', c.code, 'name', c.name, 'major_code', c.major_code, 'major_name', m.name,
-               'department_code', c.department_code, 'department_name', d.name,
-               'respond_limit', c.respond_limit, 'respond_unit', c.respond_unit, 'resolve_limit', c.resolve_limit,
-               'resolve_unit', c.resolve_unit, 'red_factor', c.red_factor, 'warn_ratio', c.warn_ratio))
-             FROM category c JOIN category_major m ON m.code = c.major_code LEFT JOIN department d ON d.code = c.department_code
-             WHERE c.code = ANY($1::text[])) AS categories,
-            (SELECT array_agg(nextval('case_code_seq')::text) FROM generate_series(1, $2)) AS seqs`,
-    [codes, count],
+/** Every category with its limits, names and department (a small, static table: the intake caches it). */
+export async function intakeCategories(db: Queryable): Promise<Map<string, IntakeCategory>> {
+  const { rows } = await db.query<IntakeCategory>(
+    `SELECT c.code, c.name, c.major_code, m.name AS major_name, c.department_code, d.name AS department_name,
+            c.respond_limit::float8 AS respond_limit, c.respond_unit, c.resolve_limit::float8 AS resolve_limit, c.resolve_unit,
+            c.red_factor::float8 AS red_factor, c.warn_ratio::float8 AS warn_ratio
+     FROM category c JOIN category_major m ON m.code = c.major_code LEFT JOIN department d ON d.code = c.department_code`,
   );
+  return new Map(rows.map((c) => [c.code, c]));
+}
+
+/**
+ * What an intake looks up per report, in one query: `points.length` case code numbers and the grid of each point
+ * (in input order, null outside every grid; the shared grid-of-point rule).
+ */
+export async function intakeLookups(db: Queryable, points: [number, number][]): Promise<{ seqs: number[]; hits: (GridHit | null)[] }> {
+  const { rows } = await db.query<{ seqs: string[]; hits: (GridHit | null)[] }>({
+    name: 'gc_intake_lookups',
+    text: `SELECT (SELECT array_agg(nextval('case_code_seq')::text) FROM generate_series(1, cardinality($1::float8[]))) AS seqs,
+            (SELECT jsonb_agg(CASE WHEN g.code IS NULL THEN NULL ELSE jsonb_build_object(
+                       'grid_code', g.code, 'community_code', g.community_code, 'zone_code', g.zone_code, 'street_code', g.street_code,
+                       'grid_name', g.name, 'community_name', cm.name, 'zone_name', z.name, 'street_name', st.name, 'urban', g.urban) END
+                     ORDER BY p.i)
+             FROM unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS p(lon, lat, i)
+             LEFT JOIN LATERAL ${gridAtPointSql(pointOf('p.lon', 'p.lat'))} g ON true
+             LEFT JOIN area cm ON cm.code = g.community_code
+             LEFT JOIN area z ON z.code = g.zone_code
+             LEFT JOIN area st ON st.code = g.street_code) AS hits`,
+    values: [points.map((p) => p[0]), points.map((p) => p[1])],
+  });
   const r = rows[0]!;
-  return {
-    categories: new Map((r.categories ?? []).map((c) => [c.code, { ...c, respond_limit: Number(c.respond_limit), resolve_limit: Number(c.resolve_limit), red_factor: Number(c.red_factor), warn_ratio: Number(c.warn_ratio) }])),
-    seqs: r.seqs.map(Number),
-  };
+  return { seqs: (r.seqs ?? []).map(Number), hits: r.hits ?? [] };
 }
 
 export interface NewCaseRow {
@@ -110,6 +126,7 @@ export interface NewCaseRow {
   street_code: string;
   reporter_name: string | null;
   reporter_phone: string | null;
+  reporter_user_id: number;
   photos: string[];
   department_code: string;
   respond_by: Date;
@@ -123,26 +140,27 @@ export interface NewCaseRow {
 }
 
 /** Inserts new cases in order; returns their ids in the same order. */
-export async function insertCases(db: Queryable, rows: NewCaseRow[], reporterUserId: number | null, at: Date): Promise<number[]> {
-  const { rows: inserted } = await db.query<{ id: string }>(
-    `INSERT INTO cases (code, source, category_code, priority, title, description, address, location,
+export async function insertCases(db: Queryable, rows: readonly NewCaseRow[], at: Date): Promise<number[]> {
+  const { rows: inserted } = await db.query<{ id: string }>({
+    name: 'gc_insert_cases',
+    text: `INSERT INTO cases (code, source, category_code, priority, title, description, address, location,
         grid_code, community_code, zone_code, street_code, reporter_name, reporter_phone, reporter_user_id, photos,
         department_code, reported_at, respond_by, respond_warn_at, respond_red_at, resolve_by, resolve_warn_at, resolve_red_at,
         light, next_light_at, updated_at)
      SELECT r.code, r.source, r.category_code, r.priority, r.title, r.description, r.address,
             ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326), r.grid_code, r.community_code, r.zone_code, r.street_code,
-            r.reporter_name, r.reporter_phone, $2, r.photos, r.department_code, $3,
+            r.reporter_name, r.reporter_phone, r.reporter_user_id, r.photos, r.department_code, $2,
             r.respond_by, r.respond_warn_at, r.respond_red_at, r.resolve_by, r.resolve_warn_at, r.resolve_red_at,
-            r.light, r.next_light_at, $3
+            r.light, r.next_light_at, $2
      FROM jsonb_to_recordset($1::jsonb) AS r(ord int, code text, source text, category_code text, priority text, title text,
           description text, address text, lon float8, lat float8, grid_code text, community_code text, zone_code text,
-          street_code text, reporter_name text, reporter_phone text, photos jsonb, department_code text,
+          street_code text, reporter_name text, reporter_phone text, reporter_user_id int, photos jsonb, department_code text,
           respond_by timestamptz, respond_warn_at timestamptz, respond_red_at timestamptz, resolve_by timestamptz,
           resolve_warn_at timestamptz, resolve_red_at timestamptz, light text, next_light_at timestamptz)
      ORDER BY r.ord
      RETURNING id::text AS id`,
-    [JSON.stringify(rows.map((r, ord) => ({ ord, ...r }))), reporterUserId, at],
-  );
+    values: [JSON.stringify(rows.map((r, ord) => ({ ord, ...r }))), at],
+  });
   return inserted.map((r) => Number(r.id));
 }
 

@@ -17,14 +17,15 @@ export type Actor =
   | { kind: 'user'; user: AuthUser }
   /** a team's own phone or vehicle unit (device token): it may report for its team only */
   | { kind: 'device'; teamId: number }
-  /** time passing (the light job) */
-  | { kind: 'system'; name: 'light_job' };
+  /** time passing (the light job), or the intake queue writing several callers' reports at once */
+  | { kind: 'system'; name: 'light_job' | 'intake' };
 
 export function userActor(user: AuthUser): Actor {
   return { kind: 'user', user };
 }
 
 export const LIGHT_JOB: Actor = { kind: 'system', name: 'light_job' };
+export const INTAKE: Actor = { kind: 'system', name: 'intake' };
 
 export function eventActorOf(a: Actor): EventActor {
   if (a.kind === 'user') return { id: a.user.id, role: a.user.role };
@@ -39,6 +40,8 @@ export function roleOf(a: Actor): Role | null {
 
 export class WriteTx {
   readonly events: EventDraft[] = [];
+  /** who caused each event (the acting party, unless emitted for another: an intake of several callers' cases) */
+  readonly eventActors: EventActor[] = [];
   constructor(
     readonly pool: pg.Pool,
     readonly client: pg.PoolClient,
@@ -47,7 +50,14 @@ export class WriteTx {
   ) {}
 
   emit(...events: EventDraft[]): void {
-    this.events.push(...events);
+    this.emitAs(eventActorOf(this.actor), ...events);
+  }
+
+  emitAs(actor: EventActor, ...events: EventDraft[]): void {
+    for (const e of events) {
+      this.events.push(e);
+      this.eventActors.push(actor);
+    }
   }
 
   get user(): AuthUser | null {
@@ -64,7 +74,7 @@ async function run<T>(pool: pg.Pool, actor: Actor, fn: (tx: WriteTx) => Promise<
   const out = await inTransaction(pool, async (client) => {
     const tx = new WriteTx(pool, client, actor, opts.now ?? new Date());
     const result = await fn(tx);
-    const eventIds = await appendEvents(client, tx.events, eventActorOf(actor));
+    const eventIds = await appendEvents(client, tx.events, tx.eventActors);
     return { result, eventIds };
   });
   if (out.eventIds.length > 0) signalCommitted(pool);
