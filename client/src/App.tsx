@@ -16,7 +16,14 @@ const routes: Route[] = [
   { path: '/insights', render: () => <InsightsPage /> },
   { path: '/dispatch', render: () => <DispatchPage /> },
   { path: '/login', render: () => <LoginPage /> },
+  // the phone app is its own page at /field/ (field/index.html); without the slash the server answers with this one
+  { path: '/field', render: () => <ToFieldApp /> },
 ];
+
+function ToFieldApp() {
+  window.location.replace(`/field/${window.location.search}${window.location.hash}`);
+  return null;
+}
 
 export function App() {
   const reportRef = useRef<(error: unknown) => void>(() => undefined);

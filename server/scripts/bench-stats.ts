@@ -146,8 +146,8 @@ export async function benchStats(): Promise<StatsBenchRow[]> {
       { endpoint: 'choropleth street per10k', scope: 'district, 30d', url: `/api/stats/choropleth?level=street&metric=per10k&${win}`, bare: () => repo.indicatorsByArea(barePool, 'street', d30.from, d30.to), target: '≤ 1000' },
       { endpoint: 'area detail', scope: 'street, 30d', url: `/api/stats/area/${street}?${win}`, target: '≤ 200' },
       { endpoint: 'trend by day', scope: 'district, 30d', url: `/api/stats/trend?by=day&${win}`, target: '≤ 1000' },
-      { endpoint: 'map grid-lights', scope: 'district, now', url: '/api/map/grid-lights', bare: () => repo.gridLights(barePool), target: '—' },
-      { endpoint: 'map open-cases', scope: 'district, now', url: '/api/map/open-cases', bare: () => repo.openCases(barePool, null), target: '—' },
+      { endpoint: 'map grid-lights', scope: 'district, now', url: '/api/map/grid-lights', bare: () => repo.gridLights(barePool, { grids: null, department: null }), target: '—' },
+      { endpoint: 'map open-cases', scope: 'district, now', url: '/api/map/open-cases', bare: () => repo.openCases(barePool, null, { grids: null, department: null }), target: '—' },
     ];
     const headers = { authorization: `Bearer ${token.token}`, 'accept-encoding': 'gzip' };
     const out: StatsBenchRow[] = [];

@@ -25,6 +25,8 @@ import casesPlugin from './modules/cases/index.ts';
 import catalogueRoutes from './modules/catalogue/routes.ts';
 import teamsPlugin from './modules/teams/index.ts';
 import statsPlugin from './modules/stats/index.ts';
+import fieldPlugin from './modules/field/index.ts';
+import deviceSessionsPlugin from './modules/auth/device-sessions.ts';
 import { TileCache, type TileCacheOptions } from './modules/tiles/cache.ts';
 
 declare module 'fastify' {
@@ -87,9 +89,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(tileRoutes, { cache: tileCache, maxAge: Math.round(tileCache.enabled ? DEFAULT_TILE_CACHE.ttlMs / 1000 : 60) });
   await app.register(liveRoutes, opts.config.live);
   await app.register(catalogueRoutes);
+  await app.register(deviceSessionsPlugin, { days: opts.config.deviceSessionDays });
   await app.register(casesPlugin, { config: opts.config });
   await app.register(teamsPlugin, { config: opts.config });
   await app.register(statsPlugin, { now: opts.now });
+  await app.register(fieldPlugin, { config: opts.config });
 
   if (client) await registerClient(app, client);
 

@@ -33,6 +33,14 @@ export interface Config {
   lightJobIntervalMs: number;
   /** team position history (AVL) older than this many days is pruned hourly; 0 keeps everything */
   positionRetentionDays: number;
+  /** folder of uploaded photos (absolute); never inside the built client */
+  uploadDir: string;
+  /** largest photo upload in bytes */
+  photoMaxBytes: number;
+  /** photo uploads allowed per minute for one user */
+  photoRate: number;
+  /** lifetime of a device session (a phone that stays signed in), in days */
+  deviceSessionDays: number;
 }
 
 export interface LiveConfig {
@@ -43,6 +51,9 @@ export interface LiveConfig {
   /** events queued for a client whose socket is full before it is dropped (it reconnects and replays) */
   maxQueue: number;
 }
+
+/** lifetime of a device session when GC_DEVICE_SESSION_DAYS is not set */
+export const DEFAULT_DEVICE_SESSION_DAYS = 90;
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -91,5 +102,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginRateLimit: intFromEnv(env, 'GC_LOGIN_RATE_LIMIT', 10, 1, 10_000),
     lightJobIntervalMs: intFromEnv(env, 'GC_LIGHT_JOB_MS', 15_000, 0, 3_600_000),
     positionRetentionDays: intFromEnv(env, 'GC_POSITION_RETENTION_DAYS', 7, 0, 3650),
+    uploadDir: path.resolve(REPO_ROOT, env.GC_UPLOAD_DIR || '.data/uploads'),
+    photoMaxBytes: intFromEnv(env, 'GC_PHOTO_MAX_BYTES', 10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+    photoRate: intFromEnv(env, 'GC_PHOTO_RATE', 120, 1, 100_000),
+    deviceSessionDays: intFromEnv(env, 'GC_DEVICE_SESSION_DAYS', DEFAULT_DEVICE_SESSION_DAYS, 1, 3650),
   };
 }

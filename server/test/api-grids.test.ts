@@ -285,6 +285,9 @@ describe('errors and routing', () => {
     fs.mkdirSync(path.join(dir, 'assets'));
     fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>GridCommand</title>');
     fs.writeFileSync(path.join(dir, 'assets', 'app-1234.js'), 'console.log(1)');
+    fs.mkdirSync(path.join(dir, 'field'));
+    fs.writeFileSync(path.join(dir, 'field', 'index.html'), '<!doctype html><title>GridCommand field</title>');
+    fs.writeFileSync(path.join(dir, 'field', 'sw.js'), 'self.addEventListener("fetch", () => {})');
     const withClient = await buildApp({ config: { ...loadConfig({}), clientDist: dir }, pool: db.pool });
     try {
       const html = { accept: 'text/html,application/xhtml+xml' };
@@ -302,6 +305,18 @@ describe('errors and routing', () => {
       expectError(await withClient.inject({ url: '/api/missing', headers: html }), 404);
       expectError(await withClient.inject({ url: '/tiles/missing', headers: html }), 404);
       expect((await withClient.inject({ url: '/api/areas?level=street' })).statusCode).toBe(200);
+      // the phone app: its own page, its fallback, a service worker that is always revalidated
+      const bare = await withClient.inject({ url: '/field?x=1', headers: html });
+      expect(bare.statusCode).toBe(301);
+      expect(bare.headers.location).toBe('/field/?x=1');
+      const field = await withClient.inject({ url: '/field/', headers: html });
+      expect(field.body).toContain('GridCommand field');
+      expect(field.headers['cache-control']).toBe('no-cache');
+      expect((await withClient.inject({ url: '/field/task/12', headers: html })).body).toContain('GridCommand field');
+      const sw = await withClient.inject({ url: '/field/sw.js' });
+      expect(sw.statusCode).toBe(200);
+      expect(sw.headers['content-type']).toMatch(/javascript/);
+      expect(sw.headers['cache-control']).toBe('no-cache');
     } finally {
       await withClient.close();
       fs.rmSync(dir, { recursive: true, force: true });

@@ -140,8 +140,10 @@ describe('the closed loop', () => {
     c = await act(w, 'dispatcher', c, 'dispatch', { departmentCode: 'CGJ' });
     c = await act(w, 'handler', c, 'accept');
     c = await act(w, 'handler', c, 'handle');
-    const missing = await as(w, 'worker', 'POST', `/api/cases/${c.id}/actions`, { action: 'verify_fail', version: c.version });
+    const missing = await as(w, 'worker', 'POST', `/api/cases/${c.id}/actions`, { action: 'verify_fail', version: c.version, position: { lon: c.lon, lat: c.lat } });
     expect(expectError(missing, 400).code).toBe('MISSING_FIELD');
+    const nowhere = await as(w, 'worker', 'POST', `/api/cases/${c.id}/actions`, { action: 'verify_fail', version: c.version, reason: '现场仍有垃圾' });
+    expect(expectError(nowhere, 400).code).toBe('POSITION_REQUIRED');
     c = await act(w, 'worker', c, 'verify_fail', { reason: '现场仍有垃圾' });
     expect(c).toMatchObject({ status: 'in_progress', reworkCount: 1 });
     c = await act(w, 'handler', c, 'handle');

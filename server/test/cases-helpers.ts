@@ -103,7 +103,9 @@ export async function createCase(w: CaseWorld, extra: Record<string, unknown> = 
 
 /** Runs an action and expects 200; returns the new case. */
 export async function act(w: CaseWorld, role: TestRole, c: Case, action: string, extra: Record<string, unknown> = {}): Promise<Case> {
-  const res = await as(w, role, 'POST', `/api/cases/${c.id}/actions`, { action, version: c.version, ...extra });
+  // a grid worker verifies on site: standing at the case unless the test says where
+  const onSite = role === 'worker' && action.startsWith('verify_') && !('position' in extra) ? { position: { lon: c.lon, lat: c.lat, accuracyM: 5 } } : {};
+  const res = await as(w, role, 'POST', `/api/cases/${c.id}/actions`, { action, version: c.version, ...onSite, ...extra });
   expect(res.statusCode, `${action} as ${role}: ${res.body}`).toBe(200);
   return res.json() as Case;
 }

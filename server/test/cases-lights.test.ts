@@ -153,6 +153,7 @@ describe('the close-out register', () => {
       `SELECT count(*)::int AS reported, count(*) FILTER (WHERE status = 'closed')::int AS closed,
               count(*) FILTER (WHERE status = 'void')::int AS void, count(*) FILTER (WHERE status = 'parked')::int AS parked,
               count(*) FILTER (WHERE escalation_level > 0)::int AS escalated,
+              count(*) FILTER (WHERE fixed_on_spot)::int AS fixed,
               count(*) FILTER (WHERE status NOT IN ('closed', 'void', 'parked') AND light IN ('yellow', 'red'))::int AS overdue
        FROM cases`,
     );
@@ -168,6 +169,7 @@ describe('the close-out register', () => {
       inProgress: expected.reported - expected.closed - expected.void - expected.parked,
       escalated: expected.escalated,
       overdue: expected.overdue,
+      fixedOnSpot: expected.fixed,
       void: expected.void,
       parked: expected.parked,
     });

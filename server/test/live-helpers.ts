@@ -35,8 +35,8 @@ export function someFacts(over: Partial<CaseFacts> = {}): CaseFacts {
   };
 }
 
-export function caseEventDraft(type: 'case.created' | 'case.light', streetCode: string): EventDraft {
-  const f = someFacts({ streetCode });
+export function caseEventDraft(type: 'case.created' | 'case.light', streetCode: string, over: Partial<CaseFacts> = {}): EventDraft {
+  const f = someFacts({ streetCode, ...over });
   return type === 'case.created'
     ? { ...NONE, type, streetCode, toState: 'reported', payload: { case: f } }
     : { ...NONE, type, streetCode, payload: { from: 'green', to: 'yellow', case: { ...f, light: 'yellow' } } };

@@ -106,12 +106,12 @@ describe('applyEvent: every event type', () => {
       s = applyEvent(s, e);
       expect(s.lastEventId).toBe(e.id);
     }
-    // created, filed, escalated, yellow, closed: the case is gone at the end; the team moved
+    // created, filed, escalated, yellow, closed, a photo attached to the closed case: gone at the end; the team moved
     expect(s.cases.size).toBe(0);
     expect(s.teams.get(7)).toMatchObject({ status: 'en_route', lon: 120.25, lat: 35.85 });
   });
 
-  it.each(['supervision.opened', 'supervision.closed', 'dispatch.created', 'patrol_zone.created', 'patrol_zone.deleted'])(
+  it.each(['supervision.opened', 'supervision.closed', 'dispatch.created', 'patrol_zone.created', 'patrol_zone.deleted', 'patrol.started', 'patrol.moved', 'patrol.stopped', 'patrol.checkin', 'visit.logged'])(
     '%s changes nothing but lastEventId',
     (type) => {
       const e = oneOfEach().find((x) => x.type === type)!;

@@ -38,6 +38,7 @@ function rec(over: Partial<CaseRecord> = {}): CaseRecord {
     teamId: null,
     departmentCode: 'CGJ',
     reworkCount: 0,
+    fixedOnSpot: false,
     light: 'green',
     nextLightAt: CLOCKS.respondWarnAt,
     supervised: false,
@@ -142,6 +143,6 @@ describe('releasesTeam', () => {
 
 describe('eventTypeOfAction', () => {
   it.each(CASE_ACTIONS)('%s', (a) => {
-    expect(eventTypeOfAction(a)).toBe(a === 'escalate' ? 'case.escalated' : a === 'close' ? 'case.closed' : 'case.updated');
+    expect(eventTypeOfAction(a)).toBe(a === 'escalate' ? 'case.escalated' : a === 'close' || a === 'fix_on_spot' ? 'case.closed' : 'case.updated');
   });
 });

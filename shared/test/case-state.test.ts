@@ -21,26 +21,27 @@ const FULL: TransitionContext = {
   duplicateOf: 'HD20261126-000001',
   reviewDate: '2026-12-31',
   assignee: 'TEAM-07',
+  atIntake: true,
 };
 
 // Columns in this order; '·' = illegal in that state; '=' = allowed, state unchanged.
 const COLUMNS: readonly CaseAction[] = [
   'file', 'dispatch', 'accept', 'handle', 'verify_pass', 'verify_fail', 'close',
-  'void', 'park', 'unpark', 'escalate', 'hand_down', 'reassign',
+  'void', 'park', 'unpark', 'escalate', 'hand_down', 'reassign', 'fix_on_spot',
 ];
 
 // prettier-ignore
 const MATRIX: Record<CaseState, readonly string[]> = {
-  //            file     dispatch      accept         handle     verify_pass verify_fail    close     void    park      unpark         escalate hand_down reassign
-  reported:    ['filed', '·',          '·',           '·',       '·',        '·',           '·',      'void', '·',      '·',           '=',     '=',      '·'],
-  filed:       ['·',     'dispatched', '·',           '·',       '·',        '·',           '·',      'void', 'parked', '·',           '=',     '=',      '·'],
-  dispatched:  ['·',     '·',          'in_progress', '·',       '·',        '·',           '·',      'void', 'parked', '·',           '=',     '=',      '='],
-  in_progress: ['·',     '·',          '·',           'handled', '·',        '·',           '·',      '·',    'parked', '·',           '=',     '=',      '='],
-  handled:     ['·',     '·',          '·',           '·',       'verified', 'in_progress', '·',      '·',    '·',      '·',           '·',     '·',      '·'],
-  verified:    ['·',     '·',          '·',           '·',       '·',        '·',           'closed', '·',    '·',      '·',           '·',     '·',      '·'],
-  closed:      ['·',     '·',          '·',           '·',       '·',        '·',           '·',      '·',    '·',      '·',           '·',     '·',      '·'],
-  void:        ['·',     '·',          '·',           '·',       '·',        '·',           '·',      '·',    '·',      '·',           '·',     '·',      '·'],
-  parked:      ['·',     '·',          '·',           '·',       '·',        '·',           '·',      '·',    '·',      'in_progress', '·',     '·',      '·'],
+  //            file     dispatch      accept         handle     verify_pass verify_fail    close     void    park      unpark         escalate hand_down reassign fix_on_spot
+  reported:    ['filed', '·',          '·',           '·',       '·',        '·',           '·',      'void', '·',      '·',           '=',     '=',      '·', 'closed'],
+  filed:       ['·',     'dispatched', '·',           '·',       '·',        '·',           '·',      'void', 'parked', '·',           '=',     '=',      '·', '·'],
+  dispatched:  ['·',     '·',          'in_progress', '·',       '·',        '·',           '·',      'void', 'parked', '·',           '=',     '=',      '=', '·'],
+  in_progress: ['·',     '·',          '·',           'handled', '·',        '·',           '·',      '·',    'parked', '·',           '=',     '=',      '=', '·'],
+  handled:     ['·',     '·',          '·',           '·',       'verified', 'in_progress', '·',      '·',    '·',      '·',           '·',     '·',      '·', '·'],
+  verified:    ['·',     '·',          '·',           '·',       '·',        '·',           'closed', '·',    '·',      '·',           '·',     '·',      '·', '·'],
+  closed:      ['·',     '·',          '·',           '·',       '·',        '·',           '·',      '·',    '·',      '·',           '·',     '·',      '·', '·'],
+  void:        ['·',     '·',          '·',           '·',       '·',        '·',           '·',      '·',    '·',      '·',           '·',     '·',      '·', '·'],
+  parked:      ['·',     '·',          '·',           '·',       '·',        '·',           '·',      '·',    '·',      'in_progress', '·',     '·',      '·', '·'],
 };
 
 function expectedFor(state: CaseState, action: CaseAction): string {
@@ -77,14 +78,14 @@ describe('state × action matrix (admin, all fields given)', () => {
 // Which role may take which action ('x' = may).
 // prettier-ignore
 const ROLE_MATRIX: Record<Role, string> = {
-  //           file dispatch accept handle v_pass v_fail close void park unpark escalate hand_down reassign
-  admin:      'x    x        x      x      x      x      x     x    x    x      x        x         x',
-  dispatcher: 'x    x        .      .      .      .      x     x    x    x      x        x         x',
-  handler:    '.    .        x      x      .      .      .     .    .    .      x        .         .',
-  worker:     '.    .        .      .      x      x      .     .    .    .      .        .         .',
-  leader:     '.    .        .      .      .      .      .     .    .    .      .        .         .',
-  wall:       '.    .        .      .      .      .      .     .    .    .      .        .         .',
-  public:     '.    .        .      .      .      .      .     .    .    .      .        .         .',
+  //           file dispatch accept handle v_pass v_fail close void park unpark escalate hand_down reassign fix
+  admin:      'x    x        x      x      x      x      x     x    x    x      x        x         x    x',
+  dispatcher: 'x    x        .      .      .      .      x     x    x    x      x        x         x    .',
+  handler:    '.    .        x      x      .      .      .     .    .    .      x        .         .    .',
+  worker:     '.    .        .      .      x      x      .     .    .    .      .        .         .    x',
+  leader:     '.    .        .      .      .      .      .     .    .    .      .        .         .    .',
+  wall:       '.    .        .      .      .      .      .     .    .    .      .        .         .    .',
+  public:     '.    .        .      .      .      .      .     .    .    .      .        .         .    .',
 };
 
 /** A state in which the action is legal, to test the role alone. */
@@ -97,6 +98,20 @@ function legalStateFor(action: CaseAction): CaseState {
 const ROLE_CASES = ROLES.flatMap((role) => {
   const cells = ROLE_MATRIX[role].split(/\s+/);
   return COLUMNS.map((action, i) => [role, action, cells[i] === 'x'] as const);
+});
+
+describe('fix_on_spot (举手之劳)', () => {
+  it('is part of a report only: never a later action on a case', () => {
+    const { atIntake: _omit, ...later } = FULL;
+    expect(transition('reported', 'fix_on_spot', 'worker', later)).toMatchObject({ ok: false, reason: 'illegal_state' });
+    expect(allowedActions('reported', 'worker', later)).not.toContain('fix_on_spot');
+    const r = transition('reported', 'fix_on_spot', 'worker', FULL);
+    expect(r).toMatchObject({ ok: true, to: 'closed' });
+    if (r.ok) {
+      expect(r.effects.filter((e) => e.type === 'stamp').map((e) => (e as { field: string }).field)).toEqual(['filedAt', 'respondedAt', 'handledAt', 'verifiedAt', 'closedAt']);
+      expect(r.effects).toContainEqual({ type: 'fixed_on_spot' });
+    }
+  });
 });
 
 describe('roles', () => {

@@ -52,17 +52,25 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export interface FetchOptions {
   signal?: AbortSignal | undefined;
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** sent as JSON */
   body?: unknown;
+  /** sent as it is (e.g. the bytes of a photo), with its own type as Content-Type; instead of `body` */
+  rawBody?: Blob | undefined;
+  /** extra request headers, e.g. `idempotency-key` */
+  headers?: Record<string, string> | undefined;
 }
 
 /** JSON fetch against our own origin. Resolves with the parsed body or throws an {@link ApiError}. */
 export async function apiFetch<T>(path: string, options: FetchOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   if (displayToken) headers.authorization = `Bearer ${displayToken}`;
   // cookie-authenticated writes carry the CSRF header the server asks for
   if (UNSAFE.has(options.method ?? 'GET')) headers['x-gc-csrf'] = '1';
-  let body: string | undefined;
-  if (options.body !== undefined) {
+  let body: string | Blob | undefined;
+  if (options.rawBody !== undefined) {
+    headers['content-type'] = options.rawBody.type || 'application/octet-stream';
+    body = options.rawBody;
+  } else if (options.body !== undefined) {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(options.body);
   }

@@ -38,6 +38,24 @@ const dispatch = {
   roster: (code: string) => ['dispatch', 'roster', code] as const,
   zones: () => ['dispatch', 'zones'] as const,
   coverage: () => ['dispatch', 'coverage'] as const,
+  /** GET /api/patrols?active=true: grid workers on patrol, with their tracks */
+  patrols: () => ['dispatch', 'patrols'] as const,
+};
+
+/** The grid worker's phone (/field/). Every key under `field.all()` is kept in IndexedDB for use offline. */
+const field = {
+  all: () => ['field'] as const,
+  /** GET /api/field/me: who I am, my grids, my active patrol */
+  me: () => ['field', 'me'] as const,
+  /** the task lists, by the status they list */
+  taskLists: () => ['field', 'tasks'] as const,
+  tasks: (status: string) => ['field', 'tasks', status] as const,
+  cases: () => ['field', 'case'] as const,
+  case: (id: number) => ['field', 'case', id] as const,
+  /** open cases of a category near a point (GET /api/cases/nearby); not kept offline */
+  nearby: (lon: number, lat: number, category: string) => ['field-online', 'nearby', lon.toFixed(5), lat.toFixed(5), category] as const,
+  visitLists: () => ['field', 'visits'] as const,
+  visits: (from: string, to: string) => ['field', 'visits', from, to] as const,
 };
 
 export const keys = {
@@ -57,4 +75,5 @@ export const keys = {
   supervisionOpenIn: (street: string | null) => ['supervision', 'open', street] as const,
   stats,
   dispatch,
+  field,
 };

@@ -4,6 +4,7 @@ import type { Case, NearestResponse, RosterResponse, Team } from '@gridcommand/s
 import type { GridProperties } from '../api/types.ts';
 import { CaseRow } from './Queues.tsx';
 import { caseClock, formatDistance, formatDuration, formatEta } from './clock.ts';
+import { CasePhotos, VerificationBlock } from './VerificationBlock.tsx';
 
 /** Actions of the case state machine offered here (dispatch and reassign go through the team list). */
 const PANEL_ACTIONS = ['file', 'escalate', 'hand_down', 'void', 'unpark', 'close'] as const;
@@ -100,6 +101,8 @@ export function DetailPanel(p: DetailPanelProps) {
                 </>
               ) : null}
             </dl>
+            <CasePhotos c={c} />
+            <VerificationBlock c={c} />
             {actions.length > 0 ? (
               <div className="casecard__actions">
                 {actions.map((a) => (

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { formatCstDateTime } from '@gridcommand/shared/domain';
 import type { Case } from '@gridcommand/shared/schemas';
-import { caseClock, formatDuration } from './clock.ts';
+import { caseClock, formatDistance, formatDuration } from './clock.ts';
 
 export interface QueueSection {
   key: string;
@@ -25,6 +25,14 @@ export function CaseRow({ c, now, selected, onSelect }: { c: Case; now: Date; se
         <div className="caserow__title">
           {c.priority !== 'normal' ? <span className={`badge badge--${c.priority}`}>{t(`labels.priority.${c.priority}`)}</span> : null}
           <span className="caserow__text">{c.title}</span>
+          {c.verification?.flagged ? (
+            <span className="badge badge--flag" data-testid={`verification-flag-${c.id}`}>
+              ⚠{' '}
+              {c.verification.distanceM !== null
+                ? t('dispatch.verification.farShort', { d: formatDistance(c.verification.distanceM) })
+                : t('dispatch.verification.noPosition')}
+            </span>
+          ) : null}
         </div>
         <div className="caserow__meta">
           <span className="mono">{c.code}</span>

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import type {
+  PatrolListResponse,
   Case,
   CaseListResponse,
   CoverageResponse,
@@ -60,6 +61,8 @@ export const QUEUES = {
   red: '/api/cases?light=red&limit=200',
   yellow: '/api/cases?light=yellow&limit=200',
   supervised: '/api/cases?supervised=true&limit=200',
+  /** cases whose latest verification on site was far from the case (or without a position) */
+  flagged: '/api/cases?flagged=true&limit=100',
 } as const;
 export type QueueName = keyof typeof QUEUES;
 
@@ -115,6 +118,15 @@ export function useZones(enabled: boolean) {
     queryKey: keys.dispatch.zones(),
     queryFn: ({ signal }) => apiFetch<PatrolZoneListResponse>('/api/patrol-zones', { signal }),
     enabled,
+    staleTime: 60_000,
+  });
+}
+
+/** Grid workers on patrol now, with their thinned tracks (refetched on patrol events, see useDeskLive). */
+export function useActivePatrols() {
+  return useQuery({
+    queryKey: keys.dispatch.patrols(),
+    queryFn: ({ signal }) => apiFetch<PatrolListResponse>('/api/patrols?active=true', { signal }),
     staleTime: 60_000,
   });
 }

@@ -16,7 +16,20 @@ const zhCN = {
       filed: '待派遣',
       overdue: '超期',
       supervised: '督办清单',
+      flagged: '核查异常',
       empty: '暂无',
+    },
+    verification: {
+      title: '现场核查',
+      pass: '核查通过',
+      fail: '核查不通过',
+      by: '核查人',
+      distance: '距案发点',
+      accuracy: '定位精度',
+      far: '核查位置距案发点过远',
+      noPosition: '核查未上报位置',
+      farShort: '距 {{d}}',
+      ok: '位置相符',
     },
     clock: { left: '剩余', overdue: '超期', respond: '响应', resolve: '处置' },
     teams: {
@@ -139,7 +152,11 @@ const en: typeof zhCN = {
     title: 'Dispatch',
     live: 'Live',
     offline: 'Connection lost, reconnecting…',
-    queues: { title: 'Queues', emergency: 'Emergencies', reported: 'To file', filed: 'To dispatch', overdue: 'Overdue', supervised: 'Supervision', empty: 'None' },
+    queues: { title: 'Queues', emergency: 'Emergencies', reported: 'To file', filed: 'To dispatch', overdue: 'Overdue', supervised: 'Supervision', flagged: 'Verification flagged', empty: 'None' },
+    verification: {
+      title: 'Verification on site', pass: 'Verified', fail: 'Failed verification', by: 'Verifier', distance: 'From the case',
+      accuracy: 'Accuracy', far: 'Verified far from the case', noPosition: 'Verified without a position', farShort: '{{d}} away', ok: 'On site',
+    },
     clock: { left: 'left', overdue: 'overdue', respond: 'respond', resolve: 'resolve' },
     teams: {
       title: 'Teams', stale: 'stale position',

@@ -2,7 +2,7 @@
 import { GeoJsonLayer, LineLayer, PathLayer, ScatterplotLayer } from '@deck.gl/layers';
 import type { Layer } from '@deck.gl/core';
 import type { Feature, MultiPolygon } from 'geojson';
-import type { NearestResponse, Team } from '@gridcommand/shared/schemas';
+import type { NearestResponse, Patrol, Team } from '@gridcommand/shared/schemas';
 import { buildCaseLayer, buildEmergencyLayers, buildTeamLayers, type CasePoint } from '../map/layers/live.ts';
 import type { Rgba } from '../map/theme.ts';
 
@@ -79,6 +79,39 @@ export function buildCandidateLines(from: { lon: number; lat: number } | null, t
   });
 }
 
+/** Grid workers on patrol: their tracks and where each is now. */
+export function buildPatrolLayers(patrols: readonly Patrol[]): Layer[] {
+  if (patrols.length === 0) return [];
+  const withTrack = patrols.filter((p) => p.track.length >= 2);
+  const now = patrols.filter((p) => p.last !== null);
+  return [
+    new PathLayer<Patrol>({
+      id: 'dispatch-patrol-tracks',
+      data: withTrack as Patrol[],
+      getPath: (p) => p.track,
+      getColor: [167, 139, 250, 220],
+      getWidth: 3,
+      widthUnits: 'pixels',
+      capRounded: true,
+      jointRounded: true,
+      parameters: { depthCompare: 'always' },
+    }),
+    new ScatterplotLayer<Patrol>({
+      id: 'dispatch-patrol-now',
+      data: now as Patrol[],
+      getPosition: (p) => [p.last!.lon, p.last!.lat],
+      radiusUnits: 'pixels',
+      getRadius: 7,
+      stroked: true,
+      getFillColor: [167, 139, 250, 255],
+      getLineColor: [255, 255, 255, 255],
+      lineWidthUnits: 'pixels',
+      getLineWidth: 2,
+      parameters: { depthCompare: 'always' },
+    }),
+  ];
+}
+
 export interface DeskLayersInput {
   shapeByCode: ReadonlyMap<string, GridShape>;
   /** codes of the grids no patrol zone covers (null: coverage not shown) */
@@ -94,6 +127,7 @@ export interface DeskLayersInput {
   teams: readonly Team[];
   teamVersion: number;
   intakePoint: { lon: number; lat: number } | null;
+  patrols: readonly Patrol[];
 }
 
 /** Every layer of the desk's map, bottom to top. */
@@ -106,6 +140,7 @@ export function deskLayers(p: DeskLayersInput): Layer[] {
   }
   if (p.patrolSelection.length) out.push(buildGridSetLayer({ id: 'dispatch-patrol-selection', grids: shapes(p.patrolSelection), fill: [56, 189, 248, 90], line: [125, 211, 252, 255], lineWidth: 2 }));
   out.push(buildLassoLayer(p.lasso));
+  out.push(...buildPatrolLayers(p.patrols));
   out.push(buildCaseLayer({ data: p.cases, colourVersion: p.caseVersion, show: 'all', scale: 1.3 }));
   out.push(...buildEmergencyLayers(p.cases.filter((c) => c.priority === 'emergency'), 0.35, 1));
   const cands = (p.nearest?.items ?? []).filter((n) => n.team.lon !== null && n.team.lat !== null).map((n) => ({ lon: n.team.lon!, lat: n.team.lat! }));

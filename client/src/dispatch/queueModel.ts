@@ -33,6 +33,8 @@ export function queueSections(t: TFunction, lists: Readonly<Record<QueueName, Ca
     { key: 'filed', title: t('dispatch.queues.filed'), items: sorted('filed') },
     { key: 'overdue', title: t('dispatch.queues.overdue'), items: overdue, tone: 'warn' },
     { key: 'supervised', title: t('dispatch.queues.supervised'), items: sorted('supervised') },
+    // closed cases stay here too: a pass given far from the case is the center's to look at
+    { key: 'flagged', title: t('dispatch.queues.flagged'), items: [...(lists.flagged?.items ?? [])], tone: 'warn' },
   ];
 }
 
@@ -47,7 +49,7 @@ export interface MapCase {
 
 export function mapCasesOf(sections: readonly QueueSection[], gridCases: readonly Case[], now: Date): MapCase[] {
   const m = new Map<number, Case>();
-  for (const s of sections) for (const c of s.items) m.set(c.id, c);
-  for (const c of gridCases) m.set(c.id, c);
+  for (const s of sections) for (const c of s.items) if (isOpenState(c.status)) m.set(c.id, c);
+  for (const c of gridCases) if (isOpenState(c.status)) m.set(c.id, c);
   return [...m.values()].map((c) => ({ id: c.id, lon: c.lon, lat: c.lat, light: caseClock(c, now).light, priority: c.priority, gridCode: c.gridCode }));
 }

@@ -3,7 +3,8 @@
  * - `__GC_DISPATCH__.ready()` — map drawn, teams and queues loaded;
  * - `liveConnected()` — the live stream is open;
  * - `teamStatus(code)` — the status the page shows for a team;
- * - `selectGrid(code)`, `selectCase(id, gridCode)` — what a click on the map does.
+ * - `selectGrid(code)`, `selectCase(id, gridCode)` — what a click on the map does;
+ * - `patrolTracks()` — grid workers on patrol whose track the map draws (two points or more).
  */
 export interface DispatchTestApi {
   ready(): boolean;
@@ -11,6 +12,7 @@ export interface DispatchTestApi {
   teamStatus(code: string): string | null;
   selectGrid(code: string): void;
   selectCase(id: number, gridCode: string): void;
+  patrolTracks(): number;
 }
 
 declare global {

@@ -11,8 +11,10 @@ import type { LiveEvent, Team, TeamListResponse } from '@gridcommand/shared/sche
 import { keys } from '../api/keys.ts';
 import { useLive, type LiveState, type LiveTypeFilter } from '../api/live.ts';
 
-const LIVE_TYPES: readonly LiveTypeFilter[] = ['case.*', 'team.*', 'dispatch.*', 'patrol_zone.*', 'supervision.*'];
+const LIVE_TYPES: readonly LiveTypeFilter[] = ['case.*', 'team.*', 'dispatch.*', 'patrol_zone.*', 'supervision.*', 'patrol.*'];
 const CASE_REFRESH_MS = 300;
+/** grid workers' tracks are read again at most this often while they move */
+const PATROL_REFRESH_MS = 2_000;
 const TEAM_WRITE_MS = 250;
 /** team events kept to fold again onto a team list that was read before they happened */
 const RECENT_TEAM_EVENTS = 2_000;
@@ -24,10 +26,12 @@ export interface DeskImpact {
   teamStatus: boolean;
   cases: boolean;
   zones: boolean;
+  /** a grid worker's patrol started, moved, checked in or stopped */
+  patrols: boolean;
 }
 
 export function impactOf(events: readonly LiveEvent[]): DeskImpact {
-  const out: DeskImpact = { teamEvents: [], teamStatus: false, cases: false, zones: false };
+  const out: DeskImpact = { teamEvents: [], teamStatus: false, cases: false, zones: false, patrols: false };
   for (const e of events) {
     switch (e.type) {
       case 'team.status':
@@ -43,6 +47,7 @@ export function impactOf(events: readonly LiveEvent[]): DeskImpact {
       case 'case.escalated':
       case 'case.closed':
       case 'case.light':
+      case 'case.attached':
       case 'dispatch.created':
       case 'supervision.opened':
       case 'supervision.closed':
@@ -51,6 +56,14 @@ export function impactOf(events: readonly LiveEvent[]): DeskImpact {
       case 'patrol_zone.created':
       case 'patrol_zone.deleted':
         out.zones = true;
+        break;
+      case 'patrol.started':
+      case 'patrol.moved':
+      case 'patrol.stopped':
+      case 'patrol.checkin':
+        out.patrols = true;
+        break;
+      case 'visit.logged':
         break;
     }
   }
@@ -165,9 +178,18 @@ export function useDeskLive(teamsUpdatedAt: number): DeskLive {
       void qc.invalidateQueries({ queryKey: keys.dispatch.nearestAll() });
     }, CASE_REFRESH_MS);
   }, [qc]);
+  const patrolTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const refreshPatrols = useCallback(() => {
+    if (patrolTimer.current !== null) return;
+    patrolTimer.current = setTimeout(() => {
+      patrolTimer.current = null;
+      void qc.invalidateQueries({ queryKey: keys.dispatch.patrols() });
+    }, PATROL_REFRESH_MS);
+  }, [qc]);
   useEffect(
     () => () => {
       if (refreshTimer.current !== null) clearTimeout(refreshTimer.current);
+      if (patrolTimer.current !== null) clearTimeout(patrolTimer.current);
     },
     [],
   );
@@ -178,12 +200,13 @@ export function useDeskLive(teamsUpdatedAt: number): DeskLive {
       if (impact.teamEvents.length > 0) fold.fold(impact.teamEvents);
       if (impact.teamStatus) void qc.invalidateQueries({ queryKey: keys.dispatch.nearestAll() });
       if (impact.cases) refreshCases();
+      if (impact.patrols) refreshPatrols();
       if (impact.zones) {
         void qc.invalidateQueries({ queryKey: keys.dispatch.zones() });
         void qc.invalidateQueries({ queryKey: keys.dispatch.coverage() });
       }
     },
-    [fold, qc, refreshCases],
+    [fold, qc, refreshCases, refreshPatrols],
   );
   const live = useLive(onBatch, { types: LIVE_TYPES });
 

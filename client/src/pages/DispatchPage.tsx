@@ -6,7 +6,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useQueryClient } from '@tanstack/react-query';
 import type { Map as MapLibreMap, MapMouseEvent } from 'maplibre-gl';
-import type { Case, PatrolZone, Team, TeamListResponse } from '@gridcommand/shared/schemas';
+import type { Case, PatrolListResponse, PatrolZone, Team, TeamListResponse } from '@gridcommand/shared/schemas';
 import { useDeskLive } from '../dispatch/useDeskLive.ts';
 import { ApiError } from '../api/http.ts';
 import { keys } from '../api/keys.ts';
@@ -35,6 +35,7 @@ import {
   useMe,
   useNearest,
   useQueue,
+  useActivePatrols,
   useRoster,
   useTeams,
   useZones,
@@ -124,6 +125,8 @@ function Desk({ user }: { user: { displayName: string; role: string } }) {
   const qRed = useQueue('red', true);
   const qYellow = useQueue('yellow', true);
   const qSupervised = useQueue('supervised', true);
+  const qFlagged = useQueue('flagged', true);
+  const patrolsQ = useActivePatrols();
 
   const [now, setNow] = useState(() => new Date());
   useEffect(() => {
@@ -156,8 +159,12 @@ function Desk({ user }: { user: { displayName: string; role: string } }) {
   // ── queues ──
   const sections = useMemo(
     () =>
-      queueSections(t, { emergency: qEmergency.data, reported: qReported.data, filed: qFiled.data, red: qRed.data, yellow: qYellow.data, supervised: qSupervised.data }, now),
-    [qEmergency.data, qReported.data, qFiled.data, qRed.data, qYellow.data, qSupervised.data, now, t],
+      queueSections(
+        t,
+        { emergency: qEmergency.data, reported: qReported.data, filed: qFiled.data, red: qRed.data, yellow: qYellow.data, supervised: qSupervised.data, flagged: qFlagged.data },
+        now,
+      ),
+    [qEmergency.data, qReported.data, qFiled.data, qRed.data, qYellow.data, qSupervised.data, qFlagged.data, now, t],
   );
   const mapCases = useMemo(() => mapCasesOf(sections, gridOpenCases, now), [sections, gridOpenCases, now]);
 
@@ -353,8 +360,9 @@ function Desk({ user }: { user: { displayName: string; role: string } }) {
         teams,
         teamVersion,
         intakePoint,
+        patrols: patrolsQ.data?.items ?? EMPTY,
       }),
-    [showCoverage, coverageQ.data, side, zonesQ.data, patrolSel, lasso.points, mapCases, caseVersion, focusCase, nearestQ.data, teams, teamVersion, intakePoint, shapeByCode],
+    [patrolsQ.data, showCoverage, coverageQ.data, side, zonesQ.data, patrolSel, lasso.points, mapCases, caseVersion, focusCase, nearestQ.data, teams, teamVersion, intakePoint, shapeByCode],
   );
 
   const onMapError = useCallback(
@@ -420,6 +428,7 @@ function Desk({ user }: { user: { displayName: string; role: string } }) {
         setSel({ kind: 'case', id, gridCode });
         setSide('detail');
       },
+      patrolTracks: () => (qc.getQueryData<PatrolListResponse>(keys.dispatch.patrols())?.items ?? []).filter((x) => x.track.length >= 2).length,
     });
   }, [mapReady, teamsQ.isSuccess, qReported.isSuccess, live.connected, qc]);
 

@@ -63,6 +63,12 @@ function said(e: LiveEvent, board: Pick<BoardState<Team>, 'cases' | 'teams'>): S
     case 'dispatch.created':
     case 'patrol_zone.created':
     case 'patrol_zone.deleted':
+    case 'case.attached':
+    case 'patrol.started':
+    case 'patrol.moved':
+    case 'patrol.stopped':
+    case 'patrol.checkin':
+    case 'visit.logged':
       return null;
   }
 }
@@ -103,6 +109,12 @@ export function affectsStats(e: LiveEvent): boolean {
     case 'dispatch.created':
     case 'patrol_zone.created':
     case 'patrol_zone.deleted':
+    case 'case.attached':
+    case 'patrol.started':
+    case 'patrol.moved':
+    case 'patrol.stopped':
+    case 'patrol.checkin':
+    case 'visit.logged':
       return false;
   }
 }

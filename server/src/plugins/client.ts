@@ -1,4 +1,8 @@
-/** Serves the built client (client/dist) at / and answers unknown page URLs with index.html (SPA routing). */
+/**
+ * Serves the built client (client/dist) at / and answers unknown page URLs with index.html (SPA routing). The grid
+ * worker's phone app is a page of its own at /field/ (field/index.html, with its service worker /field/sw.js):
+ * /field redirects there, and unknown URLs below /field/ fall back to its page, not the desk's.
+ */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -27,9 +31,16 @@ export async function registerClient(app: FastifyInstance, root: string): Promis
     cacheControl: false,
     // hashed assets may be cached for long; index.html must always be revalidated
     setHeaders(res, filePath) {
-      if (filePath.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache');
+      // pages, the service worker and the app manifest are revalidated on every load (a new version is seen at once)
+      if (/\.(html|webmanifest)$/.test(filePath) || path.basename(filePath) === 'sw.js' || /workbox-[^/\\]*\.js$/.test(filePath)) {
+        res.setHeader('Cache-Control', 'no-cache');
+      }
       else if (filePath.includes(`${path.sep}assets${path.sep}`)) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
     },
+  });
+  app.get('/field', { config: { roles: 'public' } }, async (request, reply) => {
+    const q = request.url.indexOf('?');
+    return reply.redirect(q >= 0 ? `/field/${request.url.slice(q)}` : '/field/', 301);
   });
 }
 
@@ -40,6 +51,7 @@ export function spaFallback(request: FastifyRequest, reply: FastifyReply): boole
   const accept = request.headers.accept ?? '';
   if (!accept.includes('text/html')) return false;
   reply.header('Cache-Control', 'no-cache');
-  void reply.type('text/html; charset=utf-8').sendFile('index.html');
+  const page = request.url.startsWith('/field/') ? 'field/index.html' : 'index.html';
+  void reply.type('text/html; charset=utf-8').sendFile(page);
   return true;
 }

@@ -148,6 +148,7 @@ function foldOne<T extends BoardTeamFields>(d: Draft<T>, e: LiveEvent): void {
     case 'case.escalated':
     case 'case.closed':
     case 'case.light':
+    case 'case.attached':
       foldCase(d, e.payload.case);
       return;
     case 'team.status': {
@@ -169,6 +170,11 @@ function foldOne<T extends BoardTeamFields>(d: Draft<T>, e: LiveEvent): void {
     case 'dispatch.created':
     case 'patrol_zone.created':
     case 'patrol_zone.deleted':
+    case 'patrol.started':
+    case 'patrol.moved':
+    case 'patrol.stopped':
+    case 'patrol.checkin':
+    case 'visit.logged':
       return;
   }
 }

@@ -35,6 +35,8 @@ export interface CaseRecord {
   teamId: number | null;
   departmentCode: string | null;
   reworkCount: number;
+  /** reported and fixed by the reporter on the spot (举手之劳) */
+  fixedOnSpot: boolean;
   light: Light;
   nextLightAt: Date | null;
   supervised: boolean;
@@ -51,11 +53,13 @@ export interface CaseCommand {
   reviewDate?: string;
   teamId?: number;
   departmentCode?: string;
+  /** the action is part of the report itself (fix_on_spot) */
+  atIntake?: boolean;
 }
 
 /** The event type an action is recorded as. */
 export function eventTypeOfAction(action: CaseAction): 'case.updated' | 'case.escalated' | 'case.closed' {
-  return action === 'escalate' ? 'case.escalated' : action === 'close' ? 'case.closed' : 'case.updated';
+  return action === 'escalate' ? 'case.escalated' : action === 'close' || action === 'fix_on_spot' ? 'case.closed' : 'case.updated';
 }
 
 export interface LightChange {
@@ -111,6 +115,7 @@ export function decideCaseAction(rec: CaseRecord, cmd: CaseCommand, role: Role, 
     duplicateOf: cmd.duplicateOf !== undefined ? String(cmd.duplicateOf) : undefined,
     reviewDate: cmd.reviewDate,
     assignee: assigneeOf(cmd),
+    atIntake: cmd.atIntake,
   });
   if (!result.ok) return result;
   const refuse = (code: 'DUPLICATE_OF_SELF' | 'REVIEW_DATE_PAST', message: string): CaseRefusal => ({
@@ -170,6 +175,9 @@ export function decideCaseAction(rec: CaseRecord, cmd: CaseCommand, role: Role, 
       case 'unpark':
         next.parkedFrom = null;
         next.parkReviewDate = null;
+        break;
+      case 'fixed_on_spot':
+        next.fixedOnSpot = true;
         break;
     }
   }

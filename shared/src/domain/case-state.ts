@@ -19,6 +19,9 @@
  *   handing down at grid level is refused as illegal_state.
  * - reassign (needs an assignee): dispatched or in_progress; the state does not change.
  * - dispatch needs an assignee (a team or a department).
+ * - fix_on_spot (举手之劳): a grid worker reports a problem they have already fixed, with a before and an after
+ *   photo: reported → closed in one step, every milestone stamped at once. Only as part of the report itself
+ *   (`atIntake`), never as a later action on a case.
  * - verify_fail needs a reason (what the inspector found on site).
  *
  * Roles
@@ -27,7 +30,7 @@
  *   hand_down, close.
  * - handler (department or team handler): accept, handle, escalate (a problem beyond the
  *   handler's power goes up the ladder).
- * - worker (grid worker / inspector): verify_pass, verify_fail (on-site verification, 核查).
+ * - worker (grid worker / inspector): verify_pass, verify_fail (on-site verification, 核查), fix_on_spot.
  * - leader: reads everything, writes nothing. wall, public: no actions.
  *
  * Refusals are checked in this order: illegal_state (the action makes no sense in this state, or
@@ -62,6 +65,7 @@ export const CASE_ACTIONS = [
   'escalate',
   'hand_down',
   'reassign',
+  'fix_on_spot',
 ] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 
@@ -108,6 +112,8 @@ export interface TransitionContext {
   reviewDate?: string;
   /** Team or department the case goes to (dispatch, reassign). */
   assignee?: string;
+  /** The action comes with the report itself, from its reporter (fix_on_spot: 举手之劳). */
+  atIntake?: boolean;
 }
 
 export type Milestone =
@@ -128,7 +134,8 @@ export type TransitionEffect =
   | { type: 'record_reason'; action: CaseAction; reason: string }
   | { type: 'mark_duplicate'; of: string }
   | { type: 'park'; from: ParkableState; reviewDate: string }
-  | { type: 'unpark' };
+  | { type: 'unpark' }
+  | { type: 'fixed_on_spot' };
 
 export type TransitionRefusal = 'illegal_state' | 'forbidden_role' | 'missing_field';
 
@@ -151,6 +158,7 @@ export const LEGAL_FROM: Readonly<Record<CaseAction, readonly CaseState[]>> = {
   escalate: ['reported', 'filed', 'dispatched', 'in_progress'],
   hand_down: ['reported', 'filed', 'dispatched', 'in_progress'],
   reassign: ['dispatched', 'in_progress'],
+  fix_on_spot: ['reported'],
 };
 
 export const ROLE_ACTIONS: Readonly<Record<Role, readonly CaseAction[]>> = {
@@ -158,7 +166,7 @@ export const ROLE_ACTIONS: Readonly<Record<Role, readonly CaseAction[]>> = {
   leader: [],
   dispatcher: ['file', 'dispatch', 'reassign', 'void', 'park', 'unpark', 'escalate', 'hand_down', 'close'],
   handler: ['accept', 'handle', 'escalate'],
-  worker: ['verify_pass', 'verify_fail'],
+  worker: ['verify_pass', 'verify_fail', 'fix_on_spot'],
   wall: [],
   public: [],
 };
@@ -175,6 +183,8 @@ function legalIn(state: CaseState, action: CaseAction, ctx: TransitionContext): 
   const idx = ESCALATION_LEVELS.indexOf(levelOf(ctx));
   if (action === 'escalate') return idx < ESCALATION_LEVELS.length - 1;
   if (action === 'hand_down') return idx > 0;
+  // fixed on the spot is part of a report, never a later action on a case
+  if (action === 'fix_on_spot') return ctx.atIntake === true;
   return true;
 }
 
@@ -288,6 +298,18 @@ export function transition(
     }
     case 'reassign':
       effects.push({ type: 'set_assignee', assignee: (ctx.assignee ?? '').trim() }, ...reasonEffect(action, ctx));
+      break;
+    case 'fix_on_spot':
+      to = 'closed';
+      effects.push(
+        { type: 'fixed_on_spot' },
+        { type: 'stamp', field: 'filedAt' },
+        { type: 'stamp', field: 'respondedAt' },
+        { type: 'stamp', field: 'handledAt' },
+        { type: 'stamp', field: 'verifiedAt' },
+        { type: 'stamp', field: 'closedAt' },
+        ...reasonEffect(action, ctx),
+      );
       break;
   }
   return { ok: true, from: state, to, effects };

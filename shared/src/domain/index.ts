@@ -10,3 +10,4 @@ export * from './case-decide.ts';
 export * from './team-state.ts';
 export * from './board.ts';
 export * from './labels.ts';
+export * from './field.ts';

@@ -68,6 +68,7 @@ export const ACTION_LABELS: Labels<CaseAction> = {
     escalate: '上报升级',
     hand_down: '下派',
     reassign: '改派',
+    fix_on_spot: '举手之劳',
   },
   en: {
     file: 'File',
@@ -83,6 +84,7 @@ export const ACTION_LABELS: Labels<CaseAction> = {
     escalate: 'Escalate',
     hand_down: 'Hand down',
     reassign: 'Reassign',
+    fix_on_spot: 'Fixed on the spot',
   },
 };
 

@@ -11,6 +11,8 @@ export const LoginBody = Type.Object(
   {
     username: Type.String({ minLength: 1, maxLength: 64 }),
     password: Type.String({ minLength: 1, maxLength: 200 }),
+    /** a phone that stays signed in (a device session, long-lived, listed and revocable by the admin) */
+    device: Type.Optional(Type.Object({ name: Type.String({ minLength: 1, maxLength: 60 }) }, { additionalProperties: false })),
   },
   { additionalProperties: false },
 );

@@ -3,6 +3,7 @@ import { Type, type Static } from 'typebox';
 import { CASE_ACTIONS, CASE_SOURCES, CASE_STATES } from '../domain/case-state.ts';
 import { LIGHTS } from '../domain/lights.ts';
 import { PRIORITIES } from '../domain/sla.ts';
+import { FieldPosition, PhotoIds, Verification } from './field.ts';
 
 export const CaseSource = Type.Enum([...CASE_SOURCES]);
 export type CaseSource = Static<typeof CaseSource>;
@@ -28,7 +29,14 @@ export const CaseCreateBody = Type.Object(
     address: Type.Optional(Type.String({ maxLength: 300 })),
     reporterName: Type.Optional(Type.String({ maxLength: 100 })),
     reporterPhone: Type.Optional(Type.String({ pattern: '^[0-9+\\- ]{3,30}$', errorMessage: 'must be a phone number' })),
-    photos: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 1000 }), { maxItems: 20 })),
+    /** photos uploaded first (POST /api/photos), by id */
+    photos: Type.Optional(PhotoIds),
+    /** how the location was found: accuracy in metres, GPS / a pick on the map / a photo's EXIF */
+    position: Type.Optional(Type.Omit(FieldPosition, ['lon', 'lat'])),
+    /** 举手之劳: the reporter fixed it on the spot; the case is closed at once (grid workers, with an after photo) */
+    fixedOnSpot: Type.Optional(
+      Type.Object({ afterPhotos: Type.Array(PhotoIds.items, { minItems: 1, maxItems: 6, uniqueItems: true }), note: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -73,6 +81,10 @@ export const CaseFilterQuery = Type.Object(
     priority: Type.Optional(CasePriority),
     supervised: Type.Optional(Type.Boolean()),
     escalated: Type.Optional(Type.Boolean()),
+    /** reported and fixed on the spot (举手之劳) */
+    fixedOnSpot: Type.Optional(Type.Boolean()),
+    /** the latest verification on site (核查) is flagged (far from the case, or without a position) */
+    flagged: Type.Optional(Type.Boolean()),
     /** reportedAt ≥ from (ISO 8601 date or date-time) */
     from: Type.Optional(Type.String({ maxLength: 40 })),
     /** reportedAt < to (a bare date means the end of that day, CST) */
@@ -95,10 +107,18 @@ export const CaseActionBody = Type.Object(
     reviewDate: Type.Optional(Type.String({ pattern: DATE_PATTERN, errorMessage: 'must be a date YYYY-MM-DD' })),
     teamId: Type.Optional(Type.Integer({ minimum: 1 })),
     departmentCode: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+    /** photos of the action (verify_fail: what the verifier found) */
+    photos: Type.Optional(PhotoIds),
+    /** where the verifier was (verify_pass / verify_fail; required of grid workers) */
+    position: Type.Optional(FieldPosition),
   },
   { additionalProperties: false },
 );
 export type CaseActionBody = Static<typeof CaseActionBody>;
+
+/** POST /api/cases/:id/photos: add evidence to a case instead of reporting it again. */
+export const CaseAttachBody = Type.Object({ photos: Type.Array(PhotoIds.items, { minItems: 1, maxItems: 6, uniqueItems: true }) }, { additionalProperties: false });
+export type CaseAttachBody = Static<typeof CaseAttachBody>;
 
 export const CaseAreaRef = Type.Object({ code: Type.String(), name: Type.String() });
 
@@ -136,7 +156,11 @@ export const Case = Type.Object({
   parkReason: NullableString,
   parkReviewDate: NullableString,
   reworkCount: Type.Integer(),
+  /** reported and fixed by the reporter on the spot (举手之劳) */
+  fixedOnSpot: Type.Boolean(),
   photos: Type.Array(Type.String()),
+  /** the latest verification on site, with the verifier's distance from the case */
+  verification: Type.Union([Verification, Type.Null()]),
   reportedAt: Type.String(),
   filedAt: NullableString,
   dispatchedAt: NullableString,
@@ -238,6 +262,8 @@ export const SupervisionListResponse = Type.Object({
 export const RegisterSummary = Type.Object({
   reported: Type.Integer(),
   closed: Type.Integer(),
+  /** of the closed: fixed on the spot by their reporter (举手之劳) */
+  fixedOnSpot: Type.Integer(),
   inProgress: Type.Integer(),
   escalated: Type.Integer(),
   overdue: Type.Integer(),

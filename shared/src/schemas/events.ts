@@ -107,9 +107,21 @@ export const CaseActionPayload = Type.Object(
     escalation: Type.Optional(Type.Object({ from: Type.Enum([...ESCALATION_LEVELS]), to: Type.Enum([...ESCALATION_LEVELS]) }, Strict)),
     /** dispatch / reassign to a team: the team the case had before (reassign) */
     previousTeamId: Type.Optional(Nullable(Id)),
+    /** photos that came with the action (verify_fail, fix_on_spot: the after photos) */
+    photos: Type.Optional(Type.Array(Type.String())),
+    /** verify_pass / verify_fail: how far from the case the verifier was, and whether that is flagged */
+    verification: Type.Optional(
+      Type.Object(
+        { distanceM: Nullable(Type.Number({ minimum: 0 })), flagged: Type.Boolean(), flagReason: Nullable(Type.Enum(['far', 'no_position'])) },
+        Strict,
+      ),
+    ),
   },
   Strict,
 );
+
+/** Photos added to a case (a reporter who found it already reported adds evidence instead of a duplicate). */
+export const CaseAttachedPayload = Type.Object({ case: CaseFacts, photos: Type.Array(Type.String(), { minItems: 1 }) }, Strict);
 
 export const CaseLightPayload = Type.Object({ from: Light, to: Light, case: CaseFacts }, Strict);
 
@@ -125,6 +137,7 @@ export const CaseEscalatedEvent = eventOf('case.escalated', CaseActionPayload);
 export const CaseClosedEvent = eventOf('case.closed', CaseActionPayload);
 /** the light changed (by an action, or by time passing: the light job) */
 export const CaseLightEvent = eventOf('case.light', CaseLightPayload);
+export const CaseAttachedEvent = eventOf('case.attached', CaseAttachedPayload);
 export const SupervisionOpenedEvent = eventOf('supervision.opened', SupervisionPayload);
 export const SupervisionClosedEvent = eventOf('supervision.closed', SupervisionPayload);
 
@@ -184,6 +197,19 @@ export const PatrolZoneCreatedPayload = Type.Object(
 );
 export const PatrolZoneDeletedPayload = Type.Object({ zoneId: Id }, Strict);
 
+// ---------------------------------------------------------------- grid workers in the field
+
+const TrackPointWire = Type.Object(
+  { lon: Type.Number({ minimum: -180, maximum: 180 }), lat: Type.Number({ minimum: -90, maximum: 90 }), at: Iso },
+  Strict,
+);
+export const PatrolStartedPayload = Type.Object({ patrolId: Id, userId: Id, userName: Type.String() }, Strict);
+/** new points of a patrol's track (the envelope's lon/lat: the newest) */
+export const PatrolMovedPayload = Type.Object({ patrolId: Id, userId: Id, points: Type.Array(TrackPointWire, { minItems: 1 }) }, Strict);
+export const PatrolStoppedPayload = Type.Object({ patrolId: Id, userId: Id, distanceM: Type.Number({ minimum: 0 }) }, Strict);
+export const CheckinPayload = Type.Object({ checkinId: Id, patrolId: Nullable(Id), userId: Id, place: Type.String(), gridCode: Nullable(Digits(15)) }, Strict);
+export const VisitPayload = Type.Object({ visitId: Id, userId: Id, date: Type.String(), gridCode: Nullable(Digits(15)) }, Strict);
+
 export const TeamStatusEvent = eventOf('team.status', TeamStatusPayload);
 /** one device position (the envelope's lon/lat) */
 export const TeamPositionEvent = eventOf('team.position', TeamPositionPayload);
@@ -192,6 +218,11 @@ export const TeamPositionsEvent = eventOf('team.positions', TeamPositionsPayload
 export const DispatchCreatedEvent = eventOf('dispatch.created', DispatchCreatedPayload);
 export const PatrolZoneCreatedEvent = eventOf('patrol_zone.created', PatrolZoneCreatedPayload);
 export const PatrolZoneDeletedEvent = eventOf('patrol_zone.deleted', PatrolZoneDeletedPayload);
+export const PatrolStartedEvent = eventOf('patrol.started', PatrolStartedPayload);
+export const PatrolMovedEvent = eventOf('patrol.moved', PatrolMovedPayload);
+export const PatrolStoppedEvent = eventOf('patrol.stopped', PatrolStoppedPayload);
+export const CheckinCreatedEvent = eventOf('patrol.checkin', CheckinPayload);
+export const VisitLoggedEvent = eventOf('visit.logged', VisitPayload);
 
 // ---------------------------------------------------------------- the union
 
@@ -201,6 +232,7 @@ export const EVENT_SCHEMAS = [
   CaseEscalatedEvent,
   CaseClosedEvent,
   CaseLightEvent,
+  CaseAttachedEvent,
   SupervisionOpenedEvent,
   SupervisionClosedEvent,
   TeamStatusEvent,
@@ -209,6 +241,11 @@ export const EVENT_SCHEMAS = [
   DispatchCreatedEvent,
   PatrolZoneCreatedEvent,
   PatrolZoneDeletedEvent,
+  PatrolStartedEvent,
+  PatrolMovedEvent,
+  PatrolStoppedEvent,
+  CheckinCreatedEvent,
+  VisitLoggedEvent,
 ] as const;
 
 /** One message of the live stream = one row of the event table. */
@@ -220,7 +257,7 @@ export type LiveEventOf<T extends LiveEventType> = Extract<LiveEvent, { type: T 
 export const LIVE_EVENT_TYPES = EVENT_SCHEMAS.map((s) => s.properties.type.const) as LiveEventType[];
 
 /** Case events that carry `payload.case`. */
-export const CASE_FACT_EVENT_TYPES = ['case.created', 'case.updated', 'case.escalated', 'case.closed', 'case.light'] as const;
+export const CASE_FACT_EVENT_TYPES = ['case.created', 'case.updated', 'case.escalated', 'case.closed', 'case.light', 'case.attached'] as const;
 export type CaseFactEvent = LiveEventOf<(typeof CASE_FACT_EVENT_TYPES)[number]>;
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

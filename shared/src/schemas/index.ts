@@ -6,6 +6,7 @@ export * from './locate.ts';
 export * from './tiles.ts';
 export * from './live.ts';
 export * from './events.ts';
+export * from './field.ts';
 export * from './auth.ts';
 export * from './cases.ts';
 export * from './catalogue.ts';

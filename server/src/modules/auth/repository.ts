@@ -47,23 +47,77 @@ export async function findUserForLogin(db: Queryable, username: string): Promise
   return r ? { ...toUser(r), passwordHash: r.password_hash } : null;
 }
 
-export async function createSession(db: Queryable, tokenHash: string, userId: number, hours: number): Promise<Date> {
+export type SessionKind = 'browser' | 'device';
+
+export interface NewSession {
+  tokenHash: string;
+  userId: number;
+  kind: SessionKind;
+  /** the phone's name (device sessions) */
+  deviceName: string | null;
+  hours: number;
+}
+
+export async function createSession(db: Queryable, s: NewSession): Promise<Date> {
   const { rows } = await db.query<{ expires_at: Date }>(
-    `INSERT INTO user_session (token_hash, user_id, expires_at) VALUES ($1, $2, now() + make_interval(hours => $3))
+    `INSERT INTO user_session (token_hash, user_id, kind, device_name, expires_at)
+     VALUES ($1, $2, $3, $4, now() + make_interval(hours => $5))
      RETURNING expires_at`,
-    [tokenHash, userId, hours],
+    [s.tokenHash, s.userId, s.kind, s.deviceName, s.hours],
   );
   return rows[0]!.expires_at;
 }
 
+/** last_seen_at of a session is written when it is older than this (at most one write a minute per session). */
+export const LAST_SEEN_RESOLUTION_S = 60;
+
+/**
+ * The user of a live session. The same statement stamps the session's last_seen_at when the stamp is older than
+ * LAST_SEEN_RESOLUTION_S: a busy session costs one write a minute, not one a request.
+ */
 export async function userBySession(db: Queryable, tokenHash: string): Promise<AuthUser | null> {
   const { rows } = await db.query<UserRow>({
-    name: 'gc_session_user',
-    text: `SELECT ${USER_COLUMNS} FROM user_session s JOIN app_user u ON u.id = s.user_id
-     WHERE s.token_hash = $1 AND s.expires_at > now() AND u.active`,
-    values: [tokenHash],
+    name: 'gc_session_user_seen',
+    text: `WITH s AS (
+       SELECT token_hash, user_id, last_seen_at FROM user_session WHERE token_hash = $1 AND expires_at > now()
+     ), seen AS (
+       UPDATE user_session t SET last_seen_at = now() FROM s
+       WHERE t.token_hash = s.token_hash AND s.last_seen_at < now() - make_interval(secs => $2)
+     )
+     SELECT ${USER_COLUMNS} FROM s JOIN app_user u ON u.id = s.user_id WHERE u.active`,
+    values: [tokenHash, LAST_SEEN_RESOLUTION_S],
   });
   return rows[0] ? toUser(rows[0]) : null;
+}
+
+export interface SessionRow {
+  id: number;
+  user_id: number;
+  username: string;
+  kind: SessionKind;
+  device_name: string | null;
+  created_at: Date;
+  last_seen_at: Date;
+  expires_at: Date;
+}
+
+/** Sessions not yet expired, newest first (of one user, or of everyone); at most `limit`. */
+export async function listSessions(db: Queryable, userId: number | null, limit: number): Promise<SessionRow[]> {
+  const { rows } = await db.query<SessionRow>(
+    `SELECT s.id::int AS id, s.user_id, u.username, s.kind, s.device_name, s.created_at, s.last_seen_at, s.expires_at
+     FROM user_session s JOIN app_user u ON u.id = s.user_id
+     WHERE s.expires_at > now() AND ($1::int IS NULL OR s.user_id = $1)
+     ORDER BY s.created_at DESC, s.id DESC
+     LIMIT $2`,
+    [userId, limit],
+  );
+  return rows;
+}
+
+/** Deletes a session by its id; returns its token hash (to forget it in the session cache), null when unknown. */
+export async function deleteSessionById(db: Queryable, id: number): Promise<string | null> {
+  const { rows } = await db.query<{ token_hash: string }>('DELETE FROM user_session WHERE id = $1 RETURNING token_hash', [id]);
+  return rows[0]?.token_hash ?? null;
 }
 
 export async function deleteSession(db: Queryable, tokenHash: string): Promise<void> {

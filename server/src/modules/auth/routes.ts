@@ -1,11 +1,17 @@
-/** POST /api/auth/login, POST /api/auth/logout, GET /api/auth/me, POST /api/admin/wall-tokens. */
+/**
+ * POST /api/auth/login, POST /api/auth/logout, GET /api/auth/me, POST /api/admin/wall-tokens, and the session lists
+ * (sessions-routes.ts). A login that names a device (`device: { name }`) opens a device session: a phone that stays
+ * signed in for GC_DEVICE_SESSION_DAYS instead of GC_SESSION_HOURS, listed and revocable by the admin.
+ */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { ErrorResponse, LoginBody, SessionResponse, WallTokenBody, WallTokenCreated } from '@gridcommand/shared/schemas';
 import { HttpError } from '../../plugins/errors.ts';
 import { SESSION_COOKIE, forgetSession, sessionCookieOptions, unauthorized } from '../../plugins/auth.ts';
 import { dummyPasswordHash, newToken, tokenHash, verifyPassword } from './passwords.ts';
+import { deviceSessionSettings } from './device-sessions.ts';
 import * as repo from './repository.ts';
+import sessionsRoutes from './sessions-routes.ts';
 
 const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
 
@@ -28,6 +34,7 @@ function loginKey(request: FastifyRequest): string {
 
 const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const settings = app.authConfig;
+  await app.register(sessionsRoutes);
 
   app.post(
     '/api/auth/login',
@@ -52,8 +59,12 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
       if (!user || !ok) throw new HttpError(401, 'BAD_CREDENTIALS', 'wrong username or password');
       const { token, hash } = newToken();
-      await repo.createSession(app.pool, hash, user.id, settings.sessionHours);
-      reply.setCookie(SESSION_COOKIE, token, sessionCookieOptions(request, settings, settings.sessionHours * 3600));
+      const device = request.body.device;
+      const deviceName = device ? device.name.trim() : '';
+      if (device && deviceName === '') throw new HttpError(400, 'MISSING_FIELD', 'body field "device.name" must not be blank');
+      const hours = device ? deviceSessionSettings(app).days * 24 : settings.sessionHours;
+      await repo.createSession(app.pool, { tokenHash: hash, userId: user.id, kind: device ? 'device' : 'browser', deviceName: device ? deviceName : null, hours });
+      reply.setCookie(SESSION_COOKIE, token, sessionCookieOptions(request, settings, hours * 3600));
       return { user: publicUser(user), via: 'cookie' as const };
     },
   );

@@ -63,6 +63,10 @@ export function present(row: CaseRow, user: AuthUser | null, opts: { personal: b
     parkReason: row.park_reason,
     parkReviewDate: row.park_review_date,
     reworkCount: row.rework_count,
+    fixedOnSpot: row.fixed_on_spot,
+    verification: row.verification
+      ? { ...row.verification, at: new Date(row.verification.at).toISOString(), distanceM: row.verification.distanceM === null ? null : Number(row.verification.distanceM) }
+      : null,
     photos: Array.isArray(row.photos) ? (row.photos as unknown[]).filter((p): p is string => typeof p === 'string') : [],
     reportedAt: row.reported_at.toISOString(),
     filedAt: iso(row.filed_at),

@@ -161,6 +161,7 @@ const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: {
           reported: s.reported,
           closed: s.closed,
+          fixedOnSpot: s.fixed_on_spot,
           inProgress: s.in_progress,
           escalated: s.escalated,
           overdue: s.overdue,

@@ -45,6 +45,11 @@ export interface CaseRow {
   park_reason: string | null;
   park_review_date: string | null;
   rework_count: number;
+  fixed_on_spot: boolean;
+  location_accuracy_m: number | null;
+  location_source: string | null;
+  /** the latest verification on site (Verification's fields, JSON), or null */
+  verification: VerificationJson | null;
   photos: unknown;
   reporter_name: string | null;
   reporter_phone: string | null;
@@ -69,6 +74,19 @@ export interface CaseRow {
   updated_at: Date;
 }
 
+export interface VerificationJson {
+  at: string;
+  result: 'pass' | 'fail';
+  byUserId: number | null;
+  byName: string | null;
+  lon: number | null;
+  lat: number | null;
+  accuracyM: number | null;
+  distanceM: number | null;
+  flagged: boolean;
+  flagReason: 'far' | 'no_position' | null;
+}
+
 export const CASE_SELECT = `
   SELECT c.id, c.code, c.source, c.category_code, cat.name AS category_name, cat.major_code, maj.name AS major_name,
          c.priority, c.title, c.description, c.address, ST_X(c.location) AS lon, ST_Y(c.location) AS lat,
@@ -77,6 +95,7 @@ export const CASE_SELECT = `
          c.department_code, d.name AS department_name, c.team_id, t.name AS team_name,
          c.status, c.status_before_park, c.escalation_level, c.duplicate_of, c.void_reason, c.park_reason,
          to_char(c.park_review_date, 'YYYY-MM-DD') AS park_review_date, c.rework_count, c.photos,
+         c.fixed_on_spot, c.location_accuracy_m, c.location_source, vf.j AS verification,
          c.reporter_name, c.reporter_phone,
          c.reported_at, c.filed_at, c.dispatched_at, c.accepted_at, c.handled_at, c.verified_at, c.closed_at, c.voided_at,
          c.respond_by, c.respond_warn_at, c.respond_red_at, c.resolve_by, c.resolve_warn_at, c.resolve_red_at,
@@ -89,7 +108,14 @@ export const CASE_SELECT = `
   JOIN area z ON z.code = c.zone_code
   JOIN area s ON s.code = c.street_code
   LEFT JOIN department d ON d.code = c.department_code
-  LEFT JOIN team t ON t.id = c.team_id`;
+  LEFT JOIN team t ON t.id = c.team_id
+  LEFT JOIN LATERAL (
+    SELECT jsonb_build_object('at', v.at, 'result', v.result, 'byUserId', v.user_id, 'byName', vu.display_name,
+             'lon', ST_X(v.location), 'lat', ST_Y(v.location), 'accuracyM', v.accuracy_m, 'distanceM', round(v.distance_m::numeric, 1),
+             'flagged', v.flagged, 'flagReason', v.flag_reason) AS j
+    FROM verification v LEFT JOIN app_user vu ON vu.id = v.user_id
+    WHERE v.case_id = c.id ORDER BY v.at DESC, v.id DESC LIMIT 1
+  ) vf ON true`;
 
 /** A growing WHERE clause with its parameters. */
 export class Where {
@@ -141,6 +167,8 @@ export interface CaseFilters {
   priority?: string;
   supervised?: boolean;
   escalated?: boolean;
+  fixedOnSpot?: boolean;
+  flagged?: boolean;
   from?: Date;
   to?: Date;
   q?: string;
@@ -160,6 +188,10 @@ export function addFilters(w: Where, f: CaseFilters): void {
   if (f.priority) w.add('c.priority = ?', f.priority);
   if (f.supervised !== undefined) w.add('c.supervised = ?', f.supervised);
   if (f.escalated !== undefined) w.add(f.escalated ? 'c.escalation_level > 0' : 'c.escalation_level = 0');
+  if (f.fixedOnSpot !== undefined) w.add('c.fixed_on_spot = ?', f.fixedOnSpot);
+  if (f.flagged !== undefined) {
+    w.add('coalesce((SELECT v.flagged FROM verification v WHERE v.case_id = c.id ORDER BY v.at DESC, v.id DESC LIMIT 1), false) = ?', f.flagged);
+  }
   if (f.from) w.add('c.reported_at >= ?', f.from);
   if (f.to) w.add('c.reported_at < ?', f.to);
   if (f.q) {
@@ -285,6 +317,7 @@ export async function findSupervision(db: Queryable, id: number): Promise<Superv
 export interface RegisterSummaryRow {
   reported: number;
   closed: number;
+  fixed_on_spot: number;
   in_progress: number;
   escalated: number;
   overdue: number;
@@ -303,6 +336,7 @@ export async function registerSummary(db: Queryable, w: Where): Promise<Register
   const { rows } = await db.query<RegisterSummaryRow>(
     `SELECT count(*)::int AS reported,
             count(*) FILTER (WHERE c.status = 'closed')::int AS closed,
+            count(*) FILTER (WHERE c.fixed_on_spot)::int AS fixed_on_spot,
             count(*) FILTER (WHERE c.status = ANY($${n + 1}::text[]))::int AS in_progress,
             count(*) FILTER (WHERE c.escalation_level > 0)::int AS escalated,
             count(*) FILTER (WHERE c.status = ANY($${n + 2}::text[]) AND c.light = ANY($${n + 3}::text[]))::int AS overdue,
@@ -312,4 +346,35 @@ export async function registerSummary(db: Queryable, w: Where): Promise<Register
     params,
   );
   return rows[0]!;
+}
+
+export interface NearbyRow extends CaseRow {
+  distance_m: number;
+  reporters: number;
+}
+
+/**
+ * Open cases of a category within `radiusM` of a point, nearest first, within what the user may see: the "is it one
+ * of these?" of a new report. Reporters: the first one and every other account that added photos to it.
+ */
+export async function nearbyOpenCases(
+  db: Queryable,
+  q: { lon: number; lat: number; category: string; radiusM: number; openStates: readonly string[]; limit: number },
+  user: AuthUser,
+): Promise<NearbyRow[]> {
+  const w = new Where();
+  addScope(w, user);
+  const point = `ST_SetSRID(ST_MakePoint(${w.param(q.lon)}, ${w.param(q.lat)}), 4326)`;
+  w.add('c.category_code = ?', q.category);
+  w.add('c.status = ANY(?::text[])', [...q.openStates]);
+  w.parts.push(`ST_DWithin(c.location::geography, ${point}::geography, ${w.param(q.radiusM)})`);
+  const { rows } = await db.query<NearbyRow>(
+    `SELECT x.*, ST_Distance(ST_SetSRID(ST_MakePoint(x.lon, x.lat), 4326)::geography, ${point}::geography) AS distance_m,
+            1 + (SELECT count(DISTINCT e.actor_id) FROM event e WHERE e.case_id = x.id AND e.type = 'case.attached'
+                 AND e.actor_id IS DISTINCT FROM x.reporter_user_id)::int AS reporters
+     FROM (${CASE_SELECT.replace('SELECT c.id,', 'SELECT c.reporter_user_id, c.id,')} ${w.sql()}) x
+     ORDER BY distance_m, x.id LIMIT ${w.param(q.limit)}`,
+    w.params,
+  );
+  return rows;
 }

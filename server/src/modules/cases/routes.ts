@@ -5,6 +5,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
   CaseActionBody,
+  CaseAttachBody,
   CaseBatchBody,
   CaseBatchResponse,
   CaseCreateBody,
@@ -13,16 +14,19 @@ import {
   CaseListResponse,
   Case,
   ErrorResponse,
+  NearbyQuery,
+  NearbyResponse,
   RefusalResponse,
   TimelineResponse,
   type CaseFilterQuery as CaseFilterQueryT,
 } from '@gridcommand/shared/schemas';
-import { parseCstInstant } from '@gridcommand/shared/domain';
+import { DUPLICATE_RADIUS_M, OPEN_STATES, parseCstInstant } from '@gridcommand/shared/domain';
 import { badRequest, HttpError } from '../../plugins/errors.ts';
 import type { AuthUser } from '../auth/repository.ts';
 import * as repo from './repository.ts';
 import { hasPersonal, maySeePersonal, present, readCase } from './service.ts';
-import { actOnCase } from '../writer/commands.ts';
+import { actOnCase, attachPhotos } from '../writer/commands.ts';
+import { factsOf } from '../writer/facts.ts';
 import { IntakeQueue, createCases } from '../writer/intake.ts';
 import { idempotencyKeyOf, sendOutcome } from '../writer/http.ts';
 import { userActor, writeOnce } from '../writer/tx.ts';
@@ -105,6 +109,41 @@ const casesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { items, total, limit, offset } = await listForUser(app, request.user!, request.query, 'GET /api/cases', { personal: true });
       return { items, total, limit, offset };
+    },
+  );
+
+  // "is it one of these?": open cases of the same category near a new report (the caller's scope)
+  app.get(
+    '/api/cases/nearby',
+    { schema: { querystring: NearbyQuery, response: { 200: NearbyResponse, ...errors } }, config: { roles: READERS } },
+    async (request) => {
+      const q = request.query;
+      const radiusM = q.radiusM ?? DUPLICATE_RADIUS_M;
+      const rows = await repo.nearbyOpenCases(app.pool, { ...q, radiusM, openStates: OPEN_STATES, limit: 10 }, request.user!);
+      return {
+        radiusM,
+        items: rows.map((r) => ({
+          case: factsOf(r),
+          distanceM: Math.round(r.distance_m * 10) / 10,
+          thumbUrls: (Array.isArray(r.photos) ? (r.photos as string[]) : []).map((id) => `/api/photos/${id}/thumb`),
+          reporters: r.reporters,
+        })),
+      };
+    },
+  );
+
+  // add evidence to a case instead of reporting it again
+  app.post(
+    '/api/cases/:id/photos',
+    { schema: { params: CaseIdParams, body: CaseAttachBody, response: { 200: Case, ...refusals } }, config: { roles: ['admin', 'dispatcher', 'handler', 'worker'] } },
+    async (request, reply) => {
+      const user = request.user!;
+      const actor = userActor(user);
+      const out = await writeOnce(app.pool, actor, idempotencyKeyOf(request, actor), async (tx) => {
+        const c = await attachPhotos(tx, request.params.id, request.body.photos);
+        return { status: 200, body: present(c.row, user, { personal: false }) };
+      });
+      return sendOutcome(reply, out);
     },
   );
 

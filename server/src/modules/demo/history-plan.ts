@@ -263,6 +263,8 @@ export class HistoryPlanner {
     const walkCase: WalkCase = {
       id,
       streetCode: grid.street_code,
+      gridCode: grid.code,
+      departmentCode: category.departmentCode,
       point: ewkbPoint(lon, lat),
       factsPrefix: factsPrefixOf({
         id, code, priority, source, categoryCode: category.code, gridCode: grid.code, communityCode: grid.community_code,
@@ -274,7 +276,7 @@ export class HistoryPlanner {
     const first = initialLight(clocks, reportedAt);
     const intake: CaseRecord = {
       id, status: 'reported', version: 1, escalationLevel: 'grid', parkedFrom: null, parkReason: null, parkReviewDate: null,
-      voidReason: null, duplicateOf: null, teamId: null, departmentCode: category.departmentCode, reworkCount: 0,
+      voidReason: null, duplicateOf: null, teamId: null, departmentCode: category.departmentCode, reworkCount: 0, fixedOnSpot: false,
       light: first.light, nextLightAt: first.nextLightAt, supervised: false, clocks, stamps: {}, updatedAt: reportedAt,
     };
     const createdBy = source === 'grid_worker' ? 'worker' : source === 'public' ? 'public' : 'dispatcher';

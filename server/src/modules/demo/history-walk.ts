@@ -41,6 +41,9 @@ export interface HistorySupervision {
 export interface WalkCase {
   id: number;
   streetCode: string;
+  /** the grid and the department the event rows name (for each role's stream) */
+  gridCode: string;
+  departmentCode: string;
   /** the location as COPY text (hex EWKB) */
   point: string;
   /** the unchanging facts as JSON text without its closing brace */

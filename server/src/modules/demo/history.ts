@@ -167,7 +167,7 @@ function writeEvent(w: CopyWriter, e: HistoryEvent): void {
   const c = e.case;
   w.ascii(`${ts(e.at)}\t${e.type}\t${c.id}\t${c.streetCode}\t${e.role}\t${e.from ?? NULL}\t${e.to ?? NULL}\t`);
   w.utf8(txt(e.note));
-  w.ascii(`\t${c.point}\t`);
+  w.ascii(`\t${c.point}\t${c.gridCode}\t${c.departmentCode}\t`);
   if (e.supervision) {
     w.utf8(`${txt(payloadOf(e))}\n`);
     return;
@@ -274,7 +274,7 @@ export async function seedHistory(pool: pg.Pool, options: HistoryOptions): Promi
     };
     const caseSql = `COPY cases (${CASE_COLUMNS.join(', ')}) FROM STDIN`;
     const supervisionSql = 'COPY supervision (id, case_id, notice_no, level, reason, opened_at, closed_at, close_note) FROM STDIN';
-    const eventSql = 'COPY event (at, type, case_id, street_code, actor_role, from_state, to_state, note, location, payload) FROM STDIN';
+    const eventSql = 'COPY event (at, type, case_id, street_code, actor_role, from_state, to_state, note, location, grid_code, department_code, payload) FROM STDIN';
     // The database reads one table while the history is being planned: the events (most of the bytes) when
     // no foreign keys are checked, otherwise the cases, which the events' keys then find.
     let n = 0;

@@ -11,9 +11,14 @@ export interface HubEvent {
   id: number;
   type: string;
   streetCode: string | null;
+  /** the grid and department of the event's case (what scopes look at) */
+  gridCode: string | null;
+  departmentCode: string | null;
   event: LiveEvent;
   /** `id: …\nevent: …\ndata: …\n\n` */
   frame: string;
+  /** the frame without free text (notes, reasons), made on first use */
+  redacted?: string;
 }
 
 export interface LiveSubscriber {
@@ -29,6 +34,8 @@ export interface EventRow {
   case_id: number | string | null;
   team_id: number | null;
   street_code: string | null;
+  grid_code: string | null;
+  department_code: string | null;
   from_state: string | null;
   to_state: string | null;
   note: string | null;
@@ -37,7 +44,7 @@ export interface EventRow {
   payload: Record<string, unknown> | null;
 }
 
-const EVENT_COLUMNS = `id, at, v, type, case_id, team_id, street_code, from_state, to_state, note,
+const EVENT_COLUMNS = `id, at, v, type, case_id, team_id, street_code, grid_code, department_code, from_state, to_state, note,
        ST_X(location) AS lon, ST_Y(location) AS lat, payload`;
 
 export function toHubEvent(r: EventRow): HubEvent {
@@ -58,7 +65,28 @@ export function toHubEvent(r: EventRow): HubEvent {
   } as LiveEvent;
   // the type goes on its own line: never let a stray line break split the frame
   const type = r.type.replace(/[\r\n]/g, ' ');
-  return { id: event.id, type: r.type, streetCode: r.street_code, event, frame: `id: ${event.id}\nevent: ${type}\ndata: ${JSON.stringify(event)}\n\n` };
+  return {
+    id: event.id,
+    type: r.type,
+    streetCode: r.street_code,
+    gridCode: r.grid_code,
+    departmentCode: r.department_code,
+    event,
+    frame: frameOf(event.id, type, event),
+  };
+}
+
+function frameOf(id: number, type: string, event: unknown): string {
+  return `id: ${id}\nevent: ${type}\ndata: ${JSON.stringify(event)}\n\n`;
+}
+
+/** The frame of an event without its free text: the note, and the reason of an action. */
+export function redactedFrame(e: HubEvent): string {
+  if (e.redacted === undefined) {
+    const { reason: _reason, ...payload } = e.event.payload as Record<string, unknown>;
+    e.redacted = frameOf(e.id, e.type.replace(/[\r\n]/g, ' '), { ...e.event, note: null, payload });
+  }
+  return e.redacted;
 }
 
 /** Reads events in (afterId, upTo] in id order, optionally filtered in SQL (a client's replay). */
@@ -74,6 +102,14 @@ export async function readEventsAfter(
   if (filter.streets) {
     params.push(filter.streets);
     where.push(`(street_code IS NULL OR street_code = ANY($${params.length}::text[]))`);
+  }
+  if (filter.scope.grids) {
+    params.push(filter.scope.grids);
+    where.push(`grid_code = ANY($${params.length}::text[])`);
+  }
+  if (filter.scope.department !== null) {
+    params.push(filter.scope.department);
+    where.push(`department_code = $${params.length}`);
   }
   if (filter.types || filter.typePrefixes) {
     params.push(filter.types ?? []);

@@ -10,6 +10,7 @@
 import type { ServerResponse } from 'node:http';
 import type pg from 'pg';
 import { isUnfiltered, matchesFilter, readEventsAfter, type HubEvent, type LiveFilter, type LiveHub, type LiveSubscriber } from './hub.ts';
+import { redactedFrame } from './rows.ts';
 
 export interface LiveStreamOptions {
   filter: LiveFilter;
@@ -93,7 +94,7 @@ export class LiveStream implements LiveSubscriber {
       if (this.closed) return;
       if (page.length > 0) {
         let out = '';
-        for (const e of page) out += e.frame;
+        for (const e of page) out += this.frameOf(e);
         this.cursor = page[page.length - 1]!.id;
         this.sent += page.length;
         if (!this.res.write(out)) await this.drained();
@@ -117,6 +118,11 @@ export class LiveStream implements LiveSubscriber {
       this.close('replay failed');
       this.res.destroy();
     }
+  }
+
+  /** The event's frame as this client may receive it (without free text for a wall). */
+  private frameOf(e: HubEvent): string {
+    return this.opts.filter.scope.redact ? redactedFrame(e) : e.frame;
   }
 
   private goLive(): void {
@@ -163,7 +169,7 @@ export class LiveStream implements LiveSubscriber {
       if (e.id <= this.cursor) continue;
       this.cursor = e.id;
       if (!this.unfiltered && !matchesFilter(this.opts.filter, e)) continue;
-      out += e.frame;
+      out += this.frameOf(e);
       n++;
     }
     if (n > 0) this.write(out, n);

@@ -40,17 +40,38 @@ export interface GridLightRow {
 }
 
 /** Grids with open (lit) cases: the worst light (rank in the domain's LIGHTS order) and how many. */
-export async function gridLights(db: Queryable): Promise<GridLightRow[]> {
+/** What a role may see of the cases (grid workers their grids, department handlers their department): a clause. */
+export interface CaseScope {
+  grids: readonly string[] | null;
+  department: string | null;
+}
+
+function scopeClause(scope: CaseScope, params: unknown[]): string {
+  const parts: string[] = [];
+  if (scope.grids) {
+    params.push([...scope.grids]);
+    parts.push(`c.grid_code = ANY($${params.length}::text[])`);
+  }
+  if (scope.department !== null) {
+    params.push(scope.department);
+    parts.push(`c.department_code = $${params.length}`);
+  }
+  return parts.map((p) => `AND ${p}`).join(' ');
+}
+
+export async function gridLights(db: Queryable, scope: CaseScope): Promise<GridLightRow[]> {
+  const params: unknown[] = [[...LIGHTS]];
+  const within = scopeClause(scope, params);
   const { rows } = await db.query<GridLightRow>(
     `SELECT a.id, a.code, x.rank, x.open
      FROM (
        SELECT c.grid_code, max(array_position($1::text[], c.light))::int AS rank, count(*)::int AS open
        FROM cases c
-       WHERE ${LIT}
+       WHERE ${LIT} ${within}
        GROUP BY c.grid_code
      ) x JOIN area a ON a.code = x.grid_code
      ORDER BY a.id`,
-    [[...LIGHTS]],
+    params,
   );
   return rows;
 }
@@ -80,13 +101,14 @@ interface OpenCaseRow {
 }
 
 /** Open (lit) cases, optionally within a bbox, as the facts the case events carry (CaseFacts). */
-export async function openCases(db: Queryable, bbox: [number, number, number, number] | null): Promise<CaseFacts[]> {
+export async function openCases(db: Queryable, bbox: [number, number, number, number] | null, scope: CaseScope): Promise<CaseFacts[]> {
   const params: unknown[] = [OPEN_STATES];
   let filter = '';
   if (bbox) {
     params.push(...bbox);
     filter = 'AND c.location && ST_MakeEnvelope($2, $3, $4, $5, 4326)';
   }
+  filter += ` ${scopeClause(scope, params)}`;
   const { rows } = await db.query<OpenCaseRow>(
     `SELECT c.id::int AS id, c.code, c.status, c.light, c.priority, c.source, c.category_code AS "categoryCode",
             c.grid_code AS "gridCode", c.community_code AS "communityCode", c.zone_code AS "zoneCode", c.street_code AS "streetCode",

@@ -2,13 +2,15 @@
  * /api/map/*: what the wall draws on the district map, each as one consistent snapshot with the event id up to
  * which it reflects the live stream (`lastEventId`), so the wall resumes GET /api/live from there without a gap
  * (events after it that the snapshot already shows are ignored by version). Readable by every logged-in role and
- * by wall tokens; no personal data.
+ * by wall tokens, each within its scope (grid workers their grids, handlers their department: the same scope as the
+ * live stream's); no personal data.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { LIGHTS, type Light } from '@gridcommand/shared/domain';
 import { ErrorResponse, GridLights, OpenCases, OpenCasesQuery } from '@gridcommand/shared/schemas';
 import { HttpError } from '../../plugins/errors.ts';
 import { parseBbox } from '../grids/routes.ts';
+import { scopeOf } from '../live/filter.ts';
 import * as repo from './map-repository.ts';
 
 const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
@@ -32,8 +34,9 @@ const mapRoutes: FastifyPluginAsyncTypebox<MapRoutesOptions> = async (app, opts)
   }
 
   // grids with open cases, coloured by the worst light among them; grids not listed are neutral
-  app.get('/api/map/grid-lights', { config, schema: { response: { 200: GridLights, ...errors } } }, async () => {
-    const { lastEventId, result } = await repo.inSnapshot(app.pool, frontier, (db) => repo.gridLights(db));
+  app.get('/api/map/grid-lights', { config, schema: { response: { 200: GridLights, ...errors } } }, async (request) => {
+    const scope = scopeOf(request.user!);
+    const { lastEventId, result } = await repo.inSnapshot(app.pool, frontier, (db) => repo.gridLights(db, scope));
     return {
       lastEventId,
       items: result.map((r) => ({ id: r.id, code: r.code, light: (LIGHTS[r.rank - 1] ?? 'none') as Light, open: r.open })),
@@ -46,7 +49,8 @@ const mapRoutes: FastifyPluginAsyncTypebox<MapRoutesOptions> = async (app, opts)
     { config, schema: { querystring: OpenCasesQuery, response: { 200: OpenCases, ...errors } } },
     async (request) => {
       const bbox = request.query.bbox !== undefined ? parseBbox(request.query.bbox) : null;
-      const { lastEventId, result } = await repo.inSnapshot(app.pool, frontier, (db) => repo.openCases(db, bbox));
+      const scope = scopeOf(request.user!);
+      const { lastEventId, result } = await repo.inSnapshot(app.pool, frontier, (db) => repo.openCases(db, bbox, scope));
       return { lastEventId, items: result };
     },
   );

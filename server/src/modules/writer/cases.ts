@@ -22,6 +22,7 @@ import { inScope, type CaseRow } from '../cases/repository.ts';
 import { present } from '../cases/present.ts';
 import { factsOf, recordOf, rowWith } from './facts.ts';
 import * as repo from './repository.ts';
+import type { EventActor } from './events.ts';
 import { eventActorOf, roleOf, type WriteTx } from './tx.ts';
 
 /** A case loaded under its lock: the row as it will be written, and the record the rules work on. */
@@ -77,14 +78,15 @@ export function caseEnvelope(row: CaseRow) {
 }
 
 /** Records a light change: the case.light event, and the supervision records it closes and opens. */
-async function recordLight(tx: WriteTx, c: LoadedCase, change: LightChange): Promise<void> {
+async function recordLight(tx: WriteTx, c: LoadedCase, change: LightChange, as?: EventActor): Promise<void> {
   const facts = factsOf(c.row);
   const env = caseEnvelope(c.row);
-  tx.emit({ ...env, type: 'case.light', fromState: facts.status, toState: facts.status, note: null, payload: { from: change.from, to: change.to, case: facts } });
+  const emit = (e: EventDraft) => (as ? tx.emitAs(as, e) : tx.emit(e));
+  emit({ ...env, type: 'case.light', fromState: facts.status, toState: facts.status, note: null, payload: { from: change.from, to: change.to, case: facts } });
   const plan = change.supervision;
   const closed = await repo.closeSupervision(tx.client, c.row.id, plan.close, tx.now, plan.closeNote);
   for (const s of closed) {
-    tx.emit({ ...env, type: 'supervision.closed', fromState: null, toState: null, note: plan.closeNote, payload: { supervisionId: s.id, noticeNo: s.notice_no, level: s.level } });
+    emit({ ...env, type: 'supervision.closed', fromState: null, toState: null, note: plan.closeNote, payload: { supervisionId: s.id, noticeNo: s.notice_no, level: s.level } });
   }
   if (plan.open) {
     const opened = await repo.openSupervision(tx.client, {
@@ -93,10 +95,10 @@ async function recordLight(tx: WriteTx, c: LoadedCase, change: LightChange): Pro
       reason: plan.open.reason,
       at: tx.now,
       noticePrefix: `DB${cstCompactDate(tx.now)}-`,
-      openedBy: eventActorOf(tx.actor).id,
+      openedBy: (as ?? eventActorOf(tx.actor)).id,
     });
     if (opened) {
-      tx.emit({ ...env, type: 'supervision.opened', fromState: null, toState: null, note: plan.open.reason, payload: { supervisionId: opened.id, noticeNo: opened.notice_no, level: opened.level } });
+      emit({ ...env, type: 'supervision.opened', fromState: null, toState: null, note: plan.open.reason, payload: { supervisionId: opened.id, noticeNo: opened.notice_no, level: opened.level } });
     }
   }
 }
@@ -106,7 +108,17 @@ async function recordLight(tx: WriteTx, c: LoadedCase, change: LightChange): Pro
  * the light follows. `role` is the role the rules check (a team reporting on site acts as the case's handler).
  * Names of a new team come from the caller, which holds that team's lock.
  */
-export async function applyAction(tx: WriteTx, c: LoadedCase, cmd: CaseCommand, role: Role, names: { teamName?: string } = {}): Promise<void> {
+export async function applyAction(
+  tx: WriteTx,
+  c: LoadedCase,
+  cmd: CaseCommand,
+  role: Role,
+  names: { teamName?: string } = {},
+  /** who the events name, when not the transaction's acting party (a report written by the intake queue) */
+  as?: EventActor,
+  /** what the action's event carries besides the decision (photos, the verification's distance) */
+  extra: Partial<Pick<Extract<EventDraft, { type: 'case.updated' }>['payload'], 'photos' | 'verification'>> = {},
+): Promise<void> {
   const d = decideCaseAction(c.rec, cmd, role, tx.now);
   if (!d.ok) throw refusal(tx, c, cmd.action, d);
   let departmentName: string | null | undefined;
@@ -121,17 +133,19 @@ export async function applyAction(tx: WriteTx, c: LoadedCase, cmd: CaseCommand, 
   c.rec = d.after;
   c.row = rowWith(c.row, d.after, { teamName: names.teamName, departmentName });
   const facts = factsOf(c.row);
-  const { type, ...extra } = d.event;
-  tx.emit({
+  const { type, ...decided } = d.event;
+  const event = {
     ...caseEnvelope(c.row),
     teamId: cmd.teamId ?? null,
     type,
     fromState: from,
     toState: d.after.status,
     note: cmd.note ?? cmd.reason ?? null,
-    payload: { action: cmd.action, case: facts, ...extra },
-  } as EventDraft);
-  if (d.light) await recordLight(tx, c, d.light);
+    payload: { action: cmd.action, case: facts, ...decided, ...extra },
+  } as EventDraft;
+  if (as) tx.emitAs(as, event);
+  else tx.emit(event);
+  if (d.light) await recordLight(tx, c, d.light, as);
 }
 
 /** Writes the loaded case once, after all its actions. */

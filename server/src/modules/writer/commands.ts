@@ -5,7 +5,9 @@
  */
 import {
   STEP_COMMAND,
+  assessVerification,
   assignmentActions,
+  distanceM,
   caseActionsForStep,
   releasesTeam,
   teamTransition,
@@ -18,7 +20,9 @@ import type { CaseActionBody } from '@gridcommand/shared/schemas';
 import { HttpError, conflict } from '../../plugins/errors.ts';
 import * as teamRepo from '../teams/repository.ts';
 import { present } from '../cases/present.ts';
-import { applyAction, commandOf, loadCase, saveCase, staleCase, type LoadedCase } from './cases.ts';
+import { applyAction, caseEnvelope, commandOf, loadCase, saveCase, staleCase, type LoadedCase } from './cases.ts';
+import { factsOf } from './facts.ts';
+import * as repo from './repository.ts';
 import { dispatchTeam, lockTeams, moveTeam, releaseTeam, teamConflict, teamNotFound, type LockedTeam } from './teams.ts';
 import { roleOf, type WriteTx } from './tx.ts';
 
@@ -94,8 +98,80 @@ export async function actOnCase(tx: WriteTx, caseId: number, body: CaseActionBod
     await assignLoaded(tx, c, [body.action], { teamId: body.teamId, note: body.note, departmentCode: body.departmentCode }, role, 422);
     return c;
   }
-  await applyAction(tx, c, commandOf(body), role);
+  if (body.photos?.length) await requirePhotos(tx, body.photos);
+  if (body.action === 'verify_pass' || body.action === 'verify_fail') {
+    await verifyOnSite(tx, c, body, role);
+  } else {
+    await applyAction(tx, c, commandOf(body), role, {}, undefined, body.photos?.length ? { photos: body.photos } : {});
+  }
   await releaseIfLeft(tx, c, new Map());
+  await saveCase(tx, c);
+  return c;
+}
+
+async function requirePhotos(tx: WriteTx, ids: readonly string[]): Promise<void> {
+  const known = new Set(await repo.existingPhotos(tx.client, ids));
+  const unknown = ids.find((id) => !known.has(id));
+  if (unknown) throw new HttpError(422, 'UNKNOWN_PHOTO', `unknown photo ${unknown}: upload it first (POST /api/photos)`);
+}
+
+/**
+ * Verification on site (核查): the verifier's position is recorded with its distance from the case; a verification
+ * without a position or too far away is flagged for the center (shared assessVerification), not refused. A grid
+ * worker — the one who stands there — must send a position.
+ */
+async function verifyOnSite(tx: WriteTx, c: LoadedCase, body: CaseActionBody, role: Role): Promise<void> {
+  if (role === 'worker' && !body.position) {
+    throw new HttpError(400, 'POSITION_REQUIRED', `${body.action} on site needs the verifier's position (body field "position")`);
+  }
+  const p = body.position;
+  const distance = p ? distanceM(p, { lon: c.row.lon, lat: c.row.lat }) : null;
+  const { flagged, flagReason } = assessVerification(distance, p?.accuracyM);
+  const verification = { distanceM: distance === null ? null : Math.round(distance * 10) / 10, flagged, flagReason };
+  await applyAction(tx, c, commandOf(body), role, {}, undefined, { verification, ...(body.photos?.length ? { photos: body.photos } : {}) });
+  await repo.insertVerification(tx.client, {
+    caseId: c.row.id,
+    userId: tx.user?.id ?? null,
+    at: tx.now,
+    result: body.action === 'verify_pass' ? 'pass' : 'fail',
+    lon: p?.lon ?? null,
+    lat: p?.lat ?? null,
+    accuracyM: p?.accuracyM ?? null,
+    distanceM: distance,
+    flagged,
+    flagReason,
+    note: body.reason ?? body.note ?? null,
+    photos: body.photos ?? [],
+  });
+  const byName = tx.user?.displayName ?? null;
+  c.row = {
+    ...c.row,
+    verification: {
+      at: tx.now.toISOString(), result: body.action === 'verify_pass' ? 'pass' : 'fail', byUserId: tx.user?.id ?? null, byName,
+      lon: p?.lon ?? null, lat: p?.lat ?? null, accuracyM: p?.accuracyM ?? null, distanceM: verification.distanceM, flagged, flagReason,
+    },
+  };
+}
+
+/**
+ * POST /api/cases/:id/photos: a reporter who finds the problem already reported adds evidence to that case instead
+ * of a duplicate. Any case not final; the version moves on; the event carries the case's facts and the photos.
+ */
+export async function attachPhotos(tx: WriteTx, caseId: number, photos: readonly string[]): Promise<LoadedCase> {
+  requireRole(tx);
+  const c = await loadCase(tx, caseId);
+  if (c.rec.status === 'closed' || c.rec.status === 'void') {
+    throw conflict('ILLEGAL_TRANSITION', `a ${c.rec.status} case takes no more photos`, { current: present(c.row, tx.user, { personal: false }) });
+  }
+  await requirePhotos(tx, photos);
+  const existing = Array.isArray(c.row.photos) ? (c.row.photos as string[]) : [];
+  const added = photos.filter((p) => !existing.includes(p));
+  if (added.length === 0) return c;
+  const next = { ...c.rec, version: c.rec.version + 1, updatedAt: tx.now };
+  c.rec = next;
+  c.row = { ...c.row, version: next.version, updated_at: tx.now, photos: [...existing, ...added] };
+  await repo.appendCasePhotos(tx.client, caseId, added);
+  tx.emit({ ...caseEnvelope(c.row), type: 'case.attached', fromState: c.rec.status, toState: c.rec.status, note: null, payload: { case: factsOf(c.row), photos: added } });
   await saveCase(tx, c);
   return c;
 }

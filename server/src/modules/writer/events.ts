@@ -1,5 +1,6 @@
 /**
- * Appending events: the last statement of every write transaction. Each draft is checked against the shared
+ * Appending events: the last statement of every write transaction. Each row also names the grid and department of
+ * its case (as the case stands in this transaction), so each role's stream and replay can be filtered in SQL. Each draft is checked against the shared
  * vocabulary (`LiveEvent`, shared/src/schemas/events.ts) first; a draft that does not validate is a bug and fails
  * the transaction. Writers never take a global lock: the transaction's id is assigned (MATERIALIZED CTE below)
  * before the first event id is drawn, which is what lets the live hub order delivery exactly (docs/live.md).
@@ -77,14 +78,17 @@ export async function appendEvents(client: Queryable, drafts: readonly EventDraf
   const { rows: ids } = await client.query<{ id: string }>({
     name: 'gc_append_events',
     text: `WITH x AS MATERIALIZED (SELECT pg_current_xact_id() AS xid)
-     INSERT INTO event (xid, v, type, case_id, team_id, street_code, actor_id, actor_role, from_state, to_state, note, location, payload)
-     SELECT x.xid, $2, e.type, e.case_id, e.team_id, e.street_code, e.actor_id, e.actor_role, e.from_state, e.to_state, e.note,
+     INSERT INTO event (xid, v, type, case_id, team_id, street_code, grid_code, department_code, actor_id, actor_role,
+                        from_state, to_state, note, location, payload)
+     SELECT x.xid, $2, e.type, e.case_id, e.team_id, e.street_code, c.grid_code, c.department_code, e.actor_id, e.actor_role,
+            e.from_state, e.to_state, e.note,
             CASE WHEN e.lon IS NULL OR e.lat IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(e.lon, e.lat), 4326) END,
             e.payload
      FROM x
      CROSS JOIN LATERAL jsonb_array_elements($1::jsonb) WITH ORDINALITY AS j(elem, ord)
      CROSS JOIN LATERAL jsonb_to_record(j.elem) AS e(type text, case_id bigint, team_id int, street_code text,
           actor_id int, actor_role text, from_state text, to_state text, note text, lon float8, lat float8, payload jsonb)
+     LEFT JOIN cases c ON c.id = e.case_id
      ORDER BY j.ord
      RETURNING id::text AS id`,
     values: [JSON.stringify(rows), EVENT_VERSION],

@@ -11,15 +11,15 @@
  *   the transaction that writes it.
  */
 import type pg from 'pg';
-import { computeClocks, formatCaseCode, initialLight, type Priority } from '@gridcommand/shared/domain';
+import { computeClocks, formatCaseCode, initialLight, type Priority, type Role } from '@gridcommand/shared/domain';
 import type { Case, CaseCreateBody } from '@gridcommand/shared/schemas';
 import { HttpError } from '../../plugins/errors.ts';
 import type { AuthUser } from '../auth/repository.ts';
 import { getWorkCalendar } from '../calendar/repository.ts';
 import type { CaseRow } from '../cases/repository.ts';
 import { maySeePersonal, present } from '../cases/present.ts';
-import { caseEnvelope } from './cases.ts';
-import { factsOf } from './facts.ts';
+import { applyAction, caseEnvelope, saveCase, type LoadedCase } from './cases.ts';
+import { factsOf, recordOf } from './facts.ts';
 import { claimKeys, completeKeys, keyId, releaseKeys, type IdempotencyKey } from './idempotency.ts';
 import * as repo from './repository.ts';
 import { INTAKE, write, type Outcome, type WriteTx } from './tx.ts';
@@ -31,7 +31,7 @@ interface IntakeItem {
   label: string;
 }
 
-type Planned = { ok: true; row: CaseRow; newRow: repo.NewCaseRow } | { ok: false; error: HttpError };
+type Planned = { ok: true; row: CaseRow; newRow: repo.NewCaseRow; body: CaseCreateBody } | { ok: false; error: HttpError };
 
 const CATEGORY_CACHE_MS = 60_000;
 const categoryCache = new WeakMap<pg.Pool, { at: number; value: Promise<Map<string, repo.IntakeCategory>> }>();
@@ -51,6 +51,8 @@ async function planIntake(tx: WriteTx, items: readonly IntakeItem[]): Promise<Pl
   const cal = await getWorkCalendar(tx.pool, tx.client);
   const categories = await intakeCategories(tx.pool, tx.client);
   const { seqs, hits } = await repo.intakeLookups(tx.client, items.map((it) => [it.body.lon, it.body.lat] as [number, number]));
+  const photoIds = [...new Set(items.flatMap((it) => [...(it.body.photos ?? []), ...(it.body.fixedOnSpot?.afterPhotos ?? [])]))];
+  const known = new Set(photoIds.length ? await repo.existingPhotos(tx.client, photoIds) : []);
   const now = tx.now;
   return items.map(({ user, body, label }, i): Planned => {
     const refuse = (status: number, code: string, message: string): Planned => ({ ok: false, error: new HttpError(status, code, `${label}${message}`) });
@@ -60,6 +62,13 @@ async function planIntake(tx: WriteTx, items: readonly IntakeItem[]): Promise<Pl
     const hit = hits[i];
     if (!hit) return refuse(422, 'OUTSIDE_DISTRICT', `the location ${body.lon}, ${body.lat} is outside the district: no grid contains it`);
     if (user.role === 'worker' && !user.gridCodes.includes(hit.grid_code)) return refuse(403, 'OUTSIDE_OWN_GRIDS', `grid ${hit.grid_code} is not one of your grids`);
+    const photos = [...(body.photos ?? []), ...(body.fixedOnSpot?.afterPhotos ?? []).filter((p) => !(body.photos ?? []).includes(p))];
+    const unknown = photos.filter((p) => !known.has(p));
+    if (unknown.length) return refuse(422, 'UNKNOWN_PHOTO', `unknown photo ${unknown[0]}: upload it first (POST /api/photos)`);
+    if (body.fixedOnSpot) {
+      if (user.role !== 'worker' && user.role !== 'admin') return refuse(403, 'FORBIDDEN_ACTION', `role ${user.role} may not report a case as fixed on the spot`);
+      if (!body.photos?.length) return refuse(400, 'MISSING_FIELD', 'a case fixed on the spot needs a photo before (photos) and after (fixedOnSpot.afterPhotos)');
+    }
     const clocks = computeClocks(
       {
         reportedAt: now,
@@ -93,7 +102,9 @@ async function planIntake(tx: WriteTx, items: readonly IntakeItem[]): Promise<Pl
       reporter_name: body.reporterName ?? null,
       reporter_phone: body.reporterPhone ?? null,
       reporter_user_id: user.id,
-      photos: body.photos ?? [],
+      photos,
+      location_accuracy_m: body.position?.accuracyM ?? null,
+      location_source: body.position?.source ?? null,
       department_code: category.department_code,
       respond_by: clocks.respondBy,
       respond_warn_at: clocks.respondWarnAt,
@@ -138,6 +149,10 @@ async function planIntake(tx: WriteTx, items: readonly IntakeItem[]): Promise<Pl
       park_reason: null,
       park_review_date: null,
       rework_count: 0,
+      fixed_on_spot: false,
+      location_accuracy_m: newRow.location_accuracy_m,
+      location_source: newRow.location_source,
+      verification: null,
       photos: newRow.photos,
       reporter_name: newRow.reporter_name,
       reporter_phone: newRow.reporter_phone,
@@ -161,19 +176,37 @@ async function planIntake(tx: WriteTx, items: readonly IntakeItem[]): Promise<Pl
       version: 1,
       updated_at: now,
     };
-    return { ok: true, row, newRow };
+    return { ok: true, row, newRow, body };
   });
 }
 
-/** Inserts the planned cases (one statement) and emits their `case.created` events, each as its reporter. */
-async function insertPlanned(tx: WriteTx, planned: readonly { row: CaseRow; newRow: repo.NewCaseRow; user: AuthUser }[]): Promise<CaseRow[]> {
+/**
+ * Inserts the planned cases (one statement) and emits their `case.created` events, each as its reporter. A case
+ * reported as fixed on the spot (举手之劳) is closed at once by the same reporter, through the case rules.
+ */
+async function insertPlanned(
+  tx: WriteTx,
+  planned: readonly { row: CaseRow; newRow: repo.NewCaseRow; body: CaseCreateBody; user: AuthUser }[],
+): Promise<CaseRow[]> {
   if (planned.length === 0) return [];
   const ids = await repo.insertCases(tx.client, planned.map((p) => p.newRow), tx.now);
-  return planned.map(({ row, user }, i) => {
+  const rows: CaseRow[] = [];
+  for (const [i, { row, body, user }] of planned.entries()) {
     const r: CaseRow = { ...row, id: ids[i]! };
-    tx.emitAs({ id: user.id, role: user.role }, { ...caseEnvelope(r), type: 'case.created', fromState: null, toState: 'reported', note: r.title, payload: { case: factsOf(r) } });
-    return r;
-  });
+    const as = { id: user.id, role: user.role };
+    tx.emitAs(as, { ...caseEnvelope(r), type: 'case.created', fromState: null, toState: 'reported', note: r.title, payload: { case: factsOf(r) } });
+    if (!body.fixedOnSpot) {
+      rows.push(r);
+      continue;
+    }
+    const rec = recordOf(r);
+    const c: LoadedCase = { row: r, rec, original: rec };
+    const cmd = { action: 'fix_on_spot' as const, atIntake: true, ...(body.fixedOnSpot.note ? { note: body.fixedOnSpot.note } : {}) };
+    await applyAction(tx, c, cmd, user.role as Role, {}, as, { photos: body.fixedOnSpot.afterPhotos });
+    await saveCase(tx, c);
+    rows.push(c.row);
+  }
+  return rows;
 }
 
 /** The cases of one request, all or nothing: the first bad item refuses them all. Returns the new rows. */

@@ -37,13 +37,14 @@ export async function updateCase(db: Queryable, id: number, expectedVersion: num
     text: `UPDATE cases SET status = $3, version = $4, escalation_level = $5, status_before_park = $6, park_reason = $7,
             park_review_date = $8::date, void_reason = $9, duplicate_of = $10, team_id = $11, department_code = $12,
             rework_count = $13, light = $14, next_light_at = $15, supervised = $16, updated_at = $17,
-            filed_at = $18, dispatched_at = $19, accepted_at = $20, handled_at = $21, verified_at = $22, closed_at = $23, voided_at = $24
+            filed_at = $18, dispatched_at = $19, accepted_at = $20, handled_at = $21, verified_at = $22, closed_at = $23, voided_at = $24,
+            fixed_on_spot = $25
      WHERE id = $1 AND version = $2`,
     values: [
       id, expectedVersion, r.status, r.version, ESCALATION_INDEX[r.escalationLevel], r.parkedFrom, r.parkReason,
       r.parkReviewDate, r.voidReason, r.duplicateOf, r.teamId, r.departmentCode, r.reworkCount, r.light, r.nextLightAt,
       r.supervised, r.updatedAt, s.filedAt ?? null, s.dispatchedAt ?? null, s.respondedAt ?? null, s.handledAt ?? null,
-      s.verifiedAt ?? null, s.closedAt ?? null, s.voidedAt ?? null,
+      s.verifiedAt ?? null, s.closedAt ?? null, s.voidedAt ?? null, r.fixedOnSpot,
     ],
   });
   return (res.rowCount ?? 0) === 1;
@@ -54,6 +55,30 @@ const ESCALATION_INDEX = { grid: 0, zone: 1, street: 2, district: 3 } as const;
 export async function departmentName(db: Queryable, code: string): Promise<string | null> {
   const { rows } = await db.query<{ name: string }>('SELECT name FROM department WHERE code = $1', [code]);
   return rows[0]?.name ?? null;
+}
+
+/** Which of these photo ids have been uploaded. */
+export async function existingPhotos(db: Queryable, ids: readonly string[]): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>('SELECT id FROM photo WHERE id = ANY($1::text[])', [ids]);
+  return rows.map((r) => r.id);
+}
+
+export async function appendCasePhotos(db: Queryable, caseId: number, photos: readonly string[]): Promise<void> {
+  await db.query(`UPDATE cases SET photos = photos || $2::jsonb WHERE id = $1`, [caseId, JSON.stringify(photos)]);
+}
+
+export async function insertVerification(
+  db: Queryable,
+  v: {
+    caseId: number; userId: number | null; at: Date; result: 'pass' | 'fail'; lon: number | null; lat: number | null; accuracyM: number | null;
+    distanceM: number | null; flagged: boolean; flagReason: string | null; note: string | null; photos: readonly string[];
+  },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO verification (case_id, user_id, at, result, location, accuracy_m, distance_m, flagged, flag_reason, note, photos)
+     VALUES ($1, $2, $3, $4, CASE WHEN $5::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($5, $6), 4326) END, $7, $8, $9, $10, $11, $12::jsonb)`,
+    [v.caseId, v.userId, v.at, v.result, v.lon, v.lat, v.accuracyM, v.distanceM, v.flagged, v.flagReason, v.note, JSON.stringify(v.photos)],
+  );
 }
 
 export async function caseExists(db: Queryable, id: number): Promise<boolean> {
@@ -128,6 +153,8 @@ export interface NewCaseRow {
   reporter_phone: string | null;
   reporter_user_id: number;
   photos: string[];
+  location_accuracy_m: number | null;
+  location_source: string | null;
   department_code: string;
   respond_by: Date;
   respond_warn_at: Date;
@@ -145,16 +172,17 @@ export async function insertCases(db: Queryable, rows: readonly NewCaseRow[], at
     name: 'gc_insert_cases',
     text: `INSERT INTO cases (code, source, category_code, priority, title, description, address, location,
         grid_code, community_code, zone_code, street_code, reporter_name, reporter_phone, reporter_user_id, photos,
-        department_code, reported_at, respond_by, respond_warn_at, respond_red_at, resolve_by, resolve_warn_at, resolve_red_at,
+        location_accuracy_m, location_source, department_code, reported_at, respond_by, respond_warn_at, respond_red_at, resolve_by, resolve_warn_at, resolve_red_at,
         light, next_light_at, updated_at)
      SELECT r.code, r.source, r.category_code, r.priority, r.title, r.description, r.address,
             ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326), r.grid_code, r.community_code, r.zone_code, r.street_code,
-            r.reporter_name, r.reporter_phone, r.reporter_user_id, r.photos, r.department_code, $2,
+            r.reporter_name, r.reporter_phone, r.reporter_user_id, r.photos, r.location_accuracy_m, r.location_source, r.department_code, $2,
             r.respond_by, r.respond_warn_at, r.respond_red_at, r.resolve_by, r.resolve_warn_at, r.resolve_red_at,
             r.light, r.next_light_at, $2
      FROM jsonb_to_recordset($1::jsonb) AS r(ord int, code text, source text, category_code text, priority text, title text,
           description text, address text, lon float8, lat float8, grid_code text, community_code text, zone_code text,
-          street_code text, reporter_name text, reporter_phone text, reporter_user_id int, photos jsonb, department_code text,
+          street_code text, reporter_name text, reporter_phone text, reporter_user_id int, photos jsonb,
+          location_accuracy_m real, location_source text, department_code text,
           respond_by timestamptz, respond_warn_at timestamptz, respond_red_at timestamptz, resolve_by timestamptz,
           resolve_warn_at timestamptz, resolve_red_at timestamptz, light text, next_light_at timestamptz)
      ORDER BY r.ord

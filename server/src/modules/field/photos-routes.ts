@@ -1,0 +1,92 @@
+/**
+ * Photos:
+ *   POST /api/photos              the image bytes as the body (image/jpeg, image/png, image/webp or
+ *                                 application/octet-stream; the type is read from the bytes) → 201, or 200 when the
+ *                                 same bytes were stored before. Limited in size (GC_PHOTO_MAX_BYTES → 413) and in
+ *                                 rate per user (GC_PHOTO_RATE a minute → 429 with Retry-After).
+ *   GET  /api/photos/:id          the photo as uploaded, EXIF included: staff roles only (never the wall display)
+ *   GET  /api/photos/:id/thumb    a small re-encoded copy without any metadata: any signed-in role
+ * Files are named by the photo's content hash; nothing the client sends becomes part of a path.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ErrorResponse, PhotoIdParams, PhotoUploadResponse, PHOTO_MIME_TYPES } from '@gridcommand/shared/schemas';
+import type { UserRole } from '@gridcommand/shared/schemas';
+import { HttpError, notFound } from '../../plugins/errors.ts';
+import { findPhoto } from './photos-repository.ts';
+import { uploadPhoto } from './photos-service.ts';
+import type { PhotoStore, PhotoVariant } from './photos-storage.ts';
+
+const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
+
+/** Roles that take photos (and may read originals with their EXIF); the wall display gets thumbnails only. */
+export const PHOTO_STAFF: UserRole[] = ['admin', 'leader', 'dispatcher', 'handler', 'worker'];
+
+/** Content-addressed: the bytes behind an id never change. */
+const IMMUTABLE = 'private, max-age=31536000, immutable';
+
+export interface PhotoRouteOptions {
+  store: PhotoStore;
+  maxBytes: number;
+  perMinute: number;
+}
+
+function rateKey(request: FastifyRequest): string {
+  return request.user ? `photo:user:${request.user.id}` : `photo:ip:${request.ip}`;
+}
+
+const photosRoutes: FastifyPluginAsyncTypebox<PhotoRouteOptions> = async (app, opts) => {
+  // raw bodies only inside this plugin: everywhere else a JSON API
+  for (const type of [...PHOTO_MIME_TYPES, 'application/octet-stream']) {
+    app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: opts.maxBytes }, (_req, body, done) => done(null, body));
+  }
+
+  app.post(
+    '/api/photos',
+    {
+      bodyLimit: opts.maxBytes,
+      schema: { response: { 200: PhotoUploadResponse, 201: PhotoUploadResponse, ...errors } },
+      config: {
+        roles: PHOTO_STAFF,
+        rateLimit: {
+          max: opts.perMinute,
+          timeWindow: 60_000,
+          hook: 'onRequest',
+          keyGenerator: rateKey,
+          errorResponseBuilder: (_req, ctx) => new HttpError(429, 'RATE_LIMITED', `too many photo uploads; retry in ${ctx.after}`),
+        },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      if (!Buffer.isBuffer(body)) {
+        throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `send the photo's bytes with Content-Type ${PHOTO_MIME_TYPES.join(', ')} or application/octet-stream`);
+      }
+      const out = await uploadPhoto(app.pool, opts.store, request.user!, body);
+      return reply.status(out.status).send(out.body);
+    },
+  );
+
+  async function send(reply: FastifyReply, id: string, variant: PhotoVariant) {
+    const row = await findPhoto(app.pool, id);
+    const file = row ? await opts.store.open(id, variant) : null;
+    if (!row || !file) throw notFound('PHOTO_NOT_FOUND', `photo ${id} not found`);
+    reply.header('cache-control', IMMUTABLE);
+    reply.header('content-length', file.size);
+    reply.header('content-disposition', 'inline');
+    return reply.type(variant === 'thumb' ? 'image/jpeg' : row.mime).send(file.stream);
+  }
+
+  app.get(
+    '/api/photos/:id',
+    { schema: { params: PhotoIdParams, response: errors }, config: { roles: PHOTO_STAFF } },
+    async (request, reply) => send(reply, request.params.id, 'original'),
+  );
+  app.get(
+    '/api/photos/:id/thumb',
+    { schema: { params: PhotoIdParams, response: errors }, config: { roles: 'any' } },
+    async (request, reply) => send(reply, request.params.id, 'thumb'),
+  );
+};
+
+export default photosRoutes;
