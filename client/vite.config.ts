@@ -89,6 +89,8 @@ export default defineConfig({
       input: {
         main: path.resolve(import.meta.dirname, 'index.html'),
         field: path.resolve(import.meta.dirname, 'field/index.html'),
+        // the citizen's pages (/report, /track): their own small bundle, no login, no map until asked for
+        citizen: path.resolve(import.meta.dirname, 'citizen/index.html'),
       },
     },
   },

@@ -128,4 +128,38 @@ describe('the field on the dispatch desk', () => {
     await screenshot(page, 'dispatch-patrol-track');
     expect(pageErrors).toEqual([]);
   });
+
+  it('calls back a citizen (回访): 不满意 sends the closed case back for rework', async () => {
+    const home = (await db.pool.query<{ lon: number; lat: number }>(`SELECT ST_X(label_point) AS lon, ST_Y(label_point) AS lat FROM area WHERE level = 'grid' ORDER BY code DESC LIMIT 1`)).rows[0]!;
+    const res = await fetch(`${server.url}/api/public/cases`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ categoryCode: '05001', lon: home.lon, lat: home.lat, description: '小区路灯坏了一周', name: '赵先生', phone: '13700001234', deviceId: 'device-callback-browser-1' }),
+    });
+    expect(res.status).toBe(201);
+    const caseCode = ((await res.json()) as { caseCode: string }).caseCode;
+    const id = (await db.pool.query<{ id: number }>('SELECT id::int AS id FROM cases WHERE code = $1', [caseCode])).rows[0]!.id;
+    let c = await api<Case>('dispatcher', 'GET', `/api/cases/${id}`);
+    for (const [who, action, extra] of [
+      ['dispatcher', 'file', {}],
+      ['dispatcher', 'dispatch', { departmentCode: c.departmentCode }],
+    ] as const) {
+      c = await api<Case>(who, 'POST', `/api/cases/${c.id}/actions`, { action, version: c.version, ...extra });
+    }
+    // the department of this case handles it (the demo handler's department may differ: the admin acts for it)
+    cookies.admin = await login('admin');
+    for (const action of ['accept', 'handle'] as const) c = await api<Case>('admin', 'POST', `/api/cases/${c.id}/actions`, { action, version: c.version });
+    c = await api<Case>('admin', 'POST', `/api/cases/${c.id}/actions`, { action: 'verify_pass', version: c.version, position: { lon: home.lon, lat: home.lat } });
+    c = await api<Case>('dispatcher', 'POST', `/api/cases/${c.id}/actions`, { action: 'close', version: c.version });
+    expect(c.status).toBe('closed');
+
+    await page.getByTestId('open-callbacks').click();
+    await page.getByTestId(`callback-${id}`).click();
+    await screenshot(page, 'dispatch-callbacks');
+    await page.getByTestId(`callback-${id}-unsatisfied`).click();
+    await page.getByTestId(`callback-${id}`).waitFor({ state: 'detached', timeout: 30_000 });
+    const after = await api<Case>('dispatcher', 'GET', `/api/cases/${id}`);
+    expect(after).toMatchObject({ status: 'in_progress', reworkCount: 1 });
+    expect(pageErrors).toEqual([]);
+  });
 });

@@ -26,6 +26,7 @@ import catalogueRoutes from './modules/catalogue/routes.ts';
 import teamsPlugin from './modules/teams/index.ts';
 import statsPlugin from './modules/stats/index.ts';
 import fieldPlugin from './modules/field/index.ts';
+import open311Plugin from './modules/open311/index.ts';
 import deviceSessionsPlugin from './modules/auth/device-sessions.ts';
 import { TileCache, type TileCacheOptions } from './modules/tiles/cache.ts';
 
@@ -94,6 +95,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(teamsPlugin, { config: opts.config });
   await app.register(statsPlugin, { now: opts.now });
   await app.register(fieldPlugin, { config: opts.config });
+  await app.register(open311Plugin);
 
   if (client) await registerClient(app, client);
 

@@ -41,6 +41,8 @@ export interface Config {
   photoRate: number;
   /** lifetime of a device session (a phone that stays signed in), in days */
   deviceSessionDays: number;
+  /** public reports a minute from one address (the citizen's page) */
+  publicRate: number;
 }
 
 export interface LiveConfig {
@@ -106,5 +108,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     photoMaxBytes: intFromEnv(env, 'GC_PHOTO_MAX_BYTES', 10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     photoRate: intFromEnv(env, 'GC_PHOTO_RATE', 120, 1, 100_000),
     deviceSessionDays: intFromEnv(env, 'GC_DEVICE_SESSION_DAYS', DEFAULT_DEVICE_SESSION_DAYS, 1, 3650),
+    publicRate: intFromEnv(env, 'GC_PUBLIC_RATE', 10, 1, 100_000),
   };
 }

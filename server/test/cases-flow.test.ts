@@ -110,7 +110,8 @@ describe('the closed loop', () => {
     c = await act(w, 'dispatcher', c, 'close');
     expect(c).toMatchObject({ status: 'closed', light: 'none', version: 7 });
     expect(c.closedAt).not.toBeNull();
-    expect(c.allowedActions).toEqual([]);
+    // closed: only a 不满意 (the center's callback, or the citizen) may reopen it
+    expect(c.allowedActions).toEqual(['reopen']);
 
     const t = (await as(w, 'leader', 'GET', `/api/cases/${c.id}/timeline`)).json() as TimelineResponse;
     expect(t.items.map((e) => [e.type, e.fromState, e.toState])).toEqual([

@@ -27,21 +27,21 @@ const FULL: TransitionContext = {
 // Columns in this order; '·' = illegal in that state; '=' = allowed, state unchanged.
 const COLUMNS: readonly CaseAction[] = [
   'file', 'dispatch', 'accept', 'handle', 'verify_pass', 'verify_fail', 'close',
-  'void', 'park', 'unpark', 'escalate', 'hand_down', 'reassign', 'fix_on_spot',
+  'void', 'park', 'unpark', 'escalate', 'hand_down', 'reassign', 'fix_on_spot', 'reopen',
 ];
 
 // prettier-ignore
 const MATRIX: Record<CaseState, readonly string[]> = {
-  //            file     dispatch      accept         handle     verify_pass verify_fail    close     void    park      unpark         escalate hand_down reassign fix_on_spot
-  reported:    ['filed', '·',          '·',           '·',       '·',        '·',           '·',      'void', '·',      '·',           '=',     '=',      '·', 'closed'],
-  filed:       ['·',     'dispatched', '·',           '·',       '·',        '·',           '·',      'void', 'parked', '·',           '=',     '=',      '·', '·'],
-  dispatched:  ['·',     '·',          'in_progress', '·',       '·',        '·',           '·',      'void', 'parked', '·',           '=',     '=',      '=', '·'],
-  in_progress: ['·',     '·',          '·',           'handled', '·',        '·',           '·',      '·',    'parked', '·',           '=',     '=',      '=', '·'],
-  handled:     ['·',     '·',          '·',           '·',       'verified', 'in_progress', '·',      '·',    '·',      '·',           '·',     '·',      '·', '·'],
-  verified:    ['·',     '·',          '·',           '·',       '·',        '·',           'closed', '·',    '·',      '·',           '·',     '·',      '·', '·'],
-  closed:      ['·',     '·',          '·',           '·',       '·',        '·',           '·',      '·',    '·',      '·',           '·',     '·',      '·', '·'],
-  void:        ['·',     '·',          '·',           '·',       '·',        '·',           '·',      '·',    '·',      '·',           '·',     '·',      '·', '·'],
-  parked:      ['·',     '·',          '·',           '·',       '·',        '·',           '·',      '·',    '·',      'in_progress', '·',     '·',      '·', '·'],
+  //            file     dispatch      accept         handle     verify_pass verify_fail    close     void    park      unpark         escalate hand_down reassign fix_on_spot reopen
+  reported:    ['filed', '·',          '·',           '·',       '·',        '·',           '·',      'void', '·',      '·',           '=',     '=',      '·', 'closed', '·'],
+  filed:       ['·',     'dispatched', '·',           '·',       '·',        '·',           '·',      'void', 'parked', '·',           '=',     '=',      '·', '·', '·'],
+  dispatched:  ['·',     '·',          'in_progress', '·',       '·',        '·',           '·',      'void', 'parked', '·',           '=',     '=',      '=', '·', '·'],
+  in_progress: ['·',     '·',          '·',           'handled', '·',        '·',           '·',      '·',    'parked', '·',           '=',     '=',      '=', '·', '·'],
+  handled:     ['·',     '·',          '·',           '·',       'verified', 'in_progress', '·',      '·',    '·',      '·',           '·',     '·',      '·', '·', '·'],
+  verified:    ['·',     '·',          '·',           '·',       '·',        '·',           'closed', '·',    '·',      '·',           '·',     '·',      '·', '·', '·'],
+  closed:      ['·',     '·',          '·',           '·',       '·',        '·',           '·',      '·',    '·',      '·',           '·',     '·',      '·', '·', 'in_progress'],
+  void:        ['·',     '·',          '·',           '·',       '·',        '·',           '·',      '·',    '·',      '·',           '·',     '·',      '·', '·', '·'],
+  parked:      ['·',     '·',          '·',           '·',       '·',        '·',           '·',      '·',    '·',      'in_progress', '·',     '·',      '·', '·', '·'],
 };
 
 function expectedFor(state: CaseState, action: CaseAction): string {
@@ -78,14 +78,14 @@ describe('state × action matrix (admin, all fields given)', () => {
 // Which role may take which action ('x' = may).
 // prettier-ignore
 const ROLE_MATRIX: Record<Role, string> = {
-  //           file dispatch accept handle v_pass v_fail close void park unpark escalate hand_down reassign fix
-  admin:      'x    x        x      x      x      x      x     x    x    x      x        x         x    x',
-  dispatcher: 'x    x        .      .      .      .      x     x    x    x      x        x         x    .',
-  handler:    '.    .        x      x      .      .      .     .    .    .      x        .         .    .',
-  worker:     '.    .        .      .      x      x      .     .    .    .      .        .         .    x',
-  leader:     '.    .        .      .      .      .      .     .    .    .      .        .         .    .',
-  wall:       '.    .        .      .      .      .      .     .    .    .      .        .         .    .',
-  public:     '.    .        .      .      .      .      .     .    .    .      .        .         .    .',
+  //           file dispatch accept handle v_pass v_fail close void park unpark escalate hand_down reassign fix reopen
+  admin:      'x    x        x      x      x      x      x     x    x    x      x        x         x    x   x',
+  dispatcher: 'x    x        .      .      .      .      x     x    x    x      x        x         x    .   x',
+  handler:    '.    .        x      x      .      .      .     .    .    .      x        .         .    .   .',
+  worker:     '.    .        .      .      x      x      .     .    .    .      .        .         .    x   .',
+  leader:     '.    .        .      .      .      .      .     .    .    .      .        .         .    .   .',
+  wall:       '.    .        .      .      .      .      .     .    .    .      .        .         .    .   .',
+  public:     '.    .        .      .      .      .      .     .    .    .      .        .         .    .   x',
 };
 
 /** A state in which the action is legal, to test the role alone. */
@@ -141,7 +141,10 @@ describe('roles', () => {
     ['in_progress', 'leader', []],
     ['reported', 'public', []],
     ['parked', 'dispatcher', ['unpark']],
-    ['closed', 'admin', []],
+    ['closed', 'admin', ['reopen']],
+    ['closed', 'public', ['reopen']],
+    ['closed', 'dispatcher', ['reopen']],
+    ['void', 'admin', []],
   ] as const)('allowedActions(%s, %s) = %j', (state, role, expected) => {
     expect(allowedActions(state, role, FULL)).toEqual(expected);
   });

@@ -12,6 +12,8 @@ export class ApiError extends Error {
     readonly url: string,
     /** stable machine-readable code from the error body, e.g. GRID_NOT_FOUND */
     readonly code?: string,
+    /** seconds from a 429's Retry-After header */
+    readonly retryAfterS?: number,
   ) {
     super(message);
   }
@@ -99,10 +101,12 @@ export async function apiFetch<T>(path: string, options: FetchOptions = {}): Pro
   }
 
   if (!response.ok) {
+    const retry = Number(response.headers.get('retry-after'));
+    const retryAfterS = Number.isFinite(retry) && retry > 0 ? Math.ceil(retry) : undefined;
     if (isErrorBody(parsed)) {
-      throw new ApiError(parsed.statusCode ?? response.status, parsed.error ?? response.statusText, parsed.message, path, parsed.code);
+      throw new ApiError(parsed.statusCode ?? response.status, parsed.error ?? response.statusText, parsed.message, path, parsed.code, retryAfterS);
     }
-    throw new ApiError(response.status, response.statusText || 'Error', `HTTP ${response.status}`, path);
+    throw new ApiError(response.status, response.statusText || 'Error', `HTTP ${response.status}`, path, undefined, retryAfterS);
   }
   if (parsed === undefined && text.length > 0) {
     throw new ApiError(response.status, 'Invalid Response', 'response is not JSON', path);

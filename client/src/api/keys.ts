@@ -40,6 +40,8 @@ const dispatch = {
   coverage: () => ['dispatch', 'coverage'] as const,
   /** GET /api/patrols?active=true: grid workers on patrol, with their tracks */
   patrols: () => ['dispatch', 'patrols'] as const,
+  /** GET /api/callbacks: closed public cases to call back (回访) */
+  callbacks: () => ['dispatch', 'callbacks'] as const,
 };
 
 /** The grid worker's phone (/field/). Every key under `field.all()` is kept in IndexedDB for use offline. */

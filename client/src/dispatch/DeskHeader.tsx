@@ -16,9 +16,10 @@ export function DeskHeader(props: {
   user: { displayName: string };
   connected: boolean;
   counts: DeskCounts;
-  side: 'detail' | 'intake' | 'patrol';
+  side: 'detail' | 'intake' | 'patrol' | 'callbacks';
   onIntake(): void;
   onPatrol(): void;
+  onCallbacks(): void;
   onHelp(): void;
 }) {
   const { t, i18n } = useTranslation();
@@ -64,6 +65,9 @@ export function DeskHeader(props: {
         </button>
         <button type="button" className={`btn btn--sm${props.side === 'patrol' ? ' btn--primary' : ''}`} onClick={props.onPatrol} data-testid="open-patrol">
           ⬡ {t('dispatch.patrol.title')} <kbd>p</kbd>
+        </button>
+        <button type="button" className={`btn btn--sm${props.side === 'callbacks' ? ' btn--primary' : ''}`} onClick={props.onCallbacks} data-testid="open-callbacks">
+          ✆ {t('dispatch.callbacks.title')}
         </button>
         <button type="button" className="btn btn--sm btn--ghost" onClick={props.onHelp} title={t('dispatch.help.title')}>
           <kbd>?</kbd>

@@ -19,6 +19,19 @@ const zhCN = {
       flagged: '核查异常',
       empty: '暂无',
     },
+    callbacks: {
+      title: '回访',
+      eyebrow: '公众上报 · 已办结',
+      none: '暂无待回访事件',
+      closed: '办结于',
+      tries: '已拨打 {{n}} 次',
+      anonymous: '未留姓名',
+      comment: '市民意见（可选）',
+      unreached: '未接通',
+      recorded: '已记录回访：{{code}}',
+      reopened: '市民不满意，{{code}} 已退回重办',
+      rating: { satisfied: '满意', basic: '基本满意', unsatisfied: '不满意' },
+    },
     verification: {
       title: '现场核查',
       pass: '核查通过',
@@ -153,6 +166,11 @@ const en: typeof zhCN = {
     live: 'Live',
     offline: 'Connection lost, reconnecting…',
     queues: { title: 'Queues', emergency: 'Emergencies', reported: 'To file', filed: 'To dispatch', overdue: 'Overdue', supervised: 'Supervision', flagged: 'Verification flagged', empty: 'None' },
+    callbacks: {
+      title: 'Callbacks', eyebrow: 'Public reports · closed', none: 'No case to call back', closed: 'closed', tries: '{{n}} calls so far',
+      anonymous: 'no name given', comment: "Citizen's comment (optional)", unreached: 'Not reached', recorded: 'Callback recorded: {{code}}',
+      reopened: 'Citizen not satisfied: {{code}} is back for rework', rating: { satisfied: 'Satisfied', basic: 'Mostly satisfied', unsatisfied: 'Not satisfied' },
+    },
     verification: {
       title: 'Verification on site', pass: 'Verified', fail: 'Failed verification', by: 'Verifier', distance: 'From the case',
       accuracy: 'Accuracy', far: 'Verified far from the case', noPosition: 'Verified without a position', farShort: '{{d}} away', ok: 'On site',

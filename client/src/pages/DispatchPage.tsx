@@ -49,6 +49,7 @@ import { TeamBoard } from '../dispatch/TeamBoard.tsx';
 import { DetailPanel } from '../dispatch/DetailPanel.tsx';
 import { IntakeForm, type IntakeValues } from '../dispatch/IntakeForm.tsx';
 import { PatrolPanel } from '../dispatch/PatrolPanel.tsx';
+import { CallbacksPanel } from '../dispatch/CallbacksPanel.tsx';
 import { HelpOverlay } from '../dispatch/HelpOverlay.tsx';
 import { deskLayers, type GridShape } from '../dispatch/layers.ts';
 import { exposeDispatchHooks } from '../dispatch/testHooks.ts';
@@ -58,7 +59,7 @@ import '../dispatch/i18n.ts';
 import '../dispatch/dispatch.css';
 
 type Selection = { kind: 'grid'; code: string } | { kind: 'case'; id: number; gridCode: string } | null;
-type Side = 'detail' | 'intake' | 'patrol';
+type Side = 'detail' | 'intake' | 'patrol' | 'callbacks';
 
 const EMPTY: never[] = [];
 export function DispatchPage() {
@@ -459,6 +460,7 @@ function Desk({ user }: { user: { displayName: string; role: string } }) {
           setPicking(true);
         }}
         onPatrol={() => setSide(side === 'patrol' ? 'detail' : 'patrol')}
+        onCallbacks={() => setSide(side === 'callbacks' ? 'detail' : 'callbacks')}
         onHelp={() => setHelp(true)}
       />
 
@@ -516,6 +518,8 @@ function Desk({ user }: { user: { displayName: string; role: string } }) {
               setSide('detail');
             }}
           />
+        ) : side === 'callbacks' ? (
+          <CallbacksPanel onClose={() => setSide('detail')} onDone={(message) => toasts.push({ kind: 'info', title: t('dispatch.callbacks.title'), message, key: 'callback' })} />
         ) : side === 'patrol' ? (
           <PatrolPanel
             teams={teams}

@@ -44,6 +44,15 @@ export async function registerClient(app: FastifyInstance, root: string): Promis
   });
 }
 
+/** The citizen's pages (/report, /track, /track/<code>) are a page of their own, like the phone app under /field/. */
+const CITIZEN_PATHS = /^\/(report|track)(\/|$|\?)/;
+
+function pageFor(url: string): string {
+  if (url.startsWith('/field/')) return 'field/index.html';
+  if (CITIZEN_PATHS.test(url)) return 'citizen/index.html';
+  return 'index.html';
+}
+
 /** The SPA fallback used by the not-found handler: GET/HEAD of a page URL that accepts HTML. */
 export function spaFallback(request: FastifyRequest, reply: FastifyReply): boolean {
   if (request.method !== 'GET' && request.method !== 'HEAD') return false;
@@ -51,7 +60,7 @@ export function spaFallback(request: FastifyRequest, reply: FastifyReply): boole
   const accept = request.headers.accept ?? '';
   if (!accept.includes('text/html')) return false;
   reply.header('Cache-Control', 'no-cache');
-  const page = request.url.startsWith('/field/') ? 'field/index.html' : 'index.html';
+  const page = pageFor(request.url);
   void reply.type('text/html; charset=utf-8').sendFile(page);
   return true;
 }

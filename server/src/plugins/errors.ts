@@ -165,6 +165,7 @@ async function errorsPlugin(app: FastifyInstance, opts: ErrorsPluginOptions): Pr
   app.setErrorHandler((err: FastifyError | HttpError | Error, request, reply) => {
     if (err instanceof HttpError) {
       if (err.statusCode === 503) reply.header('Retry-After', '5');
+      if (err.statusCode === 429 && typeof err.extra?.retryAfter === 'number') reply.header('retry-after', String(err.extra.retryAfter));
       return reply.status(err.statusCode).send({ ...err.extra, ...errorBody(err.statusCode, err.message, err.code) });
     }
     const fe = err as FastifyError & { validation?: ValidationIssue[]; validationContext?: string };

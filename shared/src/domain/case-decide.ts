@@ -179,6 +179,11 @@ export function decideCaseAction(rec: CaseRecord, cmd: CaseCommand, role: Role, 
       case 'fixed_on_spot':
         next.fixedOnSpot = true;
         break;
+      case 'reopen':
+        delete next.stamps.handledAt;
+        delete next.stamps.verifiedAt;
+        delete next.stamps.closedAt;
+        break;
     }
   }
   const lit = withLight(next, rec.light, now);

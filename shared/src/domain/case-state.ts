@@ -23,15 +23,19 @@
  *   photo: reported → closed in one step, every milestone stamped at once. Only as part of the report itself
  *   (`atIntake`), never as a later action on a case.
  * - verify_fail needs a reason (what the inspector found on site).
+ * - reopen (重办, needs a reason): closed → in_progress, back for rework with its team or department, the rework
+ *   count going up and the handled, verified and closed stamps cleared ("closed is not fixed"). Taken by the public
+ *   (a citizen's 不满意 rating) or the center (a callback's 不满意); when it is still allowed (within
+ *   REOPEN_WINDOW_DAYS of closing) is public.ts's rule, checked by the caller.
  *
  * Roles
  * - admin: every action.
  * - dispatcher (command center): file, dispatch, reassign, void, park, unpark, escalate,
- *   hand_down, close.
+ *   hand_down, close, reopen.
  * - handler (department or team handler): accept, handle, escalate (a problem beyond the
  *   handler's power goes up the ladder).
  * - worker (grid worker / inspector): verify_pass, verify_fail (on-site verification, 核查), fix_on_spot.
- * - leader: reads everything, writes nothing. wall, public: no actions.
+ * - leader: reads everything, writes nothing. wall: no actions. public (a citizen about their own case): reopen.
  *
  * Refusals are checked in this order: illegal_state (the action makes no sense in this state, or
  * the escalation ladder is at its end), forbidden_role, missing_field. Every refusal carries the
@@ -66,6 +70,7 @@ export const CASE_ACTIONS = [
   'hand_down',
   'reassign',
   'fix_on_spot',
+  'reopen',
 ] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 
@@ -88,7 +93,7 @@ export type CaseSource = (typeof CASE_SOURCES)[number];
  * - ACTIVE_STATES ("in progress" in registers and statistics): neither final nor parked.
  */
 export const OPEN_STATES: readonly CaseState[] = ['reported', 'filed', 'dispatched', 'in_progress'];
-/** States with no way out. */
+/** Final states: void has no way out; closed only `reopen` (a 不满意 rating within the window) leaves. */
 export const TERMINAL_STATES: readonly CaseState[] = ['closed', 'void'];
 /** Neither final nor parked. */
 export const ACTIVE_STATES: readonly CaseState[] = ['reported', 'filed', 'dispatched', 'in_progress', 'handled', 'verified'];
@@ -135,7 +140,8 @@ export type TransitionEffect =
   | { type: 'mark_duplicate'; of: string }
   | { type: 'park'; from: ParkableState; reviewDate: string }
   | { type: 'unpark' }
-  | { type: 'fixed_on_spot' };
+  | { type: 'fixed_on_spot' }
+  | { type: 'reopen' };
 
 export type TransitionRefusal = 'illegal_state' | 'forbidden_role' | 'missing_field';
 
@@ -159,16 +165,17 @@ export const LEGAL_FROM: Readonly<Record<CaseAction, readonly CaseState[]>> = {
   hand_down: ['reported', 'filed', 'dispatched', 'in_progress'],
   reassign: ['dispatched', 'in_progress'],
   fix_on_spot: ['reported'],
+  reopen: ['closed'],
 };
 
 export const ROLE_ACTIONS: Readonly<Record<Role, readonly CaseAction[]>> = {
   admin: CASE_ACTIONS,
   leader: [],
-  dispatcher: ['file', 'dispatch', 'reassign', 'void', 'park', 'unpark', 'escalate', 'hand_down', 'close'],
+  dispatcher: ['file', 'dispatch', 'reassign', 'void', 'park', 'unpark', 'escalate', 'hand_down', 'close', 'reopen'],
   handler: ['accept', 'handle', 'escalate'],
   worker: ['verify_pass', 'verify_fail', 'fix_on_spot'],
   wall: [],
-  public: [],
+  public: ['reopen'],
 };
 
 const DATE_KEY_RE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
@@ -211,6 +218,7 @@ function missingFields(action: CaseAction, ctx: TransitionContext): string[] {
     case 'void':
     case 'escalate':
     case 'verify_fail':
+    case 'reopen':
       if (blank(ctx.reason)) missing.push('reason');
       break;
     case 'park':
@@ -298,6 +306,10 @@ export function transition(
     }
     case 'reassign':
       effects.push({ type: 'set_assignee', assignee: (ctx.assignee ?? '').trim() }, ...reasonEffect(action, ctx));
+      break;
+    case 'reopen':
+      to = 'in_progress';
+      effects.push({ type: 'rework' }, { type: 'reopen' }, ...reasonEffect(action, ctx));
       break;
     case 'fix_on_spot':
       to = 'closed';

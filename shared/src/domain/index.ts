@@ -11,3 +11,4 @@ export * from './team-state.ts';
 export * from './board.ts';
 export * from './labels.ts';
 export * from './field.ts';
+export * from './public.ts';

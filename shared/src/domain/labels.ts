@@ -69,6 +69,7 @@ export const ACTION_LABELS: Labels<CaseAction> = {
     hand_down: '下派',
     reassign: '改派',
     fix_on_spot: '举手之劳',
+    reopen: '重办',
   },
   en: {
     file: 'File',
@@ -85,6 +86,7 @@ export const ACTION_LABELS: Labels<CaseAction> = {
     hand_down: 'Hand down',
     reassign: 'Reassign',
     fix_on_spot: 'Fixed on the spot',
+    reopen: 'Reopen for rework',
   },
 };
 

@@ -1,7 +1,7 @@
 /** Wire shapes of accounts and sessions: login, the current user, wall display tokens. */
 import { Type, type Static } from 'typebox';
 
-export const USER_ROLES = ['admin', 'leader', 'dispatcher', 'handler', 'worker', 'wall'] as const;
+export const USER_ROLES = ['admin', 'leader', 'dispatcher', 'handler', 'worker', 'wall', 'public'] as const;
 export const UserRole = Type.Enum([...USER_ROLES], {
   description: 'admin, leader, dispatcher, handler, worker or wall',
 });

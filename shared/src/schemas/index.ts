@@ -12,3 +12,4 @@ export * from './cases.ts';
 export * from './catalogue.ts';
 export * from './teams.ts';
 export * from './stats.ts';
+export * from './public.ts';

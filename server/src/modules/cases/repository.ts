@@ -355,7 +355,8 @@ export interface NearbyRow extends CaseRow {
 
 /**
  * Open cases of a category within `radiusM` of a point, nearest first, within what the user may see: the "is it one
- * of these?" of a new report. Reporters: the first one and every other account that added photos to it.
+ * of these?" of a new report. Reporters: the first one, every other account that added photos to it, and every
+ * citizen who followed it (+1).
  */
 export async function nearbyOpenCases(
   db: Queryable,
@@ -367,11 +368,16 @@ export async function nearbyOpenCases(
   const point = `ST_SetSRID(ST_MakePoint(${w.param(q.lon)}, ${w.param(q.lat)}), 4326)`;
   w.add('c.category_code = ?', q.category);
   w.add('c.status = ANY(?::text[])', [...q.openStates]);
+  // the box around the circle uses the geometry index; the exact distance is then measured on the sphere
+  const dLat = (q.radiusM / 110_540) * 1.01;
+  const dLon = (q.radiusM / (111_320 * Math.max(0.01, Math.cos((q.lat * Math.PI) / 180)))) * 1.01;
+  w.parts.push(`c.location && ST_Expand(${point}, ${w.param(dLon)}::float8, ${w.param(dLat)}::float8)`);
   w.parts.push(`ST_DWithin(c.location::geography, ${point}::geography, ${w.param(q.radiusM)})`);
   const { rows } = await db.query<NearbyRow>(
     `SELECT x.*, ST_Distance(ST_SetSRID(ST_MakePoint(x.lon, x.lat), 4326)::geography, ${point}::geography) AS distance_m,
             1 + (SELECT count(DISTINCT e.actor_id) FROM event e WHERE e.case_id = x.id AND e.type = 'case.attached'
-                 AND e.actor_id IS DISTINCT FROM x.reporter_user_id)::int AS reporters
+                 AND e.actor_id IS DISTINCT FROM x.reporter_user_id)::int
+              + (SELECT count(*) FROM case_reporter r WHERE r.case_id = x.id AND r.kind = 'follow')::int AS reporters
      FROM (${CASE_SELECT.replace('SELECT c.id,', 'SELECT c.reporter_user_id, c.id,')} ${w.sql()}) x
      ORDER BY distance_m, x.id LIMIT ${w.param(q.limit)}`,
     w.params,

@@ -9,13 +9,17 @@ import meRoutes from './me-routes.ts';
 import patrolsRoutes from './patrols-routes.ts';
 import photosRoutes from './photos-routes.ts';
 import { PhotoStore, isInside } from './photos-storage.ts';
+import publicRoutes from '../public/routes.ts';
 
 export default async function fieldPlugin(app: FastifyInstance, opts: { config: Config }): Promise<void> {
   const { config } = opts;
   if (config.clientDist && isInside(config.uploadDir, config.clientDist)) {
     throw new Error(`GC_UPLOAD_DIR (${config.uploadDir}) lies inside the served client (${config.clientDist}): choose a folder outside it`);
   }
-  await app.register(photosRoutes, { store: new PhotoStore(config.uploadDir), maxBytes: config.photoMaxBytes, perMinute: config.photoRate });
+  const store = new PhotoStore(config.uploadDir);
+  await app.register(photosRoutes, { store, maxBytes: config.photoMaxBytes, perMinute: config.photoRate });
+  // the citizen's side shares the photo store (docs/public.md)
+  await app.register(publicRoutes, { store, maxBytes: config.photoMaxBytes, perMinute: config.publicRate });
   await app.register(patrolsRoutes);
   await app.register(meRoutes);
 }

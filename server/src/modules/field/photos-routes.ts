@@ -5,11 +5,12 @@
  *                                 same bytes were stored before. Limited in size (GC_PHOTO_MAX_BYTES → 413) and in
  *                                 rate per user (GC_PHOTO_RATE a minute → 429 with Retry-After).
  *   GET  /api/photos/:id          the photo as uploaded, EXIF included: staff roles only (never the wall display)
- *   GET  /api/photos/:id/thumb    a small re-encoded copy without any metadata: any signed-in role
+ *   GET  /api/photos/:id/thumb    a small re-encoded copy without any metadata: anyone (a citizen's tracking page, an
+ *                                 Open311 client); the id is the SHA-256 of the bytes, so only who has the link sees it
  * Files are named by the photo's content hash; nothing the client sends becomes part of a path.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorResponse, PhotoIdParams, PhotoUploadResponse, PHOTO_MIME_TYPES } from '@gridcommand/shared/schemas';
 import type { UserRole } from '@gridcommand/shared/schemas';
 import { HttpError, notFound } from '../../plugins/errors.ts';
@@ -24,6 +25,8 @@ export const PHOTO_STAFF: UserRole[] = ['admin', 'leader', 'dispatcher', 'handle
 
 /** Content-addressed: the bytes behind an id never change. */
 const IMMUTABLE = 'private, max-age=31536000, immutable';
+/** Thumbnails carry no metadata and are public: shared caches may keep them. */
+const IMMUTABLE_PUBLIC = 'public, max-age=31536000, immutable';
 
 export interface PhotoRouteOptions {
   store: PhotoStore;
@@ -35,11 +38,23 @@ function rateKey(request: FastifyRequest): string {
   return request.user ? `photo:user:${request.user.id}` : `photo:ip:${request.ip}`;
 }
 
-const photosRoutes: FastifyPluginAsyncTypebox<PhotoRouteOptions> = async (app, opts) => {
-  // raw bodies only inside this plugin: everywhere else a JSON API
+/** Raw image bodies, only inside the calling plugin: everywhere else a JSON API. */
+export function acceptPhotoBodies(app: FastifyInstance, maxBytes: number): void {
   for (const type of [...PHOTO_MIME_TYPES, 'application/octet-stream']) {
-    app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: opts.maxBytes }, (_req, body, done) => done(null, body));
+    app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: maxBytes }, (_req, body, done) => done(null, body));
   }
+}
+
+/** The body of a photo upload, or 415. */
+export function photoBytes(body: unknown): Buffer {
+  if (!Buffer.isBuffer(body)) {
+    throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `send the photo's bytes with Content-Type ${PHOTO_MIME_TYPES.join(', ')} or application/octet-stream`);
+  }
+  return body;
+}
+
+const photosRoutes: FastifyPluginAsyncTypebox<PhotoRouteOptions> = async (app, opts) => {
+  acceptPhotoBodies(app, opts.maxBytes);
 
   app.post(
     '/api/photos',
@@ -58,11 +73,7 @@ const photosRoutes: FastifyPluginAsyncTypebox<PhotoRouteOptions> = async (app, o
       },
     },
     async (request, reply) => {
-      const body = request.body;
-      if (!Buffer.isBuffer(body)) {
-        throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `send the photo's bytes with Content-Type ${PHOTO_MIME_TYPES.join(', ')} or application/octet-stream`);
-      }
-      const out = await uploadPhoto(app.pool, opts.store, request.user!, body);
+      const out = await uploadPhoto(app.pool, opts.store, request.user!, photoBytes(request.body));
       return reply.status(out.status).send(out.body);
     },
   );
@@ -71,7 +82,7 @@ const photosRoutes: FastifyPluginAsyncTypebox<PhotoRouteOptions> = async (app, o
     const row = await findPhoto(app.pool, id);
     const file = row ? await opts.store.open(id, variant) : null;
     if (!row || !file) throw notFound('PHOTO_NOT_FOUND', `photo ${id} not found`);
-    reply.header('cache-control', IMMUTABLE);
+    reply.header('cache-control', variant === 'thumb' ? IMMUTABLE_PUBLIC : IMMUTABLE);
     reply.header('content-length', file.size);
     reply.header('content-disposition', 'inline');
     return reply.type(variant === 'thumb' ? 'image/jpeg' : row.mime).send(file.stream);
@@ -84,7 +95,7 @@ const photosRoutes: FastifyPluginAsyncTypebox<PhotoRouteOptions> = async (app, o
   );
   app.get(
     '/api/photos/:id/thumb',
-    { schema: { params: PhotoIdParams, response: errors }, config: { roles: 'any' } },
+    { schema: { params: PhotoIdParams, response: errors }, config: { roles: 'public' } },
     async (request, reply) => send(reply, request.params.id, 'thumb'),
   );
 };

@@ -7,6 +7,8 @@
  * Lock order, everywhere: the case first, then teams in id order (teams.ts). Nothing waits for a lock while
  * holding a team's lock and wanting a case's.
  */
+import { pointsForFiled } from '@gridcommand/shared/domain';
+import { awardCase, revokeCase } from '../public/repository.ts';
 import {
   cstCompactDate,
   decideCaseAction,
@@ -146,6 +148,12 @@ export async function applyAction(
   if (as) tx.emitAs(as, event);
   else tx.emit(event);
   if (d.light) await recordLight(tx, c, d.light, as);
+  // the public's points: earned when a report is filed (a real problem), balanced again when the case is voided
+  if (cmd.action === 'file' && c.row.source === 'public') {
+    await awardCase(tx.client, c.row.id, { report: pointsForFiled('report'), follow: pointsForFiled('follow') }, tx.now);
+  } else if (cmd.action === 'void' && c.row.source === 'public') {
+    await revokeCase(tx.client, c.row.id, tx.now);
+  }
 }
 
 /** Writes the loaded case once, after all its actions. */
