@@ -126,6 +126,26 @@ describe('a citizen reports and follows', () => {
   });
 });
 
+describe('settings the admin changes', () => {
+  it('points rules apply to the next filing; unknown categories and other roles are refused', async () => {
+    const get = await as(w, 'admin', 'GET', '/api/admin/public-settings');
+    expect(get.json()).toMatchObject({ pointRules: { validReport: 10, firstReporter: 5, follow: 2 }, sensitiveMajors: ['04', '07', '10'] });
+    expectError(await as(w, 'dispatcher', 'GET', '/api/admin/public-settings'), 403);
+    expectError(await as(w, 'admin', 'PUT', '/api/admin/public-settings', { pointRules: { validReport: 10, firstReporter: 5, follow: 2 }, sensitiveMajors: ['99'] }), 422);
+    expectError(await as(w, 'admin', 'PUT', '/api/admin/public-settings', { pointRules: { validReport: -1, firstReporter: 5, follow: 2 }, sensitiveMajors: [] }), 400);
+    const put = await as(w, 'admin', 'PUT', '/api/admin/public-settings', { pointRules: { validReport: 20, firstReporter: 0, follow: 1 }, sensitiveMajors: ['07'] });
+    expect(put.statusCode, put.body).toBe(200);
+    try {
+      const rec = (await post('/api/public/cases', report({ description: '井盖松动', categoryCode: '05001', deviceId: 'device-settings-000001', phone: '13911112222' }))).json() as PublicReceipt;
+      await act(w, 'dispatcher', await caseOf(rec.caseCode), 'file');
+      const t = (await w.app.inject({ url: `/api/public/track/${rec.trackingCode}` })).json() as PublicTrack;
+      expect(t.points.entries[0]).toMatchObject({ points: 20, reason: 'valid_report' });
+    } finally {
+      await as(w, 'admin', 'PUT', '/api/admin/public-settings', { pointRules: { validReport: 10, firstReporter: 5, follow: 2 }, sensitiveMajors: ['04', '07', '10'] });
+    }
+  });
+});
+
 describe('callbacks (回访)', () => {
   it('lists closed public cases with a phone, records the callback, and 不满意 reopens', async () => {
     const rec = (await post('/api/public/cases', report({ description: '路灯不亮', categoryCode: '05001', deviceId: 'device-callback-00001' }))).json() as PublicReceipt;

@@ -139,3 +139,21 @@ export const CallbackItem = Type.Object({
 });
 export const CallbackListResponse = Type.Object({ items: Type.Array(CallbackItem) });
 export type CallbackListResponse = Static<typeof CallbackListResponse>;
+
+/** GET / PUT /api/admin/public-settings: the points rules and the sensitive major categories (admin). */
+export const PublicSettings = Type.Object(
+  {
+    pointRules: Type.Object(
+      {
+        validReport: Type.Integer({ minimum: 0, maximum: 1000 }),
+        firstReporter: Type.Integer({ minimum: 0, maximum: 1000 }),
+        follow: Type.Integer({ minimum: 0, maximum: 1000 }),
+      },
+      { additionalProperties: false },
+    ),
+    sensitiveMajors: Type.Array(Type.String({ pattern: '^[0-9]{2}$', errorMessage: 'must be a major category code of 2 digits' }), { maxItems: 50, uniqueItems: true }),
+  },
+  { additionalProperties: false },
+);
+export type PublicSettings = Static<typeof PublicSettings>;
+export const PublicSettingsResponse = Type.Object({ ...PublicSettings.properties, updatedAt: Type.String() });

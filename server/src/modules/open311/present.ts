@@ -47,11 +47,11 @@ function mediaUrl(r: RequestRow, origin: string, sensitive: boolean): string | n
   return r.media_url;
 }
 
-export function presentRequest(r: RequestRow, lang: Lang, origin: string) {
+export function presentRequest(r: RequestRow, lang: Lang, origin: string, sensitiveMajors: readonly string[]) {
   const status = r.status as CaseState;
-  const sensitive = isSensitiveCategory(r.category_code);
+  const sensitive = isSensitiveCategory(r.category_code, sensitiveMajors);
   const gridCentre = r.grid_lon !== null && r.grid_lat !== null ? { lon: r.grid_lon, lat: r.grid_lat } : null;
-  const point = publicPoint({ categoryCode: r.category_code, lon: r.lon, lat: r.lat }, gridCentre);
+  const point = publicPoint({ categoryCode: r.category_code, lon: r.lon, lat: r.lat }, gridCentre, sensitiveMajors);
   const closedAt = r.closed_at ?? r.voided_at;
   return {
     service_request_id: r.code,

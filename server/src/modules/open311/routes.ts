@@ -9,6 +9,7 @@
  *   GET  /open311/v2/tokens/{token}.{fmt}                         tokens (none are issued: requests are realtime)
  * Errors come in the GeoReport shape (errors.ts), set on this plugin's context only.
  */
+import { publicSettings } from '../public/settings.ts';
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import fastifyFormbody from '@fastify/formbody';
@@ -113,7 +114,8 @@ const georeportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const rows = await repo.requests(app.pool, q);
       const lang = langOf(request);
       const origin = originOf(request);
-      return sendList(reply, format, 'service_requests', 'request', rows.map((r) => presentRequest(r, lang, origin)));
+      const majors = (await publicSettings(app.pool)).sensitiveMajors;
+      return sendList(reply, format, 'service_requests', 'request', rows.map((r) => presentRequest(r, lang, origin, majors)));
     });
   }
 
@@ -129,7 +131,7 @@ const georeportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { id, format } = fileOf(request);
     const [row] = await repo.requests(app.pool, { codes: [id], limit: 1 });
     if (!row) throw notFound(`service_request_id "${id}" not found`);
-    return sendList(reply, format, 'service_requests', 'request', [presentRequest(row, langOf(request), originOf(request))]);
+    return sendList(reply, format, 'service_requests', 'request', [presentRequest(row, langOf(request), originOf(request), (await publicSettings(app.pool)).sensitiveMajors)]);
   });
 
   app.get('/v2/tokens/:file', { schema: { querystring: PlainQuery, params: FileParams } }, async (request) => {

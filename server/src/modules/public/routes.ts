@@ -43,6 +43,7 @@ import { userActor } from '../writer/tx.ts';
 import { PublicLimiter, publicLimits } from './limits.ts';
 import * as repo from './repository.ts';
 import * as svc from './service.ts';
+import { settingsRoutes } from './settings.ts';
 
 const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
 
@@ -69,6 +70,7 @@ function codeOf(raw: string): string {
 
 const publicRoutes: FastifyPluginAsyncTypebox<PublicRouteOptions> = async (app, opts) => {
   acceptPhotoBodies(app, opts.maxBytes);
+  await app.register(settingsRoutes);
   const limiter = new PublicLimiter();
   const limits = publicLimits(opts.perMinute);
   let account: AuthUser | null = null;
@@ -148,7 +150,10 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicRouteOptions> = async (app, 
     async (request, reply) => {
       limiter.take([{ key: `rate:ip:${request.ip}`, limit: limits.ratingsPerAddress }]);
       const acct = await web();
-      return sendOutcome(reply, await svc.rate(app.pool, acct, codeOf(request.params.code), request.body, idempotencyKeyOf(request, userActor(acct))));
+      const code = codeOf(request.params.code);
+      const out = await svc.rate(app.pool, acct, code, request.body, idempotencyKeyOf(request, userActor(acct)));
+      // the page as it is after the commit (a reopening's own step included)
+      return sendOutcome(reply, { ...out, body: { ...out.body, track: await svc.track(app.pool, code) } });
     },
   );
 

@@ -8,7 +8,6 @@
 import crypto from 'node:crypto';
 import type pg from 'pg';
 import {
-  DEFAULT_POINT_RULES,
   DUPLICATE_RADIUS_M,
   OPEN_STATES,
   REOPEN_WINDOW_DAYS,
@@ -31,6 +30,7 @@ import type { IdempotencyKey } from '../writer/idempotency.ts';
 import { createCases } from '../writer/intake.ts';
 import { userActor, writeOnce, type Outcome, type WriteTx } from '../writer/tx.ts';
 import * as repo from './repository.ts';
+import { publicSettings } from './settings.ts';
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
@@ -128,7 +128,10 @@ export async function follow(pool: pg.Pool, account: AuthUser, caseCode: string,
     if (await repo.hasFollowed(tx.client, id, holderKey)) throw conflict('ALREADY_FOLLOWED', `you already follow case ${caseCode}`);
     const r = await addReporter(tx, { caseId: id, kind: 'follow', channel: 'web', name: null, phone, deviceId: body.deviceId, holderKey });
     if (body.photos?.length) await attachPhotos(tx, id, body.photos);
-    if (c.rec.status !== 'reported') await repo.awardCase(tx.client, id, { report: pointsForFiled('report', DEFAULT_POINT_RULES), follow: pointsForFiled('follow', DEFAULT_POINT_RULES) }, tx.now);
+    if (c.rec.status !== 'reported') {
+      const { pointRules } = await publicSettings(tx.client);
+      await repo.awardCase(tx.client, id, { report: pointsForFiled('report', pointRules), follow: pointsForFiled('follow', pointRules) }, tx.now);
+    }
     return { status: 201, body: receipt(r.code, c.row, c.row.resolve_by ?? null, true) };
   });
 }

@@ -9,6 +9,7 @@
  */
 import { pointsForFiled } from '@gridcommand/shared/domain';
 import { awardCase, revokeCase } from '../public/repository.ts';
+import { publicSettings } from '../public/settings.ts';
 import {
   cstCompactDate,
   decideCaseAction,
@@ -150,7 +151,8 @@ export async function applyAction(
   if (d.light) await recordLight(tx, c, d.light, as);
   // the public's points: earned when a report is filed (a real problem), balanced again when the case is voided
   if (cmd.action === 'file' && c.row.source === 'public') {
-    await awardCase(tx.client, c.row.id, { report: pointsForFiled('report'), follow: pointsForFiled('follow') }, tx.now);
+    const { pointRules } = await publicSettings(tx.client);
+    await awardCase(tx.client, c.row.id, { report: pointsForFiled('report', pointRules), follow: pointsForFiled('follow', pointRules) }, tx.now);
   } else if (cmd.action === 'void' && c.row.source === 'public') {
     await revokeCase(tx.client, c.row.id, tx.now);
   }
