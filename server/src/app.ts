@@ -15,6 +15,7 @@ import errorsPlugin from './plugins/errors.ts';
 import { clientRoot, registerClient, spaFallback } from './plugins/client.ts';
 import { strictValidatorCompiler } from './plugins/validation.ts';
 import healthRoutes from './modules/health/routes.ts';
+import openapiPlugin from './modules/openapi/index.ts';
 import areasRoutes from './modules/areas/routes.ts';
 import gridsRoutes from './modules/grids/routes.ts';
 import locateRoutes from './modules/locate/routes.ts';
@@ -81,6 +82,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(errorsPlugin, { fallback: client ? spaFallback : undefined });
   // who is calling: sessions, wall tokens, route roles, CSRF (before any route)
   await app.register(authPlugin, { config: opts.config });
+
+  // the API's description, collected from the routes registered below
+  await app.register(openapiPlugin);
 
   // routes
   await app.register(healthRoutes);

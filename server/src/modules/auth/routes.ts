@@ -69,14 +69,14 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  app.post('/api/auth/logout', { config: { roles: 'any' } }, async (request, reply) => {
+  app.post('/api/auth/logout', { config: { roles: 'any' }, schema: { response: { 204: { description: 'signed out', type: 'null' }, ...errors } } }, async (request, reply) => {
     const cookie = request.cookies[SESSION_COOKIE];
     if (request.authVia === 'cookie' && cookie) {
       forgetSession(tokenHash(cookie));
       await repo.deleteSession(app.pool, tokenHash(cookie));
     }
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return reply.status(204).send();
+    return reply.status(204).send(null);
   });
 
   app.get('/api/auth/me', { schema: { response: { 200: SessionResponse, ...errors } }, config: { roles: 'any' } }, async (request) => {

@@ -2,6 +2,7 @@
  * The close-out register (销号台账): GET /api/register (list + summary), GET /api/register.csv and
  * GET /api/register.xlsx (Chinese headers). Registers and exports never carry personal data.
  */
+import { ERROR_RESPONSES, binaryResponse } from '../../plugins/openapi-shapes.ts';
 import { once } from 'node:events';
 import { PassThrough, type Writable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -178,7 +179,7 @@ const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // and cells a spreadsheet would run as a formula (= + - @ tab CR, also full-width) prefixed with ' as text
   app.get(
     '/api/register.csv',
-    { schema: { querystring: CaseFilterQuery }, config: { roles: ROLES } },
+    { schema: { querystring: CaseFilterQuery, response: { 200: binaryResponse('the register as CSV (UTF-8 with BOM)', 'text/csv'), ...ERROR_RESPONSES } }, config: { roles: ROLES } },
     async (request, reply) => {
       const csv = stringify({
         bom: true,
@@ -205,7 +206,7 @@ const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/api/register.xlsx',
-    { schema: { querystring: CaseFilterQuery }, config: { roles: ROLES } },
+    { schema: { querystring: CaseFilterQuery, response: { 200: binaryResponse('the register as an Excel workbook', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'), ...ERROR_RESPONSES } }, config: { roles: ROLES } },
     async (request, reply) => {
       const out = new PassThrough();
       // the streaming writer: rows are written out as they are committed, not kept

@@ -9,6 +9,7 @@
  *                                 Open311 client); the id is the SHA-256 of the bytes, so only who has the link sees it
  * Files are named by the photo's content hash; nothing the client sends becomes part of a path.
  */
+import { binaryResponse } from '../../plugins/openapi-shapes.ts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorResponse, PhotoIdParams, PhotoUploadResponse, PHOTO_MIME_TYPES } from '@gridcommand/shared/schemas';
@@ -90,12 +91,12 @@ const photosRoutes: FastifyPluginAsyncTypebox<PhotoRouteOptions> = async (app, o
 
   app.get(
     '/api/photos/:id',
-    { schema: { params: PhotoIdParams, response: errors }, config: { roles: PHOTO_STAFF } },
+    { schema: { params: PhotoIdParams, response: { 200: binaryResponse('the photo as uploaded', ...PHOTO_MIME_TYPES), ...errors } }, config: { roles: PHOTO_STAFF } },
     async (request, reply) => send(reply, request.params.id, 'original'),
   );
   app.get(
     '/api/photos/:id/thumb',
-    { schema: { params: PhotoIdParams, response: errors }, config: { roles: 'public' } },
+    { schema: { params: PhotoIdParams, response: { 200: binaryResponse('a JPEG thumbnail without metadata', 'image/jpeg'), ...errors } }, config: { roles: 'public' } },
     async (request, reply) => send(reply, request.params.id, 'thumb'),
   );
 };

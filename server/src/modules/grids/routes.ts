@@ -1,4 +1,5 @@
 /** GET /api/grids (GeoJSON, optionally within a bbox) and GET /api/grids/:code (one grid with its staff). */
+import { ERROR_RESPONSES, binaryResponse } from '../../plugins/openapi-shapes.ts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ErrorResponse, GridCodeParams, GridDetail, GridsQuery } from '@gridcommand/shared/schemas';
 import { badRequest, notFound } from '../../plugins/errors.ts';
@@ -33,7 +34,7 @@ export function parseBbox(raw: string): LonLatBox {
 
 const gridsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // the body is GeoJSON text built by PostGIS: no response serializer
-  app.get('/api/grids', { config: { roles: 'public' }, schema: { querystring: GridsQuery } }, async (request, reply) => {
+  app.get('/api/grids', { config: { roles: 'public' }, schema: { querystring: GridsQuery, response: { 200: binaryResponse('the grids as a GeoJSON FeatureCollection', 'application/geo+json'), ...ERROR_RESPONSES } } }, async (request, reply) => {
     const bbox = request.query.bbox === undefined ? null : parseBbox(request.query.bbox);
     const body = await gridsGeoJson(app.pool, bbox);
     return reply

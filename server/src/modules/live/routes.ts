@@ -14,6 +14,7 @@
  *
  * Registers the process's LiveHub as `app.liveHub`.
  */
+import { binaryResponse } from '../../plugins/openapi-shapes.ts';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type pg from 'pg';
@@ -98,7 +99,7 @@ async function livePlugin(app: FastifyInstance, opts: LivePluginOptions): Promis
     '/api/live',
     {
       config: routeConfig,
-      schema: { querystring: LiveQuery, response: { '4xx': ErrorResponse, '5xx': ErrorResponse } },
+      schema: { querystring: LiveQuery, response: { 200: binaryResponse('the live stream (server-sent events: id, event, data = a LiveEvent)', 'text/event-stream'), '4xx': ErrorResponse, '5xx': ErrorResponse } },
     },
     async (request, reply) => {
       const query = request.query as LiveQuery;

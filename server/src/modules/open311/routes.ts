@@ -10,6 +10,7 @@
  * Errors come in the GeoReport shape (errors.ts), set on this plugin's context only.
  */
 import { publicSettings } from '../public/settings.ts';
+import { binaryResponse } from '../../plugins/openapi-shapes.ts';
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import fastifyFormbody from '@fastify/formbody';
@@ -19,6 +20,15 @@ import { langOf, originOf, presentRequest, presentService } from './present.ts';
 import { splitFile, sendList, sendObject, type Format } from './render.ts';
 import * as repo from './repository.ts';
 import { fileRequest, given, KeyRateLimiter, liveKey, requestsQuery, type PostInput, type RequestsQueryInput } from './service.ts';
+
+/** Answers are rendered here (JSON or XML text, render.ts); the description names them. */
+const answers = (what: string, ok: 200 | 201 = 200) => ({
+  response: {
+    [ok]: binaryResponse(what, 'application/json', 'text/xml'),
+    '4xx': binaryResponse('the GeoReport error list: [{ code, description }] / <errors><error>', 'application/json', 'text/xml'),
+    '5xx': binaryResponse('the GeoReport error list', 'application/json', 'text/xml'),
+  },
+});
 
 const FORMATS: readonly Format[] = ['json', 'xml'];
 /** When this interface last changed (discovery's changeset). */
@@ -93,15 +103,15 @@ const georeportRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   for (const format of FORMATS) {
     for (const path of [`/discovery.${format}`, `/v2/discovery.${format}`]) {
-      app.get(path, { schema: { querystring: PlainQuery } }, async (request, reply) => discovery(reply, format, originOf(request)));
+      app.get(path, { schema: { querystring: PlainQuery, ...answers('service discovery') } }, async (request, reply) => discovery(reply, format, originOf(request)));
     }
 
-    app.get(`/v2/services.${format}`, { schema: { querystring: PlainQuery } }, async (request, reply) => {
+    app.get(`/v2/services.${format}`, { schema: { querystring: PlainQuery, ...answers('the services') } }, async (request, reply) => {
       const lang = langOf(request);
       return sendList(reply, format, 'services', 'service', (await repo.services(app.pool)).map((s) => presentService(s, lang)));
     });
 
-    app.post(`/v2/requests.${format}`, { schema: { body: PostBody }, bodyLimit: 64 * 1024 }, async (request, reply) => {
+    app.post(`/v2/requests.${format}`, { schema: { body: PostBody, ...answers('the new service request', 201) }, bodyLimit: 64 * 1024 }, async (request, reply) => {
       const input = (request.body ?? {}) as PostInput;
       const key = await liveKey(app.pool, input.api_key);
       limiter.take(key.id, key.rate_per_minute);
@@ -109,7 +119,7 @@ const georeportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return sendList(reply, format, 'service_requests', 'request', [{ service_request_id: code, service_notice: notice, account_id: given(input.account_id) ?? null }], 201);
     });
 
-    app.get(`/v2/requests.${format}`, { schema: { querystring: RequestsQuery } }, async (request, reply) => {
+    app.get(`/v2/requests.${format}`, { schema: { querystring: RequestsQuery, ...answers('service requests') } }, async (request, reply) => {
       const q = requestsQuery(request.query as RequestsQueryInput, new Date());
       const rows = await repo.requests(app.pool, q);
       const lang = langOf(request);
@@ -119,7 +129,7 @@ const georeportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     });
   }
 
-  app.get('/v2/services/:file', { schema: { querystring: PlainQuery, params: FileParams } }, async (request, reply) => {
+  app.get('/v2/services/:file', { schema: { querystring: PlainQuery, params: FileParams, ...answers('a service definition') } }, async (request, reply) => {
     const { id, format } = fileOf(request);
     const svc = await repo.service(app.pool, id);
     if (!svc) throw notFound(`service_code "${id}" not found`);
@@ -127,14 +137,14 @@ const georeportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return sendObject(reply, format, 'service_definition', { service_code: svc.code, attributes: format === 'json' ? [] : '' });
   });
 
-  app.get('/v2/requests/:file', { schema: { querystring: PlainQuery, params: FileParams } }, async (request, reply) => {
+  app.get('/v2/requests/:file', { schema: { querystring: PlainQuery, params: FileParams, ...answers('one service request') } }, async (request, reply) => {
     const { id, format } = fileOf(request);
     const [row] = await repo.requests(app.pool, { codes: [id], limit: 1 });
     if (!row) throw notFound(`service_request_id "${id}" not found`);
     return sendList(reply, format, 'service_requests', 'request', [presentRequest(row, langOf(request), originOf(request), (await publicSettings(app.pool)).sensitiveMajors)]);
   });
 
-  app.get('/v2/tokens/:file', { schema: { querystring: PlainQuery, params: FileParams } }, async (request) => {
+  app.get('/v2/tokens/:file', { schema: { querystring: PlainQuery, params: FileParams, ...answers('a token (none are issued)') } }, async (request) => {
     const { id } = fileOf(request);
     throw notFound(`token "${id}" not found: every service here is realtime, so POST requests answers the service_request_id itself and issues no tokens`);
   });

@@ -17,6 +17,7 @@
  * hashed): they may write for their own team only. Without it, the caller must be logged in as admin or
  * dispatcher (cookie + X-GC-CSRF: 1, like every write).
  */
+import { ERROR_RESPONSES } from '../../plugins/openapi-shapes.ts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
@@ -271,10 +272,10 @@ const teamsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete(
     '/api/patrol-zones/:id',
-    { schema: { params: PatrolZoneIdParams }, config: { roles: WRITERS } },
+    { schema: { params: PatrolZoneIdParams, response: { 204: { description: 'deleted', type: 'null' }, ...ERROR_RESPONSES } }, config: { roles: WRITERS } },
     async (request, reply) => {
       await deleteZone(app.pool, request.user!, request.params.id);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 };

@@ -1,4 +1,5 @@
 /** GET /tiles/:layer/:z/:x/:y.mvt (Mapbox vector tiles) and GET /tiles/:layer.json (TileJSON 3.0.0). */
+import { ERROR_RESPONSES, binaryResponse } from '../../plugins/openapi-shapes.ts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import {
@@ -42,7 +43,7 @@ const tileRoutes: FastifyPluginAsyncTypebox<TileRoutesOptions> = async (app, opt
   app.get(
     '/tiles/:layer/:z/:x/:y.mvt',
     // binary body: no response serializer
-    { config: { roles: 'public' }, schema: { params: TileParams } },
+    { config: { roles: 'public' }, schema: { params: TileParams, response: { 200: binaryResponse('a Mapbox vector tile', 'application/vnd.mapbox-vector-tile'), 204: { description: 'an empty tile', type: 'null' }, ...ERROR_RESPONSES } } },
     async (request, reply) => {
       const { z, x, y } = request.params;
       const layer = checkLayer(request.params.layer);
@@ -60,7 +61,7 @@ const tileRoutes: FastifyPluginAsyncTypebox<TileRoutesOptions> = async (app, opt
       }
 
       reply.header('Cache-Control', cacheControl).header('Vary', 'Accept-Encoding');
-      if (!tile.raw) return reply.status(204).send('');
+      if (!tile.raw) return reply.status(204).send(null);
       reply.type(MVT_TYPE);
       if (acceptsGzip(request)) {
         return reply.header('Content-Encoding', 'gzip').send(cache.gzipOf(key, tile));
