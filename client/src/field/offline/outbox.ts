@@ -254,13 +254,13 @@ export class Outbox {
   private async pass(): Promise<void> {
     if (this.userId === null) return;
     const all = await this.db.getAll('outbox');
-    const todo = all.filter((e) => e.userId === this.userId && e.status === 'pending').sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
-    if (todo.length === 0) {
+    const due = all.filter((e) => e.userId === this.userId && e.status === 'pending').sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
+    if (due.length === 0) {
       this.patch({ lastError: null });
       return;
     }
     this.patch({ sending: true });
-    for (const queued of todo) {
+    for (const queued of due) {
       // dropped or retried meanwhile (another tab, the worker)
       const e = await this.db.get('outbox', queued.seq!);
       if (!e || e.status !== 'pending') continue;
