@@ -21,7 +21,8 @@ import { migrate } from '../src/db/migrate.ts';
 import { createPool } from '../src/db/pool.ts';
 import { seedDistrict } from '../src/db/seed.ts';
 import { getWorkCalendar } from '../src/modules/calendar/repository.ts';
-import { demoWallToken } from '../src/modules/demo/index.ts';
+import { newToken } from '../src/modules/auth/passwords.ts';
+import { createWallToken, wallUserId } from '../src/modules/auth/repository.ts';
 import { seedHistory } from '../src/modules/demo/history.ts';
 import { Simulator } from '../src/modules/demo/simulator.ts';
 import { startServer } from '../test/server-process.ts';
@@ -74,9 +75,12 @@ async function frameTimes(page: Page, seconds: number) {
   return (await page.evaluate(FRAME_TIMES(seconds * 1000))) as { frames: number; fps: number; p50: number; p95: number };
 }
 
+/** the display token of the bench's wall (made in main: the demo's own is random and printed once) */
+let wallToken = '';
+
 async function openWall(page: Page, base: string, params: string): Promise<number> {
   const t = performance.now();
-  await page.goto(`${base}/wall?token=${demoWallToken(PASSWORD)}&rotate=0&${params}`);
+  await page.goto(`${base}/wall?token=${wallToken}&rotate=0&${params}`);
   await page.waitForFunction(READY, null, { timeout: 180_000 });
   return Math.round(performance.now() - t);
 }
@@ -100,6 +104,9 @@ async function main(): Promise<void> {
   log(`history: ${h.cases} cases, ${h.events} events in ${(h.ms / 1000).toFixed(1)} s`);
 
   const server = await startServer({ databaseUrl: url, env: { GC_DEMO_PASSWORD: PASSWORD, GC_LIGHT_JOB_MS: '5000' } });
+  const made = newToken();
+  await createWallToken(pool, made.hash, 'bench wall', await wallUserId(pool, `disabled$${newToken().hash}`));
+  wallToken = made.token;
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
     args: [

@@ -9,11 +9,11 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type pg from 'pg';
-import type { Config } from './config.ts';
+import { proxyTrust, type Config } from './config.ts';
 import dbPlugin from './plugins/db.ts';
-import errorsPlugin from './plugins/errors.ts';
+import errorsPlugin, { badRequest } from './plugins/errors.ts';
 import { clientRoot, registerClient, spaFallback } from './plugins/client.ts';
-import { strictValidatorCompiler } from './plugins/validation.ts';
+import { isWellFormedUrl, strictValidatorCompiler } from './plugins/validation.ts';
 import healthRoutes from './modules/health/routes.ts';
 import openapiPlugin from './modules/openapi/index.ts';
 import areasRoutes from './modules/areas/routes.ts';
@@ -22,12 +22,17 @@ import locateRoutes from './modules/locate/routes.ts';
 import tileRoutes from './modules/tiles/routes.ts';
 import liveRoutes from './modules/live/routes.ts';
 import authPlugin from './plugins/auth.ts';
+import publicUrlPlugin from './plugins/public-url.ts';
 import casesPlugin from './modules/cases/index.ts';
 import catalogueRoutes from './modules/catalogue/routes.ts';
 import teamsPlugin from './modules/teams/index.ts';
 import statsPlugin from './modules/stats/index.ts';
 import fieldPlugin from './modules/field/index.ts';
 import open311Plugin from './modules/open311/index.ts';
+import alertsPlugin from './modules/alerts/index.ts';
+import importPlugin from './modules/import/index.ts';
+import exportsPlugin from './modules/exports/index.ts';
+import ogcPlugin from './modules/ogc/index.ts';
 import deviceSessionsPlugin from './modules/auth/device-sessions.ts';
 import { TileCache, type TileCacheOptions } from './modules/tiles/cache.ts';
 
@@ -56,9 +61,16 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     logger: opts.logger ?? false,
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 200 },
+    // X-Forwarded-For/-Proto/-Host are believed only from the proxies GC_TRUST_PROXY names (none by default)
+    trustProxy: opts.config.trustProxy === false ? false : proxyTrust(opts.config.trustProxy),
   })
     .setValidatorCompiler(strictValidatorCompiler)
     .withTypeProvider<TypeBoxTypeProvider>();
+
+  // a URL whose escapes are not UTF-8 (e.g. a lone surrogate as bytes) is refused before any route reads it
+  app.addHook('onRequest', async (request) => {
+    if (!isWellFormedUrl(request.raw.url ?? '')) throw badRequest('BAD_URL_ENCODING', 'the URL has percent-escapes that are not UTF-8 text');
+  });
 
   // external plugins
   await app.register(fastifyCompress, {
@@ -82,6 +94,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(errorsPlugin, { fallback: client ? spaFallback : undefined });
   // who is calling: sessions, wall tokens, route roles, CSRF (before any route)
   await app.register(authPlugin, { config: opts.config });
+  await app.register(publicUrlPlugin, { config: opts.config });
 
   // the API's description, collected from the routes registered below
   await app.register(openapiPlugin);
@@ -100,6 +113,10 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(statsPlugin, { now: opts.now });
   await app.register(fieldPlugin, { config: opts.config });
   await app.register(open311Plugin);
+  await app.register(alertsPlugin);
+  await app.register(importPlugin, { tileCache });
+  await app.register(exportsPlugin);
+  await app.register(ogcPlugin);
 
   if (client) await registerClient(app, client);
 

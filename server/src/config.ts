@@ -1,5 +1,6 @@
 /** One typed configuration object, read once from the environment (env > defaults) and validated. */
 import { fileURLToPath } from 'node:url';
+import net from 'node:net';
 import path from 'node:path';
 
 export interface Config {
@@ -29,6 +30,16 @@ export interface Config {
   sessionHours: number;
   /** login attempts allowed per minute for one client address and username */
   loginRateLimit: number;
+  /** failed logins allowed from one client address (any usernames) per loginAddressWindowMs; then 429 */
+  loginAddressLimit: number;
+  loginAddressWindowMs: number;
+  /**
+   * which peers are trusted proxies whose X-Forwarded-For/-Proto/-Host are believed: false (none, the default), a
+   * hop count, or addresses/CIDRs (with the names loopback, linklocal, uniquelocal)
+   */
+  trustProxy: TrustProxy;
+  /** the public origin (and path prefix) of this server, e.g. https://gc.example.org, for absolute URLs it hands out */
+  publicUrl: string | null;
   /** how often the light job re-evaluates case lights, in ms; 0 disables it (tests run it by hand) */
   lightJobIntervalMs: number;
   /** team position history (AVL) older than this many days is pruned hourly; 0 keeps everything */
@@ -54,6 +65,8 @@ export interface LiveConfig {
   maxQueue: number;
 }
 
+export type TrustProxy = false | number | string[];
+
 /** lifetime of a device session when GC_DEVICE_SESSION_DAYS is not set */
 export const DEFAULT_DEVICE_SESSION_DAYS = 90;
 
@@ -75,6 +88,75 @@ function boolFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: boolean): b
   if (/^(1|true|yes|on)$/i.test(raw)) return true;
   if (/^(0|false|no|off)$/i.test(raw)) return false;
   throw new Error(`${name} must be true or false, got "${raw}"`);
+}
+
+const PROXY_NAMES: Record<string, string[]> = {
+  loopback: ['127.0.0.0/8', '::1/128'],
+  linklocal: ['169.254.0.0/16', 'fe80::/10'],
+  uniquelocal: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'],
+};
+
+function parseSubnet(entry: string): { address: string; prefix: number; family: 'ipv4' | 'ipv6' } | null {
+  const [address = '', bits, ...rest] = entry.split('/');
+  const v = net.isIP(address);
+  if (v === 0 || rest.length > 0) return null;
+  const max = v === 4 ? 32 : 128;
+  const prefix = bits === undefined ? max : Number(bits);
+  if (!/^\d{1,3}$/.test(bits ?? String(max)) || prefix > max) return null;
+  return { address, prefix, family: v === 4 ? 'ipv4' : 'ipv6' };
+}
+
+/** GC_TRUST_PROXY: empty (none), a hop count, or a comma-separated list of addresses, CIDRs and proxy names. */
+export function parseTrustProxy(raw: string | undefined): TrustProxy {
+  const text = (raw ?? '').trim();
+  if (text === '' || /^(0|false|no|off|none)$/i.test(text)) return false;
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text);
+    if (hops > 10) throw new Error(`GC_TRUST_PROXY as a hop count must be between 0 and 10, got "${raw}"`);
+    return hops;
+  }
+  const entries = text.split(',').map((e) => e.trim()).filter(Boolean);
+  for (const e of entries) {
+    if (!(e.toLowerCase() in PROXY_NAMES) && !parseSubnet(e)) {
+      throw new Error(`GC_TRUST_PROXY must be a hop count or addresses/CIDRs (or loopback, linklocal, uniquelocal), got "${e}"`);
+    }
+  }
+  return entries;
+}
+
+/**
+ * The trust function of a TrustProxy for Fastify's trustProxy option: (peer address, hop) → is it a trusted proxy.
+ * hop 0 is the socket's peer, 1 the address it forwarded for, …
+ */
+export function proxyTrust(trust: TrustProxy): (address: string, hop: number) => boolean {
+  if (trust === false) return () => false;
+  if (typeof trust === 'number') return (_a, hop) => hop < trust;
+  const list = new net.BlockList();
+  for (const e of trust.flatMap((x) => PROXY_NAMES[x.toLowerCase()] ?? [x])) {
+    const s = parseSubnet(e)!;
+    list.addSubnet(s.address, s.prefix, s.family);
+  }
+  return (address) => {
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
+    const a = mapped ?? address;
+    const v = net.isIP(a);
+    return v !== 0 && list.check(a, v === 4 ? 'ipv4' : 'ipv6');
+  };
+}
+
+/** GC_PUBLIC_URL: an http(s) origin with an optional path prefix, normalised without a trailing slash. */
+export function parsePublicUrl(raw: string | undefined): string | null {
+  if (raw === undefined || raw.trim() === '') return null;
+  let u: URL;
+  try {
+    u = new URL(raw.trim());
+  } catch {
+    throw new Error(`GC_PUBLIC_URL must be an absolute http(s) URL such as https://gc.example.org, got "${raw}"`);
+  }
+  if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.username || u.password || u.search || u.hash) {
+    throw new Error(`GC_PUBLIC_URL must be an http(s) URL without credentials, query or fragment, got "${raw}"`);
+  }
+  return `${u.origin}${u.pathname.replace(/\/+$/, '')}`;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -102,6 +184,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cookieSecure: !env.GC_COOKIE_SECURE || env.GC_COOKIE_SECURE === 'auto' ? 'auto' : boolFromEnv(env, 'GC_COOKIE_SECURE', false),
     sessionHours: intFromEnv(env, 'GC_SESSION_HOURS', 12, 1, 24 * 30),
     loginRateLimit: intFromEnv(env, 'GC_LOGIN_RATE_LIMIT', 10, 1, 10_000),
+    loginAddressLimit: intFromEnv(env, 'GC_LOGIN_ADDRESS_LIMIT', 20, 1, 100_000),
+    loginAddressWindowMs: intFromEnv(env, 'GC_LOGIN_ADDRESS_WINDOW_MIN', 15, 1, 24 * 60) * 60_000,
+    trustProxy: parseTrustProxy(env.GC_TRUST_PROXY),
+    publicUrl: parsePublicUrl(env.GC_PUBLIC_URL),
     lightJobIntervalMs: intFromEnv(env, 'GC_LIGHT_JOB_MS', 15_000, 0, 3_600_000),
     positionRetentionDays: intFromEnv(env, 'GC_POSITION_RETENTION_DAYS', 7, 0, 3650),
     uploadDir: path.resolve(REPO_ROOT, env.GC_UPLOAD_DIR || '.data/uploads'),

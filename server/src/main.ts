@@ -38,7 +38,12 @@ async function main(): Promise<void> {
   console.log(`\nGridCommand is running at ${base}`);
   if (demo) {
     console.log(describeDemoUsers(demo.users, config.demoPassword));
-    console.log(`Video wall (unattended screens): ${base}/wall?token=${demo.wallToken}`);
+    if (demo.wallToken) {
+      console.log(`Video wall (unattended screens): ${base}/wall?token=${demo.wallToken}`);
+      console.log('  (this display token is made once for this installation and shown only now: keep the URL)');
+    } else {
+      console.log(`Video wall: ${base}/login?next=/wall (sign in as wall), or the /wall?token=… URL printed at the first start`);
+    }
     console.log(`Dispatch console: ${base}/dispatch   Insights: ${base}/insights   (log in at ${base}/login)`);
     if (config.simRate > 0) {
       simulator = new Simulator({

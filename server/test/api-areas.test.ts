@@ -1,10 +1,12 @@
-/** GET /api/health, /api/areas, /api/areas/:code against the seeded demo district. */
+/** GET /api/health (status for anyone, details for admins), /api/areas, /api/areas/:code against the seeded demo district. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { AreaDetail, AreaListResponse, HealthResponse } from '@gridcommand/shared/schemas';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { createPool } from '../src/db/pool.ts';
+import { seedDemoUsers } from '../src/modules/auth/seed.ts';
+import { healthReport } from '../src/modules/health/report.ts';
 import { testDatabase, type TestDatabase } from './helpers.ts';
 import { expectError } from './api-expect.ts';
 
@@ -28,14 +30,20 @@ async function get<T>(url: string): Promise<T> {
 }
 
 describe('GET /api/health', () => {
-  it('reports the database, PostGIS and migrations', async () => {
-    const h = await get<HealthResponse>('/api/health');
+  it('tells anyone only the status, and an admin the database, PostGIS and migrations', async () => {
+    expect(await get<HealthResponse>('/api/health')).toEqual({ status: 'ok' });
+    await seedDemoUsers(db.pool, 'health-test-password');
+    const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'admin', password: 'health-test-password' } });
+    const cookie = String(login.headers['set-cookie']).split(';')[0]!;
+    const res = await app.inject({ url: '/api/health', headers: { cookie } });
+    expect(res.statusCode).toBe(200);
+    const h = res.json() as HealthResponse;
     expect(h.status).toBe('ok');
     expect(h.database).toBe('ok');
     expect(h.postgis).toMatch(/^3\.\d+/);
     const files = (await import('../src/db/migrate.ts')).migrationFiles();
     expect(h.migrations).toEqual({ applied: files.length, pending: 0, current: true });
-    expect(Number.isNaN(Date.parse(h.time))).toBe(false);
+    expect(Number.isNaN(Date.parse(h.time ?? ''))).toBe(false);
   });
 
   it('answers 503 degraded, and the API 503 "database unavailable", when the database is down', async () => {
@@ -45,7 +53,10 @@ describe('GET /api/health', () => {
     try {
       const res = await down.inject({ url: '/api/health' });
       expect(res.statusCode).toBe(503);
-      const h = res.json() as HealthResponse;
+      // anyone: the status only
+      expect(res.json()).toEqual({ status: 'degraded' });
+      // the details (an admin's view) say why
+      const h = (await healthReport(deadPool, { warn() {}, error() {} })).body;
       expect(h.status).toBe('degraded');
       expect(h.database).toBe('unavailable');
       expect(h.postgis).toBeNull();

@@ -42,7 +42,8 @@ async function read(url: string, headers: Record<string, string> = {}) {
 }
 
 beforeAll(async () => {
-  w = await caseWorld();
+  // absolute URLs come from the configured public URL, never from the caller's Host
+  w = await caseWorld({ publicUrl: 'https://city.example' });
   key = (await newKey(w)).key;
 }, 120_000);
 afterAll(async () => w?.close());
@@ -217,7 +218,7 @@ describe('POST requests and reading them back', () => {
     for (const fmt of FORMATS) {
       const res = await read(`${V2}/requests/${c.code}.${fmt}`, { host: 'city.example' });
       const [r] = listOf(res, fmt, 'service_requests', 'request');
-      expect(r!.media_url).toBe(`http://city.example/api/photos/${photo}/thumb`);
+      expect(r!.media_url).toBe(`https://city.example/api/photos/${photo}/thumb`);
     }
   });
 

@@ -17,7 +17,8 @@ import {
   formatCstDateTime,
   labelOf,
 } from '@gridcommand/shared/domain';
-import { EXPORT_PAGE_ROWS, REGISTER_COLUMNS } from '../src/modules/cases/register-routes.ts';
+import { REGISTER_COLUMNS } from '../src/modules/exports/columns.ts';
+import { EXPORT_PAGE_ROWS } from '../src/modules/exports/stream.ts';
 import { statsWorld, type StatsWorld } from './stats-helpers.ts';
 
 let w: StatsWorld;

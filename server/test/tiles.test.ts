@@ -16,7 +16,8 @@ let center: { lon: number; lat: number };
 
 beforeAll(async () => {
   db = await testDatabase();
-  app = await buildApp({ config: { ...loadConfig({}), clientDist: null }, pool: db.pool });
+  // tile URLs in TileJSON come from GC_PUBLIC_URL (never from the request's Host: hardening.test.ts)
+  app = await buildApp({ config: { ...loadConfig({}), clientDist: null, publicUrl: 'http://gis.example.org:8443' }, pool: db.pool });
   // a point inside a grid near the middle of the district
   const { rows } = await db.pool.query<{ lon: number; lat: number }>(
     `SELECT ST_X(g.label_point) AS lon, ST_Y(g.label_point) AS lat
@@ -165,8 +166,8 @@ describe('GET /tiles/:layer/:z/:x/:y.mvt', () => {
 });
 
 describe('GET /tiles/:layer.json', () => {
-  it('is TileJSON 3.0.0 with absolute tile URLs from the request host, layers, zooms, bounds, center', async () => {
-    const res = await app.inject({ url: '/tiles/grid.json', headers: { host: 'gis.example.org:8443' } });
+  it('is TileJSON 3.0.0 with absolute tile URLs from the public URL, layers, zooms, bounds, center', async () => {
+    const res = await app.inject({ url: '/tiles/grid.json', headers: { host: 'evil.example' } });
     expect(res.statusCode).toBe(200);
     const tj = res.json() as TileJson;
     expect(tj.tilejson).toBe('3.0.0');

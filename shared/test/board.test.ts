@@ -111,7 +111,7 @@ describe('applyEvent: every event type', () => {
     expect(s.teams.get(7)).toMatchObject({ status: 'en_route', lon: 120.25, lat: 35.85 });
   });
 
-  it.each(['supervision.opened', 'supervision.closed', 'dispatch.created', 'patrol_zone.created', 'patrol_zone.deleted', 'patrol.started', 'patrol.moved', 'patrol.stopped', 'patrol.checkin', 'visit.logged'])(
+  it.each(['supervision.opened', 'supervision.closed', 'dispatch.created', 'patrol_zone.created', 'patrol_zone.deleted', 'patrol.started', 'patrol.moved', 'patrol.stopped', 'patrol.checkin', 'visit.logged', 'areas.imported'])(
     '%s changes nothing but lastEventId',
     (type) => {
       const e = oneOfEach().find((x) => x.type === type)!;

@@ -63,8 +63,12 @@ const field = {
 export const keys = {
   /** who is logged in */
   me: () => ['auth', 'me'] as const,
+  /** every area query (all levels, lists and details): refetched after an import (areas.imported) */
+  allAreas: () => ['areas'] as const,
   areas: (level: AreaLevel) => ['areas', 'list', level] as const,
   area: (code: string) => ['areas', 'detail', code] as const,
+  /** every grid query (the list and details) */
+  allGrids: () => ['grids'] as const,
   grids: () => ['grids', 'list'] as const,
   grid: (code: string) => ['grids', 'detail', code] as const,
   /** the category catalogue (GET /api/categories) */

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { BrandMark } from '../panels/BrandMark.tsx';
 import { LANGUAGES, setLanguage } from '../i18n/index.ts';
 import { logout } from './session.ts';
+import { ExportLinks } from '../panels/ExportLinks.tsx';
 
 export interface DeskCounts {
   reported: number;
@@ -69,6 +70,7 @@ export function DeskHeader(props: {
         <button type="button" className={`btn btn--sm${props.side === 'callbacks' ? ' btn--primary' : ''}`} onClick={props.onCallbacks} data-testid="open-callbacks">
           ✆ {t('dispatch.callbacks.title')}
         </button>
+        <ExportLinks base="/api/register" formats={['csv', 'xlsx']} what="register" />
         <button type="button" className="btn btn--sm btn--ghost" onClick={props.onHelp} title={t('dispatch.help.title')}>
           <kbd>?</kbd>
         </button>

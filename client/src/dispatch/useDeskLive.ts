@@ -11,7 +11,7 @@ import type { LiveEvent, Team, TeamListResponse } from '@gridcommand/shared/sche
 import { keys } from '../api/keys.ts';
 import { useLive, type LiveState, type LiveTypeFilter } from '../api/live.ts';
 
-const LIVE_TYPES: readonly LiveTypeFilter[] = ['case.*', 'team.*', 'dispatch.*', 'patrol_zone.*', 'supervision.*', 'patrol.*'];
+const LIVE_TYPES: readonly LiveTypeFilter[] = ['case.*', 'team.*', 'dispatch.*', 'patrol_zone.*', 'supervision.*', 'patrol.*', 'areas.*'];
 const CASE_REFRESH_MS = 300;
 /** grid workers' tracks are read again at most this often while they move */
 const PATROL_REFRESH_MS = 2_000;
@@ -28,10 +28,12 @@ export interface DeskImpact {
   zones: boolean;
   /** a grid worker's patrol started, moved, checked in or stopped */
   patrols: boolean;
+  /** the areas were imported again: area and grid queries are out of date */
+  areas: boolean;
 }
 
 export function impactOf(events: readonly LiveEvent[]): DeskImpact {
-  const out: DeskImpact = { teamEvents: [], teamStatus: false, cases: false, zones: false, patrols: false };
+  const out: DeskImpact = { teamEvents: [], teamStatus: false, cases: false, zones: false, patrols: false, areas: false };
   for (const e of events) {
     switch (e.type) {
       case 'team.status':
@@ -64,6 +66,9 @@ export function impactOf(events: readonly LiveEvent[]): DeskImpact {
         out.patrols = true;
         break;
       case 'visit.logged':
+        break;
+      case 'areas.imported':
+        out.areas = true;
         break;
     }
   }
@@ -201,6 +206,10 @@ export function useDeskLive(teamsUpdatedAt: number): DeskLive {
       if (impact.teamStatus) void qc.invalidateQueries({ queryKey: keys.dispatch.nearestAll() });
       if (impact.cases) refreshCases();
       if (impact.patrols) refreshPatrols();
+      if (impact.areas) {
+        void qc.invalidateQueries({ queryKey: keys.allAreas() });
+        void qc.invalidateQueries({ queryKey: keys.allGrids() });
+      }
       if (impact.zones) {
         void qc.invalidateQueries({ queryKey: keys.dispatch.zones() });
         void qc.invalidateQueries({ queryKey: keys.dispatch.coverage() });

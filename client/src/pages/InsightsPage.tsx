@@ -34,6 +34,7 @@ import { useToasts } from '../panels/Toasts.tsx';
 import { setLanguage, type Language } from '../i18n/index.ts';
 import { DensityLegend } from '../wall/overlays.tsx';
 import { DISTRICT_CODE } from './MapPage.tsx';
+import { ExportLinks } from '../panels/ExportLinks.tsx';
 import '../wall/insights.css';
 
 type Tab = 'density' | 'choropleth' | 'charts';
@@ -175,6 +176,7 @@ export function InsightsPage() {
               </label>
             </>
           ) : null}
+          <ExportLinks base="/api/register" formats={['csv', 'xlsx']} what="register" query={{ from: win.from, to: win.to, category: tab === 'density' ? category : '' }} />
           <div className="lang">
             {(['zh-CN', 'en'] as Language[]).map((l) => (
               <button key={l} type="button" className={`lang__btn${i18n.language === l ? ' is-active' : ''}`} onClick={() => setLanguage(l)}>

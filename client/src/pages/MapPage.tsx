@@ -10,6 +10,7 @@ import { Header, type HeaderStat } from '../panels/Header.tsx';
 import { Legend } from '../panels/Legend.tsx';
 import { GridPanel } from '../panels/GridPanel.tsx';
 import { useToasts } from '../panels/Toasts.tsx';
+import { ExportLinks } from '../panels/ExportLinks.tsx';
 
 /** GB/T 2260 code of the district this deployment governs. */
 export const DISTRICT_CODE = '370211';
@@ -82,6 +83,7 @@ export function MapPage() {
       />
       <Header districtName={districtName} districtCode={DISTRICT_CODE} stats={stats} />
       <Legend />
+      <ExportLinks base="/api/areas" formats={['geojson']} what="grids" query={{ level: 'grid' }} className="exports--map" />
       {selected !== null ? <GridPanel key={selected} code={selected} summary={gridByCode.get(selected)} onClose={close} /> : null}
     </div>
   );

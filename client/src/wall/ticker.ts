@@ -69,6 +69,7 @@ function said(e: LiveEvent, board: Pick<BoardState<Team>, 'cases' | 'teams'>): S
     case 'patrol.stopped':
     case 'patrol.checkin':
     case 'visit.logged':
+    case 'areas.imported':
       return null;
   }
 }
@@ -115,6 +116,7 @@ export function affectsStats(e: LiveEvent): boolean {
     case 'patrol.stopped':
     case 'patrol.checkin':
     case 'visit.logged':
+    case 'areas.imported':
       return false;
   }
 }

@@ -80,8 +80,13 @@ export function useWallLive(opts: { street: string | null; gridIdByCode: Readonl
     (events: readonly LiveEvent[]) => {
       store.push(events);
       if (events.some(affectsStats)) refreshStats();
+      // new areas from an import: read the areas and grids again (the map's tiles follow their max-age)
+      if (events.some((e) => e.type === 'areas.imported')) {
+        void queryClient.invalidateQueries({ queryKey: keys.allAreas() });
+        void queryClient.invalidateQueries({ queryKey: keys.allGrids() });
+      }
     },
-    [store, refreshStats],
+    [store, refreshStats, queryClient],
   );
   const live = useLive(onBatch, { enabled: snapshotsSettled, since, street: opts.street });
 

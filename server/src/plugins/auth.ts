@@ -48,6 +48,9 @@ export interface AuthSettings {
   cookieSecure: boolean | 'auto';
   sessionHours: number;
   loginRateLimit: number;
+  /** failed logins from one address (any usernames) per loginAddressWindowMs */
+  loginAddressLimit: number;
+  loginAddressWindowMs: number;
 }
 
 export const SESSION_COOKIE = 'gc_session';
@@ -126,6 +129,8 @@ async function authPlugin(app: FastifyInstance, opts: { config: Config }): Promi
     cookieSecure: opts.config.cookieSecure,
     sessionHours: opts.config.sessionHours,
     loginRateLimit: opts.config.loginRateLimit,
+    loginAddressLimit: opts.config.loginAddressLimit,
+    loginAddressWindowMs: opts.config.loginAddressWindowMs,
   };
   app.decorate('authConfig', settings);
   app.decorateRequest('user', null);

@@ -68,6 +68,16 @@ export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
   return isDatabaseUnavailable(e.cause, depth + 1);
 }
 
+/**
+ * True when the error is the request's own body stream failing: the client closed or reset its connection before its
+ * body arrived (Node raises ECONNRESET "aborted" on the request, the code a dropped database socket raises too).
+ */
+export function isRequestAborted(err: unknown, request: FastifyRequest): boolean {
+  const raw = request.raw;
+  if (err === raw.errored) return err !== null;
+  return raw.readableAborted && (err as { message?: unknown } | null)?.message === 'aborted';
+}
+
 const PART_NAMES: Record<string, string> = {
   querystring: 'query parameter',
   params: 'path parameter',
@@ -175,6 +185,11 @@ async function errorsPlugin(app: FastifyInstance, opts: ErrorsPluginOptions): Pr
         context === 'querystring' ? request.query : context === 'params' ? request.params : context === 'body' ? request.body : request.headers;
       const message = describeValidation(fe.validation, context, request.routeOptions.schema, data) || fe.message;
       return reply.status(400).send(errorBody(400, message, 'VALIDATION'));
+    }
+    if (isRequestAborted(err, request)) {
+      // the client went away mid-request: nothing is wrong here, and no one is left to read an answer
+      request.log.info({ method: request.method, url: request.url.split('?')[0] }, 'request aborted by the client before its body arrived');
+      return reply.status(400).send(errorBody(400, 'the request body was cut off: the client closed the connection', 'REQUEST_ABORTED'));
     }
     if (isDatabaseUnavailable(err)) {
       request.log.warn({ err }, 'database unavailable');

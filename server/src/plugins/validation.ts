@@ -83,3 +83,17 @@ export const strictValidatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema
     return { error: check.Errors(converted) as unknown as FastifySchemaValidationError[] };
   };
 };
+
+/**
+ * True when every percent-escape of the URL decodes to UTF-8 text (a lone surrogate sent as its three bytes, or any
+ * other invalid sequence, does not): such a URL is refused rather than decoded to replacement characters.
+ */
+export function isWellFormedUrl(url: string): boolean {
+  if (!url.includes('%')) return true;
+  try {
+    decodeURIComponent(url);
+    return true;
+  } catch {
+    return false;
+  }
+}

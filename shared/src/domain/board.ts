@@ -175,6 +175,7 @@ function foldOne<T extends BoardTeamFields>(d: Draft<T>, e: LiveEvent): void {
     case 'patrol.stopped':
     case 'patrol.checkin':
     case 'visit.logged':
+    case 'areas.imported':
       return;
   }
 }

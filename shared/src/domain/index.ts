@@ -12,3 +12,5 @@ export * from './board.ts';
 export * from './labels.ts';
 export * from './field.ts';
 export * from './public.ts';
+export * from './area-import.ts';
+export * from './cap.ts';

@@ -4,7 +4,7 @@ import { AreaCode, AreaLevel, BBox, LonLat } from './common.ts';
 export const AreaListQuery = Type.Object({
   level: Type.Optional(AreaLevel),
   parent: Type.Optional(AreaCode),
-});
+}, { additionalProperties: false });
 export type AreaListQuery = Static<typeof AreaListQuery>;
 
 export const AreaCodeParams = Type.Object({ code: AreaCode });

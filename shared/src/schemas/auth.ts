@@ -1,5 +1,6 @@
 /** Wire shapes of accounts and sessions: login, the current user, wall display tokens. */
 import { Type, type Static } from 'typebox';
+import { Text } from './common.ts';
 
 export const USER_ROLES = ['admin', 'leader', 'dispatcher', 'handler', 'worker', 'wall', 'public'] as const;
 export const UserRole = Type.Enum([...USER_ROLES], {
@@ -9,10 +10,10 @@ export type UserRole = Static<typeof UserRole>;
 
 export const LoginBody = Type.Object(
   {
-    username: Type.String({ minLength: 1, maxLength: 64 }),
+    username: Text(64),
     password: Type.String({ minLength: 1, maxLength: 200 }),
     /** a phone that stays signed in (a device session, long-lived, listed and revocable by the admin) */
-    device: Type.Optional(Type.Object({ name: Type.String({ minLength: 1, maxLength: 60 }) }, { additionalProperties: false })),
+    device: Type.Optional(Type.Object({ name: Text(60) }, { additionalProperties: false })),
   },
   { additionalProperties: false },
 );
@@ -37,7 +38,7 @@ export type SessionResponse = Static<typeof SessionResponse>;
 
 export const WallTokenBody = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 100 }),
+    name: Text(100),
   },
   { additionalProperties: false },
 );

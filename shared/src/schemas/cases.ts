@@ -3,6 +3,7 @@ import { Type, type Static } from 'typebox';
 import { CASE_ACTIONS, CASE_SOURCES, CASE_STATES } from '../domain/case-state.ts';
 import { LIGHTS } from '../domain/lights.ts';
 import { PRIORITIES } from '../domain/sla.ts';
+import { CalendarDate, DateOrDateTime, Id, INT4_MAX, Phone, Text } from './common.ts';
 import { FieldPosition, PhotoIds, Verification } from './field.ts';
 
 export const CaseSource = Type.Enum([...CASE_SOURCES]);
@@ -12,7 +13,7 @@ export const CaseStatus = Type.Enum([...CASE_STATES]);
 export const CaseLight = Type.Enum([...LIGHTS]);
 export const CaseActionName = Type.Enum([...CASE_ACTIONS]);
 
-const DATE_PATTERN = '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$';
+const CaseId = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, errorMessage: 'must be a case id (a positive integer)' });
 const CATEGORY_PATTERN = '^[0-9]{5}$';
 const NullableString = Type.Union([Type.String(), Type.Null()]);
 const NullableInt = Type.Union([Type.Integer(), Type.Null()]);
@@ -23,12 +24,12 @@ export const CaseCreateBody = Type.Object(
     priority: CasePriority,
     lon: Type.Number({ minimum: -180, maximum: 180 }),
     lat: Type.Number({ minimum: -90, maximum: 90 }),
-    title: Type.String({ minLength: 1, maxLength: 200 }),
+    title: Text(200),
     description: Type.String({ maxLength: 4000 }),
     source: CaseSource,
     address: Type.Optional(Type.String({ maxLength: 300 })),
     reporterName: Type.Optional(Type.String({ maxLength: 100 })),
-    reporterPhone: Type.Optional(Type.String({ pattern: '^[0-9+\\- ]{3,30}$', errorMessage: 'must be a phone number' })),
+    reporterPhone: Type.Optional(Phone),
     /** photos uploaded first (POST /api/photos), by id */
     photos: Type.Optional(PhotoIds),
     /** how the location was found: accuracy in metres, GPS / a pick on the map / a photo's EXIF */
@@ -86,10 +87,10 @@ export const CaseFilterQuery = Type.Object(
     /** the latest verification on site (核查) is flagged (far from the case, or without a position) */
     flagged: Type.Optional(Type.Boolean()),
     /** reportedAt ≥ from (ISO 8601 date or date-time) */
-    from: Type.Optional(Type.String({ maxLength: 40 })),
+    from: Type.Optional(DateOrDateTime),
     /** reportedAt < to (a bare date means the end of that day, CST) */
-    to: Type.Optional(Type.String({ maxLength: 40 })),
-    q: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    to: Type.Optional(DateOrDateTime),
+    q: Type.Optional(Text(100)),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
     offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000 })),
   },
@@ -100,13 +101,13 @@ export type CaseFilterQuery = Static<typeof CaseFilterQuery>;
 export const CaseActionBody = Type.Object(
   {
     action: CaseActionName,
-    version: Type.Integer({ minimum: 1 }),
+    version: Type.Integer({ minimum: 1, maximum: INT4_MAX }),
     note: Type.Optional(Type.String({ maxLength: 2000 })),
     reason: Type.Optional(Type.String({ maxLength: 2000 })),
-    duplicateOf: Type.Optional(Type.Integer({ minimum: 1 })),
-    reviewDate: Type.Optional(Type.String({ pattern: DATE_PATTERN, errorMessage: 'must be a date YYYY-MM-DD' })),
-    teamId: Type.Optional(Type.Integer({ minimum: 1 })),
-    departmentCode: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+    duplicateOf: Type.Optional(CaseId),
+    reviewDate: Type.Optional(CalendarDate),
+    teamId: Type.Optional(Id),
+    departmentCode: Type.Optional(Text(40)),
     /** photos of the action (verify_fail: what the verifier found) */
     photos: Type.Optional(PhotoIds),
     /** where the verifier was (verify_pass / verify_fail; required of grid workers) */
@@ -282,7 +283,7 @@ export const RegisterResponse = Type.Object({
 export const CalendarYearParams = Type.Object({ year: Type.Integer({ minimum: 2000, maximum: 2100 }) });
 export const CalendarDay = Type.Object(
   {
-    date: Type.String({ pattern: DATE_PATTERN, errorMessage: 'must be a date YYYY-MM-DD' }),
+    date: CalendarDate,
     kind: Type.Enum(['holiday', 'workday']),
     name: Type.Optional(Type.String({ maxLength: 100 })),
   },

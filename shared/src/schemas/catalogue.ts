@@ -29,7 +29,7 @@ export type Category = Static<typeof Category>;
 
 export const CategoryListQuery = Type.Object({
   major: Type.Optional(Type.String({ pattern: '^[0-9]{2}$' })),
-});
+}, { additionalProperties: false });
 
 export const CategoryList = Type.Object({ items: Type.Array(Category) });
 export const DepartmentList = Type.Object({ items: Type.Array(Department) });

@@ -54,3 +54,52 @@ export const AreaRef = Type.Object({
   name: Type.String(),
 });
 export type AreaRef = Static<typeof AreaRef>;
+
+/** The largest value of a PostgreSQL `integer` (int4): ids, versions and counts sent by clients stay within it. */
+export const INT4_MAX = 2_147_483_647;
+
+/** A row id a client sends (a case, a team, a patrol…): 1 … INT4_MAX. */
+export const Id = Type.Integer({ minimum: 1, maximum: INT4_MAX, errorMessage: `must be an id (an integer from 1 to ${INT4_MAX})` });
+
+/** Required text: 1 … `maxLength` characters with at least one that is not a space. */
+export function Text(maxLength: number, options: { description?: string } = {}) {
+  return Type.String({
+    minLength: 1,
+    maxLength,
+    pattern: '\\S',
+    errorMessage: `must be text of 1 to ${maxLength} characters, not only spaces`,
+    ...options,
+  });
+}
+
+/** Years a date sent to the API may have: 1900 … 2199 (year 0000 and other typing slips are refused). */
+const YEAR = '(?:19|20|21)\\d{2}';
+
+/** A calendar date 'YYYY-MM-DD' that exists (2099-02-30 is refused). */
+export const CalendarDate = Type.String({
+  format: 'date',
+  pattern: `^${YEAR}-\\d{2}-\\d{2}$`,
+  maxLength: 10,
+  errorMessage: 'must be a calendar date YYYY-MM-DD that exists, years 1900–2199',
+});
+
+/** An instant: ISO 8601 date-time with a zone ('2025-03-01T08:00:00+08:00', '…Z'), a real calendar day and clock time. */
+export const ISO_DATE_TIME_PATTERN = `^${YEAR}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,6})?(Z|[+-]\\d{2}:\\d{2})$`;
+export const DateTime = Type.String({
+  format: 'date-time',
+  pattern: ISO_DATE_TIME_PATTERN,
+  maxLength: 40,
+  errorMessage: 'must be an ISO 8601 date-time with a zone, e.g. 2025-03-01T08:00:00+08:00, on a day that exists',
+});
+
+/** A CST calendar day 'YYYY-MM-DD' or an ISO 8601 date-time with zone, both real. */
+export const DateOrDateTime = Type.Union([CalendarDate, DateTime], {
+  description: 'YYYY-MM-DD (a CST day) or an ISO 8601 date-time with zone',
+  errorMessage: 'must be a date YYYY-MM-DD or an ISO 8601 date-time with a zone, on a day that exists',
+});
+
+/** A phone number as people type it: digits with optional spaces or dashes, an optional leading +; 7–20 characters. */
+export const Phone = Type.String({
+  pattern: '^\\+?[0-9][0-9 -]{5,18}[0-9]$',
+  errorMessage: 'must be a phone number (digits, spaces or dashes)',
+});

@@ -224,6 +224,18 @@ export const PatrolStoppedEvent = eventOf('patrol.stopped', PatrolStoppedPayload
 export const CheckinCreatedEvent = eventOf('patrol.checkin', CheckinPayload);
 export const VisitLoggedEvent = eventOf('visit.logged', VisitPayload);
 
+// ---------------------------------------------------------------- the territory
+
+const Count = Type.Integer({ minimum: 0 });
+/** What an import changed at one level (POST /api/admin/import/areas, docs/import.md). */
+export const AreaLevelCounts = Type.Object(
+  { level: Type.Enum(['street', 'zone', 'community', 'grid']), added: Count, changed: Count, removed: Count, unchanged: Count },
+  Strict,
+);
+/** The district's areas were replaced from a file: screens read their areas and grids again. */
+export const AreasImportedPayload = Type.Object({ features: Count, levels: Type.Array(AreaLevelCounts) }, Strict);
+export const AreasImportedEvent = eventOf('areas.imported', AreasImportedPayload);
+
 // ---------------------------------------------------------------- the union
 
 export const EVENT_SCHEMAS = [
@@ -246,6 +258,7 @@ export const EVENT_SCHEMAS = [
   PatrolStoppedEvent,
   CheckinCreatedEvent,
   VisitLoggedEvent,
+  AreasImportedEvent,
 ] as const;
 
 /** One message of the live stream = one row of the event table. */

@@ -3,14 +3,13 @@
  * check-ins, household visits, device sessions. Rules in docs/field.md.
  */
 import { Type, type Static } from 'typebox';
+import { CalendarDate, DateTime, Text } from './common.ts';
 import { CaseFacts } from './events.ts';
 
 const Nullable = <T extends import('typebox').TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Lon = Type.Number({ minimum: -180, maximum: 180 });
 const Lat = Type.Number({ minimum: -90, maximum: 90 });
-const DATE_PATTERN = '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$';
-const ISO_DATE_TIME_PATTERN = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,6})?)?(Z|[+-]\\d{2}:\\d{2})$';
-const IsoDateTime = Type.String({ pattern: ISO_DATE_TIME_PATTERN, maxLength: 40, errorMessage: 'must be an ISO 8601 date-time with a zone' });
+const IsoDateTime = DateTime;
 
 // ---------------------------------------------------------------- photos
 
@@ -142,7 +141,7 @@ export const CheckinBody = Type.Object(
     lat: Lat,
     accuracyM: Type.Optional(Type.Number({ minimum: 0, maximum: 100_000 })),
     at: Type.Optional(IsoDateTime),
-    place: Type.String({ minLength: 1, maxLength: 100 }),
+    place: Text(100),
     note: Type.Optional(Type.String({ maxLength: 2000 })),
     photos: Type.Optional(PhotoIds),
   },
@@ -164,8 +163,8 @@ export const Checkin = Type.Object({
 
 export const VisitBody = Type.Object(
   {
-    date: Type.String({ pattern: DATE_PATTERN, errorMessage: 'must be a date YYYY-MM-DD' }),
-    household: Type.String({ minLength: 1, maxLength: 100 }),
+    date: CalendarDate,
+    household: Text(100),
     note: Type.Optional(Type.String({ maxLength: 2000 })),
     lon: Type.Optional(Lon),
     lat: Type.Optional(Lat),
@@ -184,8 +183,8 @@ export const Visit = Type.Object({
 });
 export const VisitListQuery = Type.Object(
   {
-    from: Type.Optional(Type.String({ pattern: DATE_PATTERN, errorMessage: 'must be a date YYYY-MM-DD' })),
-    to: Type.Optional(Type.String({ pattern: DATE_PATTERN, errorMessage: 'must be a date YYYY-MM-DD' })),
+    from: Type.Optional(CalendarDate),
+    to: Type.Optional(CalendarDate),
     user: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })),
   },
   { additionalProperties: false },

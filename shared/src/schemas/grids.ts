@@ -5,7 +5,7 @@ export const GridsQuery = Type.Object({
   bbox: Type.Optional(
     Type.String({ description: 'minLon,minLat,maxLon,maxLat (WGS 84)', examples: ['120.0,35.8,120.3,36.0'] }),
   ),
-});
+}, { additionalProperties: false });
 export type GridsQuery = Static<typeof GridsQuery>;
 
 export const GridCodeParams = Type.Object({ code: GridCode });

@@ -1,21 +1,30 @@
 import { Type, type Static } from 'typebox';
 
+/**
+ * GET /api/health. Everyone gets `status` (200 ok; 503 degraded: the database cannot be reached or migrations are
+ * pending); the details (database, PostGIS version, migrations, time, message) only an admin's session gets.
+ */
 export const HealthResponse = Type.Object({
   status: Type.Enum(['ok', 'degraded']),
-  database: Type.Enum(['ok', 'unavailable']),
+  database: Type.Optional(Type.Enum(['ok', 'unavailable'], { description: 'admins only' })),
   /** PostGIS version, e.g. "3.3.2"; null when the database cannot be reached */
-  postgis: Type.Union([Type.String(), Type.Null()]),
-  migrations: Type.Union([
-    Type.Object({
-      applied: Type.Integer({ minimum: 0 }),
-      pending: Type.Integer({ minimum: 0 }),
-      current: Type.Boolean(),
-    }),
-    Type.Null(),
-  ]),
+  postgis: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'PostGIS version (admins only); null when the database cannot be reached' })),
+  migrations: Type.Optional(
+    Type.Union(
+      [
+        Type.Object({
+          applied: Type.Integer({ minimum: 0 }),
+          pending: Type.Integer({ minimum: 0 }),
+          current: Type.Boolean(),
+        }),
+        Type.Null(),
+      ],
+      { description: 'admins only' },
+    ),
+  ),
   /** server time, ISO 8601 */
-  time: Type.String(),
+  time: Type.Optional(Type.String({ description: 'server time, ISO 8601 (admins only)' })),
   /** why the service is degraded */
-  message: Type.Optional(Type.String()),
+  message: Type.Optional(Type.String({ description: 'why the service is degraded (admins only)' })),
 });
 export type HealthResponse = Static<typeof HealthResponse>;

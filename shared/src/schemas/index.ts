@@ -13,3 +13,4 @@ export * from './catalogue.ts';
 export * from './teams.ts';
 export * from './stats.ts';
 export * from './public.ts';
+export * from './import.ts';

@@ -3,7 +3,7 @@ import { Type, type Static } from 'typebox';
 export const LocateQuery = Type.Object({
   lon: Type.Number({ minimum: -180, maximum: 180 }),
   lat: Type.Number({ minimum: -90, maximum: 90 }),
-});
+}, { additionalProperties: false });
 export type LocateQuery = Static<typeof LocateQuery>;
 
 export const LocatedArea = Type.Object({

@@ -5,6 +5,7 @@
  * docs/public.md.
  */
 import { Type, type Static } from 'typebox';
+import { Phone, Text } from './common.ts';
 import { PHOTO_ID_PATTERN } from './field.ts';
 import { RATINGS, PUBLIC_STAGES, TRACKING_ALPHABET, TRACKING_LENGTH } from '../domain/public.ts';
 
@@ -17,7 +18,7 @@ export const MAX_PUBLIC_PHOTOS = 3;
 /** A phone's own id for this site (random, kept in the browser): rate limits and the points of a reporter without a phone number. */
 export const DeviceId = Type.String({ pattern: '^[A-Za-z0-9_-]{16,64}$', errorMessage: 'must be the device id the page made (16–64 letters, digits, - or _)' });
 /** Mainland mobile or landline digits, optionally with +86, spaces or dashes. */
-export const PublicPhone = Type.String({ pattern: '^\\+?[0-9][0-9 -]{5,18}[0-9]$', errorMessage: 'must be a phone number (digits, spaces or dashes)' });
+export const PublicPhone = Phone;
 /** As typed: case, spaces and dashes do not matter (normalized by normalizeTrackingCode). */
 export const TrackingCodeParams = Type.Object({ code: Type.String({ minLength: TRACKING_LENGTH, maxLength: 20 }) }, { additionalProperties: false });
 export const TRACKING_CODE_CHARS = TRACKING_ALPHABET;
@@ -29,7 +30,7 @@ export const PublicReportBody = Type.Object(
     lat: Lat,
     accuracyM: Type.Optional(Type.Number({ minimum: 0, maximum: 100_000 })),
     locationSource: Type.Optional(Type.Enum(['gps', 'map', 'exif'])),
-    description: Type.String({ minLength: 1, maxLength: 2000 }),
+    description: Text(2000),
     /** where, in words ("XX 路 12 号门口") */
     address: Type.Optional(Type.String({ maxLength: 200 })),
     photos: Type.Optional(Type.Array(Type.String({ pattern: PHOTO_ID_PATTERN }), { maxItems: MAX_PUBLIC_PHOTOS, uniqueItems: true })),

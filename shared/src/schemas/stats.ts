@@ -5,6 +5,7 @@
  */
 import { Type, type Static } from 'typebox';
 import { LIGHTS } from '../domain/lights.ts';
+import { DateOrDateTime } from './common.ts';
 import { CaseFacts } from './events.ts';
 
 const Rate = Type.Union([Type.Number(), Type.Null()]);
@@ -20,7 +21,7 @@ const CategoryFilter = Type.String({
   errorMessage: 'must be a major (2 digits) or minor (5 digits) category code',
 });
 /** 'YYYY-MM-DD' (a CST day; as `to`, the end of that day) or an ISO 8601 date-time with zone. */
-const Instant = Type.String({ maxLength: 40, description: 'YYYY-MM-DD (CST day) or ISO 8601 date-time with zone' });
+const Instant = DateOrDateTime;
 const BboxText = Type.String({ maxLength: 200, description: 'minLon,minLat,maxLon,maxLat (WGS 84)' });
 
 // ---------------------------------------------------------------- overview and streets

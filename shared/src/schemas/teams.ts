@@ -5,6 +5,7 @@
 import { Type, type Static } from 'typebox';
 import { TEAM_KINDS, TEAM_STATUSES } from '../domain/team-state.ts';
 import { Case } from './cases.ts';
+import { DateTime, Text } from './common.ts';
 
 export const TeamKind = Type.Enum([...TEAM_KINDS]);
 export type TeamKind = Static<typeof TeamKind>;
@@ -17,13 +18,8 @@ const NullableNumber = Type.Union([Type.Number(), Type.Null()]);
 const Id = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
 const CaseId = Type.Integer({ minimum: 1, maximum: 9_007_199_254_740_991 });
 
-/** ISO 8601 date-time with a zone, e.g. 2025-03-01T08:00:00+08:00 */
-export const ISO_DATE_TIME_PATTERN = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,6})?)?(Z|[+-]\\d{2}:\\d{2})$';
-export const IsoDateTime = Type.String({
-  pattern: ISO_DATE_TIME_PATTERN,
-  maxLength: 40,
-  errorMessage: 'must be an ISO 8601 date-time with a zone, e.g. 2025-03-01T08:00:00+08:00',
-});
+/** ISO 8601 date-time with a zone, e.g. 2025-03-01T08:00:00+08:00, on a day that exists */
+export const IsoDateTime = DateTime;
 
 export const TeamMemberRef = Type.Object({ name: Type.String(), role: Type.String() });
 
@@ -215,7 +211,7 @@ export const PatrolZoneBody = Type.Object(
   {
     teamId: Id,
     shift: PatrolShift,
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    name: Type.Optional(Text(100)),
     gridCodes: Type.Optional(
       Type.Array(Type.String({ pattern: '^[0-9]{15}$', errorMessage: 'must be a grid code of 15 digits' }), { minItems: 1, maxItems: 5000 }),
     ),

@@ -182,3 +182,27 @@ export async function upsertUser(db: Queryable, u: NewUser): Promise<number> {
   );
   return rows[0]!.id;
 }
+
+/** Revokes a wall token by its hash (no-op when unknown or already revoked). */
+export async function revokeWallTokenByHash(db: Queryable, tokenHash: string): Promise<void> {
+  await db.query('UPDATE wall_token SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL', [tokenHash]);
+}
+
+/** Whether a live (not revoked) wall token of this name belongs to the user of this username. */
+export async function hasLiveWallToken(db: Queryable, name: string, username: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `SELECT 1 FROM wall_token t JOIN app_user u ON u.id = t.user_id
+     WHERE t.name = $1 AND u.username = $2 AND t.revoked_at IS NULL LIMIT 1`,
+    [name, username],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+/** Stores a wall token (its hash) for the user of this username; false when there is no such user. */
+export async function createWallTokenFor(db: Queryable, tokenHash: string, name: string, username: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `INSERT INTO wall_token (token_hash, name, user_id) SELECT $1, $2, id FROM app_user WHERE username = $3`,
+    [tokenHash, name, username],
+  );
+  return (rowCount ?? 0) > 0;
+}

@@ -1,6 +1,8 @@
 /**
  * POST /api/auth/login, POST /api/auth/logout, GET /api/auth/me, POST /api/admin/wall-tokens, and the session lists
- * (sessions-routes.ts). A login that names a device (`device: { name }`) opens a device session: a phone that stays
+ * (sessions-routes.ts). Logins are limited per address + username a minute (GC_LOGIN_RATE_LIMIT) and in failed logins
+ * per address whatever the username (GC_LOGIN_ADDRESS_LIMIT per GC_LOGIN_ADDRESS_WINDOW_MIN minutes; docs/security.md).
+ * A login that names a device (`device: { name }`) opens a device session: a phone that stays
  * signed in for GC_DEVICE_SESSION_DAYS instead of GC_SESSION_HOURS, listed and revocable by the admin.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -10,6 +12,7 @@ import { HttpError } from '../../plugins/errors.ts';
 import { SESSION_COOKIE, forgetSession, sessionCookieOptions, unauthorized } from '../../plugins/auth.ts';
 import { dummyPasswordHash, newToken, tokenHash, verifyPassword } from './passwords.ts';
 import { deviceSessionSettings } from './device-sessions.ts';
+import { FailedLoginLimiter } from './login-limit.ts';
 import * as repo from './repository.ts';
 import sessionsRoutes from './sessions-routes.ts';
 
@@ -34,6 +37,8 @@ function loginKey(request: FastifyRequest): string {
 
 const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const settings = app.authConfig;
+  // per address, any usernames (password spraying); the per address + username limit is the route's rateLimit
+  const failures = new FailedLoginLimiter(settings.loginAddressLimit, settings.loginAddressWindowMs);
   await app.register(sessionsRoutes);
 
   app.post(
@@ -54,10 +59,14 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { username, password } = request.body;
+      failures.check(request.ip);
       const user = await repo.findUserForLogin(app.pool, username.toLowerCase());
       // the same scrypt cost whether or not the user exists
       const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
-      if (!user || !ok) throw new HttpError(401, 'BAD_CREDENTIALS', 'wrong username or password');
+      if (!user || !ok) {
+        failures.fail(request.ip);
+        throw new HttpError(401, 'BAD_CREDENTIALS', 'wrong username or password');
+      }
       const { token, hash } = newToken();
       const device = request.body.device;
       const deviceName = device ? device.name.trim() : '';

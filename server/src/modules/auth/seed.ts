@@ -1,8 +1,12 @@
-/** Demo accounts, one per role, all with the demo password (demo mode only; the caller prints them). */
+/**
+ * Demo accounts, one per role, all with the demo password, and the demo wall's display token (demo mode only; the
+ * caller prints them).
+ */
+import crypto from 'node:crypto';
 import type pg from 'pg';
 import type { UserRole } from '@gridcommand/shared/schemas';
-import { hashPassword } from './passwords.ts';
-import { upsertUser } from './repository.ts';
+import { hashPassword, newToken, tokenHash } from './passwords.ts';
+import { createWallTokenFor, hasLiveWallToken, revokeWallTokenByHash, upsertUser } from './repository.ts';
 
 export interface DemoUser {
   username: string;
@@ -55,4 +59,29 @@ export async function seedDemoUsers(pool: pg.Pool, password: string): Promise<De
     departmentCode: d,
     gridCodes,
   }));
+}
+
+/** The name of the demo wall's display token in wall_token. */
+export const DEMO_WALL_TOKEN_NAME = '演示大屏 demo wall';
+
+/**
+ * The demo wall token of earlier versions, derived from the demo password (so anyone who knew the password could
+ * compute it). Kept only to revoke it where an installation still has it.
+ */
+function legacyDemoWallTokenHash(password: string): string {
+  return tokenHash(crypto.createHash('sha256').update(`gridcommand-demo-wall:${password}`).digest('base64url'));
+}
+
+/**
+ * The demo wall's display token: random (32 bytes) and made once per installation, at the first seed; only its hash
+ * is stored, like every token. Returns the token when it was made now (the caller prints it, once), null when the
+ * installation has one already: it stays valid across restarts, and whoever lost the printed URL signs in as `wall`
+ * (or an admin makes a new token with POST /api/admin/wall-tokens). A password-derived token of an earlier version
+ * is revoked.
+ */
+export async function seedDemoWallToken(pool: pg.Pool, password: string): Promise<string | null> {
+  await revokeWallTokenByHash(pool, legacyDemoWallTokenHash(password));
+  if (await hasLiveWallToken(pool, DEMO_WALL_TOKEN_NAME, 'wall')) return null;
+  const { token, hash } = newToken();
+  return (await createWallTokenFor(pool, hash, DEMO_WALL_TOKEN_NAME, 'wall')) ? token : null;
 }

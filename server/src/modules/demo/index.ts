@@ -1,33 +1,18 @@
 /** Demo mode: accounts for every role, 30 days of history, and a simulator that keeps the district alive. */
-import crypto from 'node:crypto';
 import type pg from 'pg';
 import type { Config } from '../../config.ts';
-import { tokenHash } from '../auth/passwords.ts';
-import { seedDemoUsers, type DemoUser } from '../auth/seed.ts';
+import { seedDemoUsers, seedDemoWallToken, type DemoUser } from '../auth/seed.ts';
 import { getWorkCalendar } from '../calendar/repository.ts';
 import { seedHistory } from './history.ts';
-
-/**
- * The demo wall token: derived from the demo password, so the wall URL printed at start stays the same
- * across restarts (demo mode only; real deployments create tokens with POST /api/admin/wall-tokens).
- */
-export function demoWallToken(password: string): string {
-  return crypto.createHash('sha256').update(`gridcommand-demo-wall:${password}`).digest('base64url');
-}
 
 export async function prepareDemo(
   pool: pg.Pool,
   config: Config,
   log: (l: string) => void = console.log,
-): Promise<{ users: DemoUser[]; wallToken: string }> {
+): Promise<{ users: DemoUser[]; wallToken: string | null }> {
   const users = await seedDemoUsers(pool, config.demoPassword);
-  const wallToken = demoWallToken(config.demoPassword);
-  await pool.query(
-    `INSERT INTO wall_token (token_hash, name, user_id)
-     SELECT $1, '演示大屏 demo wall', id FROM app_user WHERE username = 'wall'
-     ON CONFLICT (token_hash) DO UPDATE SET revoked_at = NULL`,
-    [tokenHash(wallToken)],
-  );
+  // random, made at the first start of this installation and printed then (null on later starts: see seed.ts)
+  const wallToken = await seedDemoWallToken(pool, config.demoPassword);
   if (config.demoHistoryCases > 0) {
     const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM cases');
     if ((rows[0]?.n ?? 0) === 0) {

@@ -1,5 +1,6 @@
 /** SQL of patrols, their track points and check-ins. Every value is a $n parameter. */
 import type pg from 'pg';
+import { storedReal } from '../../db/real.ts';
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
@@ -133,7 +134,7 @@ export async function insertPoints(db: Queryable, patrolId: number, points: read
      SELECT $1, x.at, ST_SetSRID(ST_MakePoint(x.lon, x.lat), 4326), x.acc
      FROM unnest($2::timestamptz[], $3::float8[], $4::float8[], $5::real[]) AS x(at, lon, lat, acc)
      ON CONFLICT (patrol_id, at) DO NOTHING`,
-    [patrolId, points.map((p) => p.at), points.map((p) => p.lon), points.map((p) => p.lat), points.map((p) => p.accuracyM)],
+    [patrolId, points.map((p) => p.at), points.map((p) => p.lon), points.map((p) => p.lat), points.map((p) => storedReal(p.accuracyM))],
   );
   return res.rowCount ?? 0;
 }
@@ -190,7 +191,7 @@ export async function insertCheckin(db: Queryable, c: NewCheckin): Promise<Check
      VALUES ($1, $2, $3, ST_SetSRID(ST_MakePoint($4, $5), 4326), $6, $7, $8, $9, $10::jsonb)
      RETURNING id::int AS id, patrol_id::int AS patrol_id, user_id, at, ST_X(position) AS lon, ST_Y(position) AS lat,
                grid_code, place, note, photos`,
-    [c.patrolId, c.userId, c.at, c.lon, c.lat, c.accuracyM, c.gridCode, c.place, c.note, JSON.stringify(c.photos)],
+    [c.patrolId, c.userId, c.at, c.lon, c.lat, storedReal(c.accuracyM), c.gridCode, c.place, c.note, JSON.stringify(c.photos)],
   );
   return rows[0]!;
 }

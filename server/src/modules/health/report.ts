@@ -1,4 +1,5 @@
 /** The health report: what the database says, or why it cannot say anything (a degraded report, never a throw). */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import type { HealthResponse } from '@gridcommand/shared/schemas';
 import { isDatabaseUnavailable } from '../../plugins/errors.ts';
@@ -30,4 +31,13 @@ export async function healthReport(
       body: { status: 'degraded', database: 'unavailable', postgis: null, migrations: null, time, message: unavailable ? 'database unavailable' : 'database check failed' },
     };
   }
+}
+
+/**
+ * The report as this caller may see it: everything for an admin's session, only the status for anyone else. The
+ * caller is looked up beside the database check; a caller that cannot be looked up (the database is down) is anonymous.
+ */
+export async function healthFor(app: FastifyInstance, request: FastifyRequest): Promise<{ status: 200 | 503; body: HealthResponse }> {
+  const [r, user] = await Promise.all([healthReport(app.pool, request.log), app.authenticate(request).catch(() => null)]);
+  return user?.role === 'admin' ? r : { status: r.status, body: { status: r.body.status } };
 }

@@ -1,7 +1,10 @@
-/** GET /api/health: is the database reachable, is PostGIS there, are all migrations applied. */
+/**
+ * GET /api/health: is the database reachable, is PostGIS there, are all migrations applied. Anyone learns the status
+ * (200 ok, 503 degraded); only an admin's session sees the details (PostGIS version, migrations, the reason).
+ */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ErrorResponse, HealthResponse } from '@gridcommand/shared/schemas';
-import { healthReport } from './report.ts';
+import { healthFor } from './report.ts';
 
 const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -9,7 +12,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { config: { roles: 'public' }, schema: { response: { 200: HealthResponse, 503: HealthResponse, '4xx': ErrorResponse } } },
     async (request, reply) => {
       reply.header('Cache-Control', 'no-store');
-      const r = await healthReport(app.pool, request.log);
+      const r = await healthFor(app, request);
       return reply.status(r.status).send(r.body);
     },
   );

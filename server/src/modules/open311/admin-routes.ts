@@ -7,7 +7,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ErrorResponse } from '@gridcommand/shared/schemas';
+import { ErrorResponse, Text } from '@gridcommand/shared/schemas';
 import { notFound } from '../../plugins/errors.ts';
 import { newToken, tokenHash } from '../auth/passwords.ts';
 import * as repo from './repository.ts';
@@ -24,7 +24,7 @@ const ApiKey = Type.Object({
 });
 const NewApiKey = Type.Object({ ...ApiKey.properties, key: Type.String() });
 const CreateBody = Type.Object(
-  { name: Type.String({ minLength: 1, maxLength: 100 }), ratePerMinute: Type.Integer({ minimum: 1, maximum: 10_000 }) },
+  { name: Text(100), ratePerMinute: Type.Integer({ minimum: 1, maximum: 10_000 }) },
   { additionalProperties: false },
 );
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 }) }, { additionalProperties: false });
@@ -47,7 +47,7 @@ const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { token } = newToken();
     const key = `${KEY_PREFIX}${token}`;
     const hash = tokenHash(key);
-    const row = await repo.insertKey(app.pool, { name: request.body.name.trim() || request.body.name, hash, ratePerMinute: request.body.ratePerMinute, createdBy: request.user!.id });
+    const row = await repo.insertKey(app.pool, { name: request.body.name.trim(), hash, ratePerMinute: request.body.ratePerMinute, createdBy: request.user!.id });
     return reply.status(201).send({ ...shown(row), key });
   });
 

@@ -16,9 +16,9 @@ export function langOf(request: FastifyRequest): Lang {
   return first.startsWith('en') ? 'en' : 'zh-CN';
 }
 
-/** "https://host": the origin the caller used, for absolute URLs. */
+/** The origin of absolute URLs: the server's public origin (plugins/public-url.ts), never a Host the caller made up. */
 export function originOf(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}`;
+  return request.server.publicOrigin(request);
 }
 
 export function presentService(s: ServiceRow, lang: Lang) {

@@ -11,7 +11,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 
 /** Routes that are not part of the API description (static files, the reference page itself). */
 export function isDocumented(url: string): boolean {
-  return url.startsWith('/api/') || url.startsWith('/tiles/') || url.startsWith('/open311/');
+  return url.startsWith('/api/') || url.startsWith('/tiles/') || url.startsWith('/open311/') || url.startsWith('/ogc/');
 }
 
 declare module 'fastify' {

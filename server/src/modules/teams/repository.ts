@@ -1,6 +1,7 @@
 /** SQL of teams, dispatch records, positions (AVL) and patrol zones. Every user value is a $n parameter. */
 import type pg from 'pg';
 import { gridAtPointSql, pointOf } from '../areas/grid-at-point.ts';
+import { storedReal } from '../../db/real.ts';
 
 export type Queryable = Pick<pg.PoolClient, 'query'>;
 
@@ -258,7 +259,7 @@ export interface MovedTeam {
  */
 export async function storePositions(db: Queryable, items: PositionInput[]): Promise<{ accepted: number; moved: MovedTeam[] }> {
   const payload = JSON.stringify(
-    items.map((p, i) => ({ ord: i, team_id: p.teamId, lon: p.lon, lat: p.lat, at: p.at.toISOString(), speed: p.speed, heading: p.heading })),
+    items.map((p, i) => ({ ord: i, team_id: p.teamId, lon: p.lon, lat: p.lat, at: p.at.toISOString(), speed: storedReal(p.speed), heading: storedReal(p.heading) })),
   );
   const { rows } = await db.query<{ accepted: number; moved: MovedTeam[] | null }>(
     `WITH input AS (

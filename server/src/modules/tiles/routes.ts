@@ -77,7 +77,8 @@ const tileRoutes: FastifyPluginAsyncTypebox<TileRoutesOptions> = async (app, opt
       const layer = checkLayer(request.params.layer);
       const extent = await layerExtent(app.pool, layer);
       if (!extent) throw notFound('EMPTY_LAYER', `tile layer "${layer}" holds no feature`);
-      const origin = `${request.protocol}://${request.host}`;
+      // from configuration or a trusted proxy, never the Host a client names (the answer is cacheable)
+      const origin = app.publicOrigin(request);
       const def = LAYERS[layer];
       const [minLon, minLat, maxLon, maxLat] = extent.bounds;
       // the zoom at which the layer's extent about fills a 512-pixel view

@@ -23,6 +23,7 @@ import { factsOf, recordOf } from './facts.ts';
 import { claimKeys, completeKeys, keyId, releaseKeys, type IdempotencyKey } from './idempotency.ts';
 import * as repo from './repository.ts';
 import { INTAKE, write, type Outcome, type WriteTx } from './tx.ts';
+import { storedReal } from '../../db/real.ts';
 
 interface IntakeItem {
   user: AuthUser;
@@ -103,7 +104,7 @@ async function planIntake(tx: WriteTx, items: readonly IntakeItem[]): Promise<Pl
       reporter_phone: body.reporterPhone ?? null,
       reporter_user_id: user.id,
       photos,
-      location_accuracy_m: body.position?.accuracyM ?? null,
+      location_accuracy_m: storedReal(body.position?.accuracyM),
       location_source: body.position?.source ?? null,
       department_code: category.department_code,
       respond_by: clocks.respondBy,

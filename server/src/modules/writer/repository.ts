@@ -6,6 +6,7 @@ import type pg from 'pg';
 import type { CaseRecord } from '@gridcommand/shared/domain';
 import { gridAtPointSql, pointOf, type GridHit } from '../areas/grid-at-point.ts';
 import { CASE_SELECT, type CaseRow } from '../cases/repository.ts';
+import { storedReal } from '../../db/real.ts';
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
@@ -77,7 +78,7 @@ export async function insertVerification(
   await db.query(
     `INSERT INTO verification (case_id, user_id, at, result, location, accuracy_m, distance_m, flagged, flag_reason, note, photos)
      VALUES ($1, $2, $3, $4, CASE WHEN $5::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($5, $6), 4326) END, $7, $8, $9, $10, $11, $12::jsonb)`,
-    [v.caseId, v.userId, v.at, v.result, v.lon, v.lat, v.accuracyM, v.distanceM, v.flagged, v.flagReason, v.note, JSON.stringify(v.photos)],
+    [v.caseId, v.userId, v.at, v.result, v.lon, v.lat, storedReal(v.accuracyM), v.distanceM, v.flagged, v.flagReason, v.note, JSON.stringify(v.photos)],
   );
 }
 
