@@ -8,6 +8,8 @@ import { WallPage } from './pages/WallPage.tsx';
 import { InsightsPage } from './pages/InsightsPage.tsx';
 import { DispatchPage } from './pages/DispatchPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
+import { AuditPage } from './admin/AuditPage.tsx';
+import { CalendarPage } from './admin/CalendarPage.tsx';
 
 /** Pages by path. /wall, /dispatch and /insights join here; any unknown path shows the map. */
 const routes: Route[] = [
@@ -16,6 +18,8 @@ const routes: Route[] = [
   { path: '/insights', render: () => <InsightsPage /> },
   { path: '/dispatch', render: () => <DispatchPage /> },
   { path: '/login', render: () => <LoginPage /> },
+  { path: '/admin/audit', render: () => <AuditPage /> },
+  { path: '/admin/calendar', render: () => <CalendarPage /> },
   // the phone app is its own page at /field/ (field/index.html); without the slash the server answers with this one
   { path: '/field', render: () => <ToFieldApp /> },
 ];

@@ -34,6 +34,7 @@ import importPlugin from './modules/import/index.ts';
 import exportsPlugin from './modules/exports/index.ts';
 import ogcPlugin from './modules/ogc/index.ts';
 import deviceSessionsPlugin from './modules/auth/device-sessions.ts';
+import auditPlugin from './modules/audit/index.ts';
 import { TileCache, type TileCacheOptions } from './modules/tiles/cache.ts';
 
 declare module 'fastify' {
@@ -117,6 +118,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(importPlugin, { tileCache });
   await app.register(exportsPlugin);
   await app.register(ogcPlugin);
+  await app.register(auditPlugin);
 
   if (client) await registerClient(app, client);
 

@@ -22,6 +22,10 @@ export interface Config {
   demoHistoryCases: number;
   /** demo mode: simulated new reports per second (0: no simulator) */
   simRate: number;
+  /** demo mode: the simulator's time compression, simulated seconds per real second (GC_SIM_SPEED; 1 = real time) */
+  simSpeed: number;
+  /** demo mode: GC_SIM_RATE when set: fixed reports per second instead of the history's volume (null: follow it) */
+  simRateOverride: number | null;
   /** password of the demo accounts (demo mode only) */
   demoPassword: string;
   /** session cookies get the Secure flag: 'auto' = when the request arrived over https */
@@ -181,6 +185,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoPassword: env.GC_DEMO_PASSWORD || 'gridcommand-demo',
     demoHistoryCases: intFromEnv(env, 'GC_DEMO_HISTORY', 50_000, 0, 10_000_000),
     simRate: Number(env.GC_SIM_RATE ?? 1),
+    simSpeed: intFromEnv(env, 'GC_SIM_SPEED', 1, 1, 3600),
+    simRateOverride: env.GC_SIM_RATE ? Number(env.GC_SIM_RATE) : null,
     cookieSecure: !env.GC_COOKIE_SECURE || env.GC_COOKIE_SECURE === 'auto' ? 'auto' : boolFromEnv(env, 'GC_COOKIE_SECURE', false),
     sessionHours: intFromEnv(env, 'GC_SESSION_HOURS', 12, 1, 24 * 30),
     loginRateLimit: intFromEnv(env, 'GC_LOGIN_RATE_LIMIT', 10, 1, 10_000),

@@ -22,9 +22,9 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     app.log.info(`${signal}: shutting down`);
-    simulator?.stop();
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
+    await simulator?.stop();
     await app.close().catch(() => {});
     await pool.end().catch(() => {});
     process.exit(0);
@@ -48,7 +48,9 @@ async function main(): Promise<void> {
     if (config.simRate > 0) {
       simulator = new Simulator({
         baseUrl: `http://127.0.0.1:${config.port}`,
-        rate: config.simRate,
+        speed: config.simSpeed,
+        rate: config.simRateOverride ?? undefined,
+        monthlyReports: config.demoHistoryCases || undefined,
         password: config.demoPassword,
         log: (l) => console.log(l),
       });

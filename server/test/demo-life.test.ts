@@ -402,6 +402,7 @@ describe('simulator', () => {
     const sim = new Simulator({
       baseUrl: `http://127.0.0.1:${(app.server.address() as { port: number }).port}`,
       rate: 8,
+      speed: 3000, // fifty simulated minutes a second: the first steps come within seconds
       password: 'sim-password',
       seed: 3,
     });
@@ -410,7 +411,7 @@ describe('simulator', () => {
       const deadline = Date.now() + 30_000;
       while ((sim.stats.created < 10 || sim.stats.actions < 10) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     } finally {
-      sim.stop();
+      await sim.stop();
     }
     try {
       expect(sim.stats.errors).toBe(0);

@@ -26,6 +26,19 @@ const stats = {
   trend: (by: TrendBy, w: KeyWindow, category: string) => ['stats', 'trend', by, w.from, w.to, category] as const,
 };
 
+/** the work calendar: its status (the next-year warning), a year's days, the State Council days the server knows */
+const calendar = {
+  all: () => ['calendar'] as const,
+  status: () => ['calendar', 'status'] as const,
+  year: (year: number) => ['calendar', 'year', year] as const,
+  library: (year: number) => ['calendar', 'library', year] as const,
+};
+
+/** the admin's audit timeline, one entry per filter and page */
+const admin = {
+  audit: (query: string) => ['admin', 'audit', query] as const,
+};
+
 const dispatch = {
   queues: () => ['dispatch', 'queue'] as const,
   queue: (name: string) => ['dispatch', 'queue', name] as const,
@@ -82,4 +95,6 @@ export const keys = {
   stats,
   dispatch,
   field,
+  calendar,
+  admin,
 };

@@ -4,6 +4,7 @@ import { BrandMark } from '../panels/BrandMark.tsx';
 import { LANGUAGES, setLanguage } from '../i18n/index.ts';
 import { logout } from './session.ts';
 import { ExportLinks } from '../panels/ExportLinks.tsx';
+import { CalendarBanner } from '../wall/CalendarBanner.tsx';
 
 export interface DeskCounts {
   reported: number;
@@ -38,6 +39,7 @@ export function DeskHeader(props: {
         {props.connected ? t('dispatch.live') : t('dispatch.offline')}
       </span>
       <div className="dtop__spacer" />
+      <CalendarBanner variant="desk" />
       <dl className="dstats">
         <div className={props.counts.emergency ? 'is-danger' : ''}>
           <dt>{t('dispatch.queues.emergency')}</dt>

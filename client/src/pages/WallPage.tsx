@@ -20,6 +20,7 @@ import { WallMap } from '../wall/WallMap.tsx';
 import { WallHeader } from '../wall/WallHeader.tsx';
 import { HeatPanel, KpiBlock, LightBar, OverduePanel, Ranking, TeamBoard } from '../wall/panels.tsx';
 import { EmergencyBanner, MapCaption, Ticker } from '../wall/overlays.tsx';
+import { CalendarBanner } from '../wall/CalendarBanner.tsx';
 import { beep } from '../wall/sound.ts';
 import { useWallLive } from '../wall/useWallLive.ts';
 import { parseWallParams, WALL_MODES, type WallMode } from '../wall/params.ts';
@@ -216,6 +217,7 @@ export function WallPage() {
         ) : null}
         {unauthorized ? <div className="wall-stale wall-stale--auth">{t('wall.unauthorized')}</div> : null}
         <EmergencyBanner store={store} version={storeVersion} streetName={streetName} now={now} />
+        <CalendarBanner variant="wall" enabled={!unauthorized} />
       </main>
       <aside className="wall__right">
         {mode === 'overview' ? <Ranking items={streetStats.data?.items ?? null} focus={params.street} /> : null}

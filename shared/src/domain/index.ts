@@ -14,3 +14,4 @@ export * from './field.ts';
 export * from './public.ts';
 export * from './area-import.ts';
 export * from './cap.ts';
+export * from './calendar-status.ts';

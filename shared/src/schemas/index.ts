@@ -14,3 +14,5 @@ export * from './teams.ts';
 export * from './stats.ts';
 export * from './public.ts';
 export * from './import.ts';
+export * from './audit.ts';
+export * from './calendar.ts';

@@ -15,6 +15,7 @@ import { deviceSessionSettings } from './device-sessions.ts';
 import { FailedLoginLimiter } from './login-limit.ts';
 import * as repo from './repository.ts';
 import sessionsRoutes from './sessions-routes.ts';
+import { recordAudit } from '../audit/record.ts';
 
 const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
 
@@ -65,6 +66,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
       if (!user || !ok) {
         failures.fail(request.ip);
+        await recordAudit(app.pool, request, 'auth.login_failed', { user: null, username, detail: { device: Boolean(request.body.device) } });
         throw new HttpError(401, 'BAD_CREDENTIALS', 'wrong username or password');
       }
       const { token, hash } = newToken();
@@ -74,6 +76,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const hours = device ? deviceSessionSettings(app).days * 24 : settings.sessionHours;
       await repo.createSession(app.pool, { tokenHash: hash, userId: user.id, kind: device ? 'device' : 'browser', deviceName: device ? deviceName : null, hours });
       reply.setCookie(SESSION_COOKIE, token, sessionCookieOptions(request, settings, hours * 3600));
+      await recordAudit(app.pool, request, 'auth.login', { user, objectType: 'user', objectId: user.id, detail: { kind: device ? 'device' : 'browser', deviceName: device ? deviceName : undefined } });
       return { user: publicUser(user), via: 'cookie' as const };
     },
   );
@@ -85,6 +88,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       await repo.deleteSession(app.pool, tokenHash(cookie));
     }
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    await recordAudit(app.pool, request, 'auth.logout', { objectType: 'user', objectId: request.user?.id, detail: { via: request.authVia } });
     return reply.status(204).send(null);
   });
 
@@ -100,6 +104,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { token, hash } = newToken();
       const userId = await repo.wallUserId(app.pool, `disabled$${newToken().hash}`);
       const createdAt = await repo.createWallToken(app.pool, hash, request.body.name.trim(), userId);
+      await recordAudit(app.pool, request, 'wall_token.create', { objectType: 'user', objectId: userId, detail: { name: request.body.name.trim() } });
       return reply.status(201).send({ name: request.body.name.trim(), token, userId, createdAt: createdAt.toISOString() });
     },
   );

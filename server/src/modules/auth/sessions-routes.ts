@@ -11,6 +11,7 @@ import { ErrorResponse, SessionIdParams, SessionListQuery, SessionListResponse, 
 import { forgetSession } from '../../plugins/auth.ts';
 import { notFound } from '../../plugins/errors.ts';
 import * as repo from './repository.ts';
+import { recordAudit } from '../audit/record.ts';
 
 const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
 
@@ -56,6 +57,7 @@ const sessionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const hash = await repo.deleteSessionById(app.pool, request.params.id);
       if (hash === null) throw notFound('SESSION_NOT_FOUND', `session ${request.params.id} not found (or already ended)`);
       forgetSession(hash);
+      await recordAudit(app.pool, request, 'session.revoke', { objectType: 'session', objectId: request.params.id });
       return reply.status(204).send(null);
     },
   );

@@ -129,3 +129,19 @@ export async function replaceCalendarYear(pool: pg.Pool, year: number, days: Cal
   });
   invalidateCalendar(pool);
 }
+
+/** The special days of the years from `first` to `last` (inclusive), in date order. */
+export async function calendarYears(db: Queryable, first: number, last: number): Promise<CalendarDayRow[]> {
+  const { rows } = await db.query<CalendarDayRow>(
+    `SELECT to_char(day, 'YYYY-MM-DD') AS date, kind, name FROM work_calendar
+     WHERE day >= make_date($1, 1, 1) AND day < make_date($2 + 1, 1, 1) ORDER BY day`,
+    [first, last],
+  );
+  return rows;
+}
+
+/** setting 'calendar_warn_from': from which day of the year next year's calendar is expected ('MM-DD'), or null. */
+export async function calendarWarnFrom(db: Queryable): Promise<unknown> {
+  const { rows } = await db.query<{ value: unknown }>(`SELECT value FROM setting WHERE key = 'calendar_warn_from'`);
+  return rows[0]?.value ?? null;
+}

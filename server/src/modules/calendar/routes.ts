@@ -3,10 +3,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { CalendarPutBody, CalendarYearParams, CalendarYearResponse, ErrorResponse } from '@gridcommand/shared/schemas';
 import { badRequest } from '../../plugins/errors.ts';
 import * as repo from './repository.ts';
+import { recordAudit } from '../audit/record.ts';
+import calendarStatusRoutes from './status-routes.ts';
 
 const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
 
 const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  await app.register(calendarStatusRoutes);
   const answer = async (year: number) => {
     const hours = await repo.workHours(app.pool);
     return { year, days: await repo.calendarYear(app.pool, year), hours: { morning: [...hours.morning], afternoon: [...hours.afternoon] } };
@@ -41,6 +44,7 @@ const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
         year,
         request.body.days.map((d) => ({ date: d.date, kind: d.kind, name: d.name ?? '' })),
       );
+      await recordAudit(app.pool, request, 'calendar.update', { objectType: 'calendar', objectId: year, detail: { days: request.body.days.length, holidays: request.body.days.filter((d) => d.kind === 'holiday').length } });
       return answer(year);
     },
   );

@@ -139,13 +139,31 @@ const GIVEN = '伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰�
 /** A duplicate points at the last case of the same category in the same community, reported this recently. */
 const DUPLICATE_WINDOW_MS = 10 * DAY_MS;
 
+/** How heavy a CST day is in the volume of reports (the instant of any moment of it): weekends are lighter. */
+export function dayWeight(atMs: number): number {
+  const dow = cstWeekday(atMs);
+  return dow === 0 || dow === 6 ? 0.7 : 1;
+}
+
+const HOUR_WEIGHT_SUM = HOUR_WEIGHTS.reduce((a, b) => a + b, 0);
+/** an average week's mean day weight (5 weekdays, 2 lighter weekend days) */
+const MEAN_DAY_WEIGHT = (5 + 2 * 0.7) / 7;
+
+/**
+ * Reports an hour at `atMs` in a history of `count` reports over `days` days, by the same rhythm that places the
+ * history's reports (day weight × hour-of-day weight, China time): the volume the live simulator follows.
+ */
+export function historyReportsPerHour(count: number, days: number, atMs: number): number {
+  const hour = Math.floor((atMs - cstDayStartMs(cstDayIndex(atMs))) / HOUR_MS);
+  return ((count / (days * MEAN_DAY_WEIGHT)) * dayWeight(atMs) * HOUR_WEIGHTS[hour]!) / HOUR_WEIGHT_SUM;
+}
+
 /** The reported instants: per day (weekends lighter) and per hour of day, sorted. */
 function reportInstants(rand: () => number, days: number, count: number, now: number): number[] {
   const start = now - days * DAY_MS;
   const firstDay = cstDayIndex(start) + 1; // the first whole CST day; today is the last, up to now
   const dayWeights = Array.from({ length: days }, (_, i) => {
-    const dow = cstWeekday(cstDayStartMs(firstDay + i));
-    return [i, dow === 0 || dow === 6 ? 0.7 : 1] as const;
+    return [i, dayWeight(cstDayStartMs(firstDay + i))] as const;
   });
   const pickDay = weightedPicker(dayWeights, ([, w]) => w);
   const pickHour = weightedPicker(HOUR_WEIGHTS.map((w, h) => [h, w] as const), ([, w]) => w);

@@ -1,38 +1,40 @@
 /**
- * Keeps a district alive through its public API, like real users would: grid workers and the hotline
- * report cases, the command center files and dispatches them, departments accept and handle them,
- * grid workers verify them on site and the center closes them. Some cases are left alone, go overdue
- * and turn red. Works against any GridCommand server (`pnpm simulate --rate N --url …`).
+ * Keeps a district alive through its public API, like real users would: grid workers and the hotline report
+ * cases, the command center files and dispatches them, departments accept and handle them, grid workers verify
+ * them on site and the center closes them — at human pace. New reports follow the demo history's daily volume and
+ * rhythm; each case gets its own schedule when it is reported, drawn from the history's per-stage durations
+ * (sim-schedule.ts): minutes to hours, some days; some are answered or handled late, a few parked, voided or
+ * escalated, some never worked at all. The schedule is a queue in memory; on start the open cases the server already
+ * has are picked up and their next steps scheduled, so a restart carries on. At most `concurrency` requests are in
+ * flight. Works against any GridCommand server (`pnpm simulate --speed 60 --url …`).
  */
 
 import { TeamSimulator } from '../teams/simulator.ts';
 import { mulberry32 } from '@gridcommand/data';
+import type { CaseState } from '@gridcommand/shared/domain';
+import type { Step } from './history-life.ts';
+import { DueQueue, caseLife, nextArrivalMs, reportRate, resumeLife, stepApplies, withReviewDate, type PlannedStep, type SimCase } from './sim-schedule.ts';
+import { Gate, Session, type ApiCase } from './sim-session.ts';
 
 export interface SimulatorOptions {
   baseUrl: string;
-  /** new reports per second */
-  rate: number;
   password: string;
+  /** time compression: simulated seconds per real second (1 = real time, the default) */
+  speed?: number;
+  /** fixed new reports per real second, instead of the history's volume at the current hour */
+  rate?: number;
+  /** the district's reports in 30 days, whose volume and rhythm new reports follow (default 50,000, the history's) */
+  monthlyReports?: number;
   seed?: number;
-  /** share of cases nobody works on (they go overdue) */
+  /** share of new cases nobody works on (they go overdue and red) */
   neglect?: number;
   log?: (line: string) => void;
   /** send the nearest patrol team to some new cases and move teams (default true) */
   teams?: boolean;
-}
-
-interface GridPoint {
-  code: string;
-  lon: number;
-  lat: number;
-}
-
-interface CaseSummary {
-  id: number;
-  status: string;
-  version: number;
-  departmentCode: string | null;
-  allowedActions?: string[];
+  /** requests in flight at most (default 4) */
+  concurrency?: number;
+  /** open cases picked up from the server at start, at most (default 5,000) */
+  pickupLimit?: number;
 }
 
 export interface SimulatorStats {
@@ -40,41 +42,27 @@ export interface SimulatorStats {
   actions: number;
   conflicts: number;
   errors: number;
+  /** open cases found on the server at start and scheduled */
+  pickedUp: number;
+  /** cases left alone on purpose */
+  neglected: number;
+  /** reports not sent because the server was slow to answer the earlier ones */
+  skipped: number;
 }
 
-class Session {
-  private cookie = '';
-  constructor(
-    private readonly baseUrl: string,
-    readonly username: string,
-  ) {}
+export const DEFAULT_SIM_SPEED = 1;
+export const DEFAULT_MONTHLY_REPORTS = 50_000;
+export const DEFAULT_NEGLECT = 0.01;
 
-  async login(password: string): Promise<void> {
-    const res = await fetch(`${this.baseUrl}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: this.username, password }),
-    });
-    if (!res.ok) throw new Error(`login as ${this.username} failed: ${res.status} ${await res.text()}`);
-    const set = res.headers.getSetCookie?.() ?? [];
-    this.cookie = set.map((c) => c.split(';')[0]).join('; ');
-  }
-
-  async request<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-    const res = await fetch(`${this.baseUrl}${path}`, {
-      method,
-      headers: {
-        cookie: this.cookie,
-        'x-gc-csrf': '1',
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
-  }
+interface Item {
+  caseId: number;
+  version: number;
+  status: CaseState;
+  t0: number;
+  life: Step[];
+  steps: PlannedStep[];
+  retries: number;
 }
-
 
 const TITLES: Record<string, string> = {
   grid_worker: '巡查发现',
@@ -83,30 +71,39 @@ const TITLES: Record<string, string> = {
   sensor: '视频监控发现',
 };
 
-/** The next step a department or the center takes on a case, with the role that takes it. */
-const NEXT: Record<string, string> = {
-  reported: 'file',
-  filed: 'dispatch',
-  dispatched: 'accept',
-  in_progress: 'handle',
-  handled: 'verify_pass',
-  verified: 'close',
-};
+/** The statuses whose cases are picked up at start, earliest in the loop first. */
+const PICKUP_STATES: CaseState[] = ['reported', 'filed', 'dispatched', 'in_progress', 'handled', 'verified'];
+const PAGE = 500;
+/** reports waiting for a request slot before new ones are skipped */
+const MAX_PENDING_REPORTS = 8;
 
 export class Simulator {
-  readonly stats: SimulatorStats = { created: 0, actions: 0, conflicts: 0, errors: 0 };
-  private timer: NodeJS.Timeout | null = null;
-  private stopped = false;
+  readonly stats: SimulatorStats = { created: 0, actions: 0, conflicts: 0, errors: 0, pickedUp: 0, neglected: 0, skipped: 0 };
+  readonly speed: number;
   private readonly rand: () => number;
-  private grids: GridPoint[] = [];
+  private readonly gate: Gate;
+  private readonly queue = new DueQueue<Item>();
+  private grids: { code: string; lon: number; lat: number }[] = [];
   private categories: { code: string; emergency: boolean }[] = [];
   private admin!: Session;
   private dispatcher!: Session;
-  private neglected = new Set<number>();
   private teamSim: TeamSimulator | null = null;
+  private arrivalTimer: NodeJS.Timeout | null = null;
+  private workTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private active = 0;
+  private pendingReports = 0;
 
   constructor(private readonly opts: SimulatorOptions) {
     this.rand = mulberry32(opts.seed ?? Date.now()).next;
+    this.speed = opts.speed ?? DEFAULT_SIM_SPEED;
+    if (!(this.speed > 0)) throw new Error('simulator: speed must be above 0');
+    this.gate = new Gate(opts.concurrency ?? 4);
+  }
+
+  /** cases waiting for their next step */
+  get scheduled(): number {
+    return this.queue.size;
   }
 
   private log(line: string): void {
@@ -114,8 +111,8 @@ export class Simulator {
   }
 
   async start(): Promise<void> {
-    this.admin = new Session(this.opts.baseUrl, 'admin');
-    this.dispatcher = new Session(this.opts.baseUrl, 'dispatcher');
+    this.admin = new Session(this.opts.baseUrl, 'admin', this.gate);
+    this.dispatcher = new Session(this.opts.baseUrl, 'dispatcher', this.gate);
     await this.admin.login(this.opts.password);
     await this.dispatcher.login(this.opts.password);
     const grids = await this.admin.request<{ features: { properties: { code: string; labelPoint: [number, number] } }[] }>('GET', '/api/grids');
@@ -123,40 +120,26 @@ export class Simulator {
     const cats = await this.admin.request<{ items: { code: string; majorName: string }[] }>('GET', '/api/categories');
     this.categories = cats.status === 200 ? cats.body.items.map((c) => ({ code: c.code, emergency: /突发|应急/.test(c.majorName) })) : [];
     if (this.grids.length === 0 || this.categories.length === 0) throw new Error('simulator: the server has no grids or no categories');
+    await this.pickUp();
+    if (this.stopped) return;
     if (this.opts.teams ?? true) {
       this.teamSim = new TeamSimulator({ baseUrl: this.opts.baseUrl, password: this.opts.password, rand: this.rand, log: (l) => this.log(l) });
       await this.teamSim.start();
     }
-    this.log(`simulator: ${this.opts.rate} reports/s against ${this.opts.baseUrl}`);
-    this.schedule();
+    const pace = this.opts.rate !== undefined ? `${this.opts.rate} reports/s` : `the history's volume (${(this.opts.monthlyReports ?? DEFAULT_MONTHLY_REPORTS).toLocaleString('en')} a month)`;
+    this.log(`simulator: ${pace} at ${this.speed}× real time against ${this.opts.baseUrl}; ${this.stats.pickedUp} open cases picked up`);
+    this.arrive();
+    this.pump();
   }
 
-  private inFlight = 0;
-  private workTimer: NodeJS.Timeout | null = null;
-  private working = false;
-
-  private schedule(): void {
-    if (this.stopped) return;
-    // Poisson arrivals at the configured rate; reports do not wait for each other (bounded concurrency)
-    const wait = (-Math.log(1 - this.rand()) / this.opts.rate) * 1000;
-    this.timer = setTimeout(() => {
-      if (this.inFlight < 64) {
-        this.inFlight++;
-        void this.report()
-          .catch((err: unknown) => this.fail(err))
-          .finally(() => this.inFlight--);
-      }
-      this.schedule();
-    }, Math.min(wait, 30_000));
-    // once a second every stage of the loop moves on about as many cases as arrive
-    this.workTimer ??= setInterval(() => {
-      if (this.working || this.stopped) return;
-      this.working = true;
-      const perStage = Math.max(1, Math.round(this.opts.rate * (0.9 + this.rand() * 0.3)));
-      void this.work(perStage)
-        .catch((err: unknown) => this.fail(err))
-        .finally(() => (this.working = false));
-    }, 1000);
+  /** Stops reporting and working; resolves once the requests in flight have been answered. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.teamSim?.stop();
+    if (this.arrivalTimer) clearTimeout(this.arrivalTimer);
+    if (this.workTimer) clearTimeout(this.workTimer);
+    const deadline = Date.now() + 10_000;
+    while ((this.active > 0 || this.pendingReports > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   }
 
   private fail(err: unknown): void {
@@ -164,13 +147,91 @@ export class Simulator {
     this.log(`simulator: ${(err as Error).message}`);
   }
 
+  /** The open cases the server has: each gets the rest of a life from where it stands. */
+  private async pickUp(): Promise<void> {
+    const limit = this.opts.pickupLimit ?? 5000;
+    for (const status of PICKUP_STATES) {
+      for (let offset = 0; this.stats.pickedUp < limit && !this.stopped; offset += PAGE) {
+        const res = await this.admin.request<{ items: ApiCase[] }>('GET', `/api/cases?status=${status}&limit=${PAGE}&offset=${offset}`);
+        if (res.status !== 200) throw new Error(`simulator: listing ${status} cases failed: ${res.status}`);
+        for (const c of res.body.items.slice(0, limit - this.stats.pickedUp)) {
+          this.stats.pickedUp++;
+          // a case already red was mostly left waiting for a reason: half of them stay so
+          if (this.rand() < (c.light === 'red' ? 0.5 : (this.opts.neglect ?? DEFAULT_NEGLECT))) this.stats.neglected++;
+          else this.plan(c, Date.now());
+        }
+        if (res.body.items.length < PAGE) break;
+      }
+    }
+  }
+
+  /** A fresh life for a case as the API shows it, resumed from its status at `now`. */
+  private plan(c: ApiCase, now: number): void {
+    const sc: SimCase = { reportedAt: Date.parse(c.reportedAt), respondBy: Date.parse(c.respondBy), resolveBy: Date.parse(c.resolveBy), departmentCode: c.departmentCode ?? '' };
+    const life = caseLife(this.rand, sc);
+    this.enqueue({ caseId: c.id, version: c.version, status: c.status, t0: sc.reportedAt, life, steps: resumeLife(life, sc.reportedAt, c.status, now, this.speed), retries: 0 });
+  }
+
+  private enqueue(item: Item): void {
+    const next = item.steps[0];
+    if (!next || this.stopped) return;
+    this.queue.push(next.due, item);
+    if (this.queue.nextDue === next.due) this.arm();
+  }
+
+  /** Poisson arrivals at the current rate (the history's volume at this hour, compressed, or the fixed rate). */
+  private arrive(): void {
+    if (this.stopped) return;
+    const rate = this.opts.rate ?? reportRate(this.opts.monthlyReports ?? DEFAULT_MONTHLY_REPORTS, this.speed, Date.now());
+    const wait = nextArrivalMs(rate, this.rand());
+    // a long wait is drawn again in a minute (the rate follows the hour; arrivals have no memory)
+    this.arrivalTimer = setTimeout(() => {
+      if (wait <= 60_000 && !this.stopped) {
+        if (this.pendingReports >= MAX_PENDING_REPORTS) this.stats.skipped++;
+        else {
+          this.pendingReports++;
+          void this.report()
+            .catch((err: unknown) => this.fail(err))
+            .finally(() => this.pendingReports--);
+        }
+      }
+      this.arrive();
+    }, Math.min(wait, 60_000));
+  }
+
+  /** Starts the steps that are due, a few at a time, and wakes up when the next one is. */
+  private pump(): void {
+    if (this.stopped) return;
+    const now = Date.now();
+    const max = this.opts.concurrency ?? 4;
+    while (this.active < max) {
+      const item = this.queue.popDue(now);
+      if (!item) break;
+      this.active++;
+      void this.advance(item)
+        .catch((err: unknown) => this.fail(err))
+        .finally(() => {
+          this.active--;
+          this.pump();
+        });
+    }
+    this.arm();
+  }
+
+  private arm(): void {
+    if (this.stopped) return;
+    if (this.workTimer) clearTimeout(this.workTimer);
+    const due = this.queue.nextDue;
+    this.workTimer = due === Infinity ? null : setTimeout(() => this.pump(), Math.max(0, Math.min(due - Date.now(), 60_000)));
+  }
+
   async report(): Promise<void> {
     const g = this.grids[Math.floor(this.rand() * this.grids.length)]!;
     const c = this.categories[Math.floor(this.rand() * this.categories.length)]!;
     const sourceRoll = this.rand();
     const source = sourceRoll < 0.55 ? 'grid_worker' : sourceRoll < 0.75 ? 'hotline' : sourceRoll < 0.92 ? 'public' : 'sensor';
-    const priority = c.emergency ? (this.rand() < 0.5 ? 'emergency' : 'urgent') : this.rand() < 0.08 ? 'urgent' : 'normal';
-    const res = await this.dispatcher.request<{ id: number; code: string }>('POST', '/api/cases', {
+    const priority = c.emergency ? (this.rand() < 0.6 ? 'emergency' : 'urgent') : this.rand() < 0.07 ? 'urgent' : 'normal';
+    const res = await this.dispatcher.request<ApiCase>('POST', '/api/cases', {
       categoryCode: c.code,
       priority,
       lon: g.lon,
@@ -182,45 +243,54 @@ export class Simulator {
     });
     if (res.status !== 201) throw new Error(`report failed: ${res.status} ${JSON.stringify(res.body)}`);
     this.stats.created++;
-    if (this.rand() < (this.opts.neglect ?? 0.04)) this.neglected.add(res.body.id);
+    if (this.stopped) return;
+    if (this.rand() < (this.opts.neglect ?? DEFAULT_NEGLECT)) {
+      this.stats.neglected++;
+      return;
+    }
+    // the case's own schedule, from its report instant on the server's clock
+    this.plan(res.body, Date.parse(res.body.reportedAt));
     // the command center sends the nearest patrol team to urgent cases and to some others
-    else if (this.teamSim?.hasSpareTeams && (priority !== 'normal' || this.rand() < 0.2)) await this.teamSim.dispatchNearest(res.body.id);
+    if (this.teamSim?.hasSpareTeams && (priority !== 'normal' || this.rand() < 0.2)) await this.teamSim.dispatchNearest(res.body.id);
   }
 
-  /** Moves every stage of the loop forward a little: the oldest cases first, as a real center would. */
-  async work(perStage: number): Promise<void> {
-    await Promise.all(
-      Object.entries(NEXT).map(async ([status, action]) => {
-        const list = await this.admin.request<{ items: CaseSummary[]; total: number }>('GET', `/api/cases?status=${status}&limit=${Math.min(500, perStage * 4)}`);
-        if (list.status !== 200) throw new Error(`list failed: ${list.status} ${JSON.stringify(list.body)}`);
-        const candidates = list.body.items.filter((c) => !this.neglected.has(c.id) && !this.teamSim?.owns(c.id));
-        const picked: CaseSummary[] = [];
-        while (picked.length < perStage && candidates.length) picked.push(candidates.splice(Math.floor(this.rand() * candidates.length), 1)[0]!);
-        // a few at a time, like several people working the same queue
-        for (let i = 0; i < picked.length && !this.stopped; i += 8) {
-          await Promise.all(
-            picked.slice(i, i + 8).map(async (c) => {
-              const res = await this.admin.request('POST', `/api/cases/${c.id}/actions`, {
-                action,
-                version: c.version,
-                note: '模拟处置',
-                // dispatching needs an assignee: the category's department
-                ...(action === 'dispatch' ? { departmentCode: c.departmentCode ?? undefined } : {}),
-              });
-              if (res.status === 200) this.stats.actions++;
-              else if (res.status === 409) this.stats.conflicts++;
-              else throw new Error(`${action} on ${c.id} failed: ${res.status} ${JSON.stringify(res.body)}`);
-            }),
-          );
-        }
-      }),
-    );
-  }
-
-  stop(): void {
-    this.stopped = true;
-    this.teamSim?.stop();
-    if (this.timer) clearTimeout(this.timer);
-    if (this.workTimer) clearInterval(this.workTimer);
+  /** Takes the next step of a case; a case moved on by someone else (a team, a person) gets the rest of a life from there. */
+  private async advance(item: Item): Promise<void> {
+    const step = item.steps[0]!;
+    const now = Date.now();
+    if (this.teamSim?.owns(item.caseId)) {
+      // a patrol team is on it: look again after this stage's time
+      this.enqueue({ ...item, steps: item.steps.map((s) => ({ ...s, due: s.due - step.due + now + (30 * 60_000) / this.speed })) });
+      return;
+    }
+    const { cmd } = step;
+    const res = await this.admin.request<ApiCase>('POST', `/api/cases/${item.caseId}/actions`, {
+      ...withReviewDate(cmd, now, this.rand),
+      ...(cmd.departmentCode ? {} : { departmentCode: undefined }),
+      note: cmd.note ?? '模拟处置',
+      version: item.version,
+    });
+    if (res.status === 200) {
+      this.stats.actions++;
+      this.enqueue({ ...item, version: res.body.version, status: res.body.status, steps: item.steps.slice(1), retries: 0 });
+      return;
+    }
+    if (res.status === 404) return;
+    if (res.status !== 409) throw new Error(`${cmd.action} on ${item.caseId} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    this.stats.conflicts++;
+    // someone else changed the case (the light job, a team, a person): look at it again
+    const got = await this.admin.request<ApiCase>('GET', `/api/cases/${item.caseId}`);
+    if (got.status !== 200) return;
+    const c = got.body;
+    if (stepApplies(cmd.action, c.status) && c.allowedActions.includes(cmd.action)) {
+      if (item.retries < 3) this.enqueue({ ...item, version: c.version, status: c.status, retries: item.retries + 1 });
+    } else if (c.status !== item.status) {
+      const steps = resumeLife(item.life, item.t0, c.status, now, this.speed);
+      if (steps.length > 0) this.enqueue({ ...item, version: c.version, status: c.status, steps, retries: 0 });
+      else this.plan(c, now);
+    } else if (item.steps.length > 1) {
+      // not allowed here (an escalation past the top, say): the next step instead
+      this.enqueue({ ...item, version: c.version, steps: item.steps.slice(1), retries: 0 });
+    }
   }
 }

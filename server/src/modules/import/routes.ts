@@ -11,6 +11,7 @@ import { ERROR_RESPONSES } from '../../plugins/openapi-shapes.ts';
 import { idempotencyKeyOf, sendOutcome } from '../writer/http.ts';
 import { userActor } from '../writer/tx.ts';
 import * as svc from './service.ts';
+import { recordAudit } from '../audit/record.ts';
 
 export interface ImportRouteOptions {
   /** called after an import committed (the tile cache is emptied) */
@@ -39,6 +40,7 @@ const importRoutes: FastifyPluginAsyncTypebox<ImportRouteOptions> = async (app, 
       if (request.query.dryRun) return svc.dryRun(app.pool, request.body.features);
       const actor = userActor(request.user!);
       const out = await svc.importAreas(app.pool, actor, idempotencyKeyOf(request, actor), request.body.features, opts.onImported);
+      if (!out.replayed) await recordAudit(app.pool, request, 'areas.import', { detail: { features: out.body.features, levels: out.body.levels } });
       return sendOutcome(reply, out);
     },
   );

@@ -11,6 +11,7 @@ import { ErrorResponse, Text } from '@gridcommand/shared/schemas';
 import { notFound } from '../../plugins/errors.ts';
 import { newToken, tokenHash } from '../auth/passwords.ts';
 import * as repo from './repository.ts';
+import { recordAudit } from '../audit/record.ts';
 
 const KEY_PREFIX = 'gc311_';
 
@@ -48,6 +49,7 @@ const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const key = `${KEY_PREFIX}${token}`;
     const hash = tokenHash(key);
     const row = await repo.insertKey(app.pool, { name: request.body.name.trim(), hash, ratePerMinute: request.body.ratePerMinute, createdBy: request.user!.id });
+    await recordAudit(app.pool, request, 'api_key.create', { objectType: 'api_key', objectId: row.id, detail: { name: row.name, ratePerMinute: row.rate_per_minute } });
     return reply.status(201).send({ ...shown(row), key });
   });
 
@@ -58,6 +60,7 @@ const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete('/api/admin/api-keys/:id', { schema: { params: IdParams, response: { 200: ApiKey, ...errors } }, config: ADMIN }, async (request) => {
     const row = await repo.revokeKey(app.pool, request.params.id);
     if (!row) throw notFound('API_KEY_NOT_FOUND', `no API key ${request.params.id}`);
+    await recordAudit(app.pool, request, 'api_key.revoke', { objectType: 'api_key', objectId: row.id, detail: { name: row.name } });
     return shown(row);
   });
 };

@@ -8,6 +8,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { DEFAULT_POINT_RULES, DEFAULT_SENSITIVE_MAJORS, type PointRules } from '@gridcommand/shared/domain';
 import { ErrorResponse, PublicSettings, PublicSettingsResponse } from '@gridcommand/shared/schemas';
 import { HttpError } from '../../plugins/errors.ts';
+import { recordAudit } from '../audit/record.ts';
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
@@ -48,6 +49,7 @@ export const settingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         `UPDATE public_setting SET point_rules = $1, sensitive_majors = $2, updated_at = now(), updated_by = $3 WHERE id`,
         [JSON.stringify(pointRules), sensitiveMajors, request.user!.id],
       );
+      await recordAudit(app.pool, request, 'public_settings.update', { objectType: 'public_settings', detail: { pointRules, sensitiveMajors } });
       return present(await publicSettings(app.pool));
     },
   );
