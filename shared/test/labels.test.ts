@@ -11,6 +11,7 @@ import {
   TEAM_KIND_LABELS,
   TEAM_STATUS_LABELS,
   labelOf,
+  transitionLabel,
 } from '../src/domain/labels.ts';
 import { LIGHTS } from '../src/domain/lights.ts';
 import { PRIORITIES } from '../src/domain/sla.ts';
@@ -41,5 +42,18 @@ describe('labels', () => {
     expect(labelOf(PRIORITY_LABELS, 'emergency')).toBe('特急');
     expect(labelOf(PRIORITY_LABELS, 'emergency', 'en')).toBe('Emergency');
     expect(labelOf(PRIORITY_LABELS, 'nonsense')).toBe('nonsense');
+  });
+});
+
+describe('transitionLabel', () => {
+  it.each([
+    ['case', 'dispatched', 'in_progress', 'zh-CN', `${CASE_STATE_LABELS['zh-CN'].dispatched} → ${CASE_STATE_LABELS['zh-CN'].in_progress}`],
+    ['case', null, 'reported', 'en', `— → ${CASE_STATE_LABELS.en.reported}`],
+    ['team', 'available', 'en_route', 'zh-CN', '待命 → 出警中'],
+    ['team', 'on_scene', null, 'en', `${TEAM_STATUS_LABELS.en.on_scene} → —`],
+    ['case', null, null, 'zh-CN', null],
+    ['case', 'closed', 'nonsense', 'zh-CN', `${CASE_STATE_LABELS['zh-CN'].closed} → nonsense`],
+  ] as const)('%s %s → %s (%s)', (type, from, to, locale, expected) => {
+    expect(transitionLabel(type, from, to, locale)).toBe(expected);
   });
 });

@@ -7,7 +7,7 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { formatCstIso } from '@gridcommand/shared/domain';
+import { formatCstIso, transitionLabel } from '@gridcommand/shared/domain';
 import type { AuditEntry, AuditPage as AuditPageBody } from '@gridcommand/shared/schemas';
 import { apiFetch, ApiError } from '../api/http.ts';
 import { keys } from '../api/keys.ts';
@@ -212,7 +212,7 @@ export function AuditPage() {
                   )}
                 </td>
                 <td className="audit__summary" title={r.summary}>
-                  {r.summary || '—'}
+                  {[transitionLabel(r.objectType, r.fromState, r.toState, i18n.language === 'en' ? 'en' : 'zh-CN'), r.summary].filter(Boolean).join(' · ') || '—'}
                 </td>
                 <td className="audit__mono audit__dim">{r.address ?? '—'}</td>
               </tr>

@@ -109,3 +109,13 @@ export const TEAM_KIND_LABELS: Labels<TeamKind> = {
 export function labelOf<K extends string>(labels: Labels<K>, value: string, locale: Locale = 'zh-CN'): string {
   return (labels[locale] as Record<string, string>)[value] ?? value;
 }
+
+/**
+ * "已派遣 → 处置中": a change of state in words, with the team states for teams and the case states otherwise;
+ * null when neither end is known.
+ */
+export function transitionLabel(objectType: string | null, from: string | null, to: string | null, locale: Locale = 'zh-CN'): string | null {
+  if (!from && !to) return null;
+  const name = (s: string | null) => (s ? (objectType === 'team' ? labelOf(TEAM_STATUS_LABELS, s, locale) : labelOf(CASE_STATE_LABELS, s, locale)) : '—');
+  return `${name(from)} → ${name(to)}`;
+}

@@ -98,6 +98,9 @@ export const AuditEntry = Type.Object({
   action: Type.String(),
   objectType: Type.Union([Type.String(), Type.Null()]),
   objectId: Type.Union([Type.String(), Type.Null()]),
+  /** the state before and after, for case and team events (label them with transitionLabel) */
+  fromState: Type.Union([Type.String(), Type.Null()]),
+  toState: Type.Union([Type.String(), Type.Null()]),
   summary: Type.String(),
   address: Type.Union([Type.String(), Type.Null()]),
 });

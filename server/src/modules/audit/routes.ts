@@ -7,7 +7,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { stringify } from 'csv-stringify/sync';
-import { cstDateKey, formatCstIso, parseCstInstant } from '@gridcommand/shared/domain';
+import { cstDateKey, formatCstIso, parseCstInstant, transitionLabel } from '@gridcommand/shared/domain';
 import {
   AUDIT_ACTIONS,
   AUDIT_CSV_MAX_ROWS,
@@ -86,12 +86,8 @@ function detailText(d: Record<string, unknown>): string {
 export function present(r: repo.TimelineRow): AuditEntry {
   let summary = '';
   if (r.src === 'a') summary = detailText(r.detail ?? {});
-  else if (r.src === 'e') {
-    const parts: string[] = [];
-    if (r.from_state || r.to_state) parts.push(`${r.from_state ?? '—'} → ${r.to_state ?? '—'}`);
-    if (r.note) parts.push(r.note);
-    summary = parts.join(' · ');
-  } else summary = [(r.fields ?? []).join(', '), r.route ?? ''].filter(Boolean).join(' · ');
+  else if (r.src === 'e') summary = r.note ?? '';
+  else summary = [(r.fields ?? []).join(', '), r.route ?? ''].filter(Boolean).join(' · ');
   return {
     key: `${r.src}:${r.id}`,
     at: r.at.toISOString(),
@@ -99,6 +95,8 @@ export function present(r: repo.TimelineRow): AuditEntry {
     action: r.action,
     objectType: r.object_type,
     objectId: r.object_id,
+    fromState: r.src === 'e' ? (r.from_state ?? null) : null,
+    toState: r.src === 'e' ? (r.to_state ?? null) : null,
     summary,
     address: r.address,
   };
@@ -117,7 +115,7 @@ function csvRows(rows: repo.TimelineRow[]): string[][] {
       e.action,
       e.objectType ?? '',
       e.objectId ?? '',
-      e.summary,
+      [transitionLabel(e.objectType, e.fromState, e.toState), e.summary].filter(Boolean).join(' · '),
       e.address ?? '',
     ];
   });
