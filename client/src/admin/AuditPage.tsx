@@ -11,6 +11,7 @@ import { formatCstIso, transitionLabel } from '@gridcommand/shared/domain';
 import type { AuditEntry, AuditPage as AuditPageBody } from '@gridcommand/shared/schemas';
 import { apiFetch, ApiError } from '../api/http.ts';
 import { keys } from '../api/keys.ts';
+import { LockedPanel } from '../panels/LockedPanel.tsx';
 import { navigate } from '../router.tsx';
 import { setLanguage } from '../i18n/index.ts';
 import { ACTION_GROUPS, OBJECT_TYPES } from './audit-i18n.ts';
@@ -78,17 +79,7 @@ export function AuditPage() {
 
   if (me.isLoading || anonymous) return <div className="insights insights--locked">{t('audit.loading')}</div>;
   if (!allowed) {
-    return (
-      <div className="insights insights--locked" data-testid="audit-unauthorized">
-        <div className="insights__locked">
-          <h1>{t('audit.title')}</h1>
-          <p>{t('audit.unauthorized')}</p>
-          <a className="btn btn--primary" href="/login?next=/admin/audit">
-            {t('audit.login')}
-          </a>
-        </div>
-      </div>
-    );
+    return <LockedPanel title={t('audit.title')} message={t('audit.unauthorized')} next="/admin/audit" login={t('audit.login')} testId="audit-unauthorized" />;
   }
 
   const apply = (e: FormEvent) => {

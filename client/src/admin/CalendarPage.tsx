@@ -13,12 +13,12 @@ import { logout } from '../dispatch/session.ts';
 import { navigate } from '../router.tsx';
 import { BrandMark } from '../panels/BrandMark.tsx';
 import { useToasts } from '../panels/Toasts.tsx';
-import { LANGUAGES, setLanguage } from '../i18n/index.ts';
 import { CalendarBanner } from '../wall/CalendarBanner.tsx';
 import { CalendarGrid } from './CalendarGrid.tsx';
 import { useCalendarLibrary, useCalendarStatus, useCalendarYear, useSaveCalendarYear, type CalendarEntry } from './calendar-api.ts';
 import './calendar-i18n.ts';
 import './calendar.css';
+import { LanguageSwitch } from '../panels/LanguageSwitch.tsx';
 
 type Brush = 'holiday' | 'workday' | 'normal';
 const PATH = '/admin/calendar';
@@ -187,13 +187,7 @@ function CalendarEditor({ user }: { user: { displayName: string } }) {
             {t('dispatch.logout', { defaultValue: t('calendar.logout') })}
           </button>
         </div>
-        <div className="lang" role="group" aria-label={t('app.language')}>
-          {LANGUAGES.map((lng) => (
-            <button key={lng} type="button" className={`lang__btn${lng === i18n.language ? ' is-active' : ''}`} onClick={() => setLanguage(lng)}>
-              {t(`lang.${lng}`)}
-            </button>
-          ))}
-        </div>
+        <LanguageSwitch />
       </header>
       <div className="gcal-body">
         <main className="gcal-main">

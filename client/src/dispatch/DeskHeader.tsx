@@ -1,10 +1,10 @@
 /** The desk's top bar: brand, live dot, queue counts, intake / patrol / help buttons, the user and the language. */
 import { useTranslation } from 'react-i18next';
 import { BrandMark } from '../panels/BrandMark.tsx';
-import { LANGUAGES, setLanguage } from '../i18n/index.ts';
 import { logout } from './session.ts';
 import { ExportLinks } from '../panels/ExportLinks.tsx';
 import { CalendarBanner } from '../wall/CalendarBanner.tsx';
+import { LanguageSwitch } from '../panels/LanguageSwitch.tsx';
 
 export interface DeskCounts {
   reported: number;
@@ -24,7 +24,7 @@ export function DeskHeader(props: {
   onCallbacks(): void;
   onHelp(): void;
 }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   return (
     <header className="dtop">
       <div className="brand">
@@ -83,13 +83,7 @@ export function DeskHeader(props: {
           {t('dispatch.logout')}
         </button>
       </div>
-      <div className="lang" role="group" aria-label={t('app.language')}>
-        {LANGUAGES.map((lng) => (
-          <button key={lng} type="button" className={`lang__btn${lng === i18n.language ? ' is-active' : ''}`} onClick={() => setLanguage(lng)}>
-            {t(`lang.${lng}`)}
-          </button>
-        ))}
-      </div>
+      <LanguageSwitch />
     </header>
   );
 }

@@ -31,10 +31,11 @@ import { isValidBBox } from '../map/bounds.ts';
 import { VALUE_RAMP } from '../map/style.ts';
 import { Chart } from '../panels/Chart.tsx';
 import { useToasts } from '../panels/Toasts.tsx';
-import { setLanguage, type Language } from '../i18n/index.ts';
 import { DensityLegend } from '../wall/overlays.tsx';
 import { DISTRICT_CODE } from './MapPage.tsx';
 import { ExportLinks } from '../panels/ExportLinks.tsx';
+import { LanguageSwitch } from '../panels/LanguageSwitch.tsx';
+import { LockedPanel } from '../panels/LockedPanel.tsx';
 import '../wall/insights.css';
 
 type Tab = 'density' | 'choropleth' | 'charts';
@@ -100,17 +101,7 @@ export function InsightsPage() {
   }, [tab]);
 
   if (unauthorized) {
-    return (
-      <div className="insights insights--locked" data-testid="insights-unauthorized">
-        <div className="insights__locked">
-          <h1>{t('insights.title')}</h1>
-          <p>{t('insights.unauthorized')}</p>
-          <a className="btn btn--primary" href="/login?next=/insights">
-            {t('insights.login')}
-          </a>
-        </div>
-      </div>
-    );
+    return <LockedPanel title={t('insights.title')} message={t('insights.unauthorized')} next="/insights" login={t('insights.login')} testId="insights-unauthorized" />;
   }
 
   return (
@@ -177,13 +168,7 @@ export function InsightsPage() {
             </>
           ) : null}
           <ExportLinks base="/api/register" formats={['csv', 'xlsx']} what="register" query={{ from: win.from, to: win.to, category: tab === 'density' ? category : '' }} />
-          <div className="lang">
-            {(['zh-CN', 'en'] as Language[]).map((l) => (
-              <button key={l} type="button" className={`lang__btn${i18n.language === l ? ' is-active' : ''}`} onClick={() => setLanguage(l)}>
-                {t(`lang.${l}`)}
-              </button>
-            ))}
-          </div>
+          <LanguageSwitch />
         </div>
       </header>
       <main className="insights__body">

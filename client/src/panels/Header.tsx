@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { BrandMark } from './BrandMark.tsx';
-import { LANGUAGES, setLanguage, type Language } from '../i18n/index.ts';
+import { LanguageSwitch } from './LanguageSwitch.tsx';
 
 export interface HeaderStat {
   key: string;
@@ -16,7 +16,6 @@ function formatCount(n: number | null, locale: string): string {
 /** Top bar: product, district, headline counts and the language switch. */
 export function Header({ districtName, districtCode, stats }: { districtName: string; districtCode: string; stats: HeaderStat[] }) {
   const { t, i18n } = useTranslation();
-  const current = (LANGUAGES as readonly string[]).includes(i18n.language) ? (i18n.language as Language) : 'zh-CN';
   return (
     <header className="topbar">
       <div className="brand">
@@ -40,21 +39,7 @@ export function Header({ districtName, districtCode, stats }: { districtName: st
           </div>
         ))}
       </dl>
-      <div className="lang" role="group" aria-label={t('app.language')}>
-        {LANGUAGES.map((lng) => (
-          <button
-            key={lng}
-            type="button"
-            className={`lang__btn${lng === current ? ' is-active' : ''}`}
-            aria-pressed={lng === current}
-            onClick={() => setLanguage(lng)}
-            lang={lng}
-            data-testid={`lang-${lng}`}
-          >
-            {t(`lang.${lng}`)}
-          </button>
-        ))}
-      </div>
+      <LanguageSwitch />
     </header>
   );
 }
