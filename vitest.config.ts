@@ -2,6 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Most test files wait on PostgreSQL, a server process or a browser rather than on this process: two at a time
+    // (one browser file at most, see e2e) even on a 2-core machine, where the default would be one.
+    maxWorkers: 2,
     projects: [
       { test: { name: 'shared', include: ['shared/test/**/*.test.ts'] } },
       { test: { name: 'data', include: ['data/test/**/*.test.ts'], testTimeout: 120_000 } },

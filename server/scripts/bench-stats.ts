@@ -60,14 +60,14 @@ function p50p99(samples: number[]): { p50: number; p99: number } {
 
 const ms = (v: number) => Number(v.toFixed(2));
 
-async function adminUrlFor(config: Config): Promise<string> {
+export async function adminUrlFor(config: Config): Promise<string> {
   if (config.databaseUrl) return config.databaseUrl;
   const cluster = await ensureLocalCluster({ baseDir: localBaseDir(config), port: config.localDb.port, database: config.localDb.database, log });
   return cluster.adminUrl;
 }
 
 /** The bench database with the demo district and 30 days of history; rebuilt when outdated or incomplete. */
-async function ensureDatabase(adminUrl: string): Promise<string> {
+export async function ensureDatabase(adminUrl: string): Promise<string> {
   const u = new URL(adminUrl);
   u.pathname = `/${DB_NAME}`;
   const url = u.toString();

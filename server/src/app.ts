@@ -27,6 +27,7 @@ import casesPlugin from './modules/cases/index.ts';
 import catalogueRoutes from './modules/catalogue/routes.ts';
 import teamsPlugin from './modules/teams/index.ts';
 import statsPlugin from './modules/stats/index.ts';
+import indicatorsPlugin from './modules/indicators/index.ts';
 import fieldPlugin from './modules/field/index.ts';
 import open311Plugin from './modules/open311/index.ts';
 import alertsPlugin from './modules/alerts/index.ts';
@@ -35,6 +36,9 @@ import exportsPlugin from './modules/exports/index.ts';
 import ogcPlugin from './modules/ogc/index.ts';
 import deviceSessionsPlugin from './modules/auth/device-sessions.ts';
 import auditPlugin from './modules/audit/index.ts';
+import specialistPlugin from './modules/specialist/index.ts';
+import accountsPlugin from './modules/accounts/index.ts';
+import queuesPlugin from './modules/queues/index.ts';
 import { TileCache, type TileCacheOptions } from './modules/tiles/cache.ts';
 
 declare module 'fastify' {
@@ -112,6 +116,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(casesPlugin, { config: opts.config });
   await app.register(teamsPlugin, { config: opts.config });
   await app.register(statsPlugin, { now: opts.now });
+  await app.register(indicatorsPlugin, { now: opts.now });
   await app.register(fieldPlugin, { config: opts.config });
   await app.register(open311Plugin);
   await app.register(alertsPlugin);
@@ -119,6 +124,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(exportsPlugin);
   await app.register(ogcPlugin);
   await app.register(auditPlugin);
+  await app.register(specialistPlugin);
+  await app.register(accountsPlugin);
+  await app.register(queuesPlugin);
 
   if (client) await registerClient(app, client);
 

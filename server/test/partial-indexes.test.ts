@@ -69,7 +69,7 @@ describe('partial indexes on case states', () => {
 describe('sqlLiterals', () => {
   it('renders allow-listed values as literals', () => {
     expect(sqlLiterals(['reported', 'in_progress'])).toBe(`'reported', 'in_progress'`);
-    expect(indexPredicate('cases_lit_grid_idx', 'c')).toBe(`c.status IN ('reported', 'filed', 'dispatched', 'in_progress')`);
+    expect(indexPredicate('cases_lit_grid_idx', 'c')).toBe(`c.status IN ('reported', 'filed', 'dispatched', 'returned', 'in_progress')`);
     expect(indexPredicate('cases_open_light_idx', 'x')).toBe(`x.status NOT IN ('closed', 'void')`);
   });
 

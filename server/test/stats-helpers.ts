@@ -110,4 +110,4 @@ export async function statsWorld(now: () => Date = () => NOW): Promise<StatsWorl
 }
 
 export const inWindow = (d: Date | null, from: Date, to: Date) => d !== null && d.getTime() >= from.getTime() && d.getTime() < to.getTime();
-export const OPEN = new Set(['reported', 'filed', 'dispatched', 'in_progress']);
+export const OPEN = new Set(['reported', 'filed', 'dispatched', 'returned', 'in_progress']);

@@ -3,6 +3,7 @@ import {
   applyEvent,
   applyEvents,
   boardFromSnapshot,
+  convergingTeams,
   gridLightsOf,
   lightCountsOf,
   type BoardState,
@@ -21,7 +22,7 @@ function board(cases: CaseFacts[] = [], street: string | null = null): BoardStat
 beforeEach(() => resetIds(100));
 
 describe('applyEvent: case events put open cases on the board and take the others off', () => {
-  const OPEN = ['reported', 'filed', 'dispatched', 'in_progress'];
+  const OPEN = ['reported', 'filed', 'dispatched', 'returned', 'in_progress'];
   it.each(CASE_STATES)('a case that is now %s', (status) => {
     for (const type of ['case.created', 'case.updated', 'case.escalated', 'case.closed', 'case.light'] as const) {
       const before = board([facts({ version: 1 })]);
@@ -187,5 +188,36 @@ describe('applyEvents', () => {
     ]);
     expect(gridLightsOf(s)).toEqual(new Map([['370211001001001', 'red'], ['370211001001002', 'due_soon']]));
     expect(lightCountsOf(s)).toEqual({ none: 0, green: 1, due_soon: 1, yellow: 0, red: 1 });
+  });
+});
+
+describe('convergingTeams: several teams on one emergency', () => {
+  const team = (id: number, over: Partial<BoardTeamFields> = {}): BoardTeamFields => ({ ...TEAM, id, ...over });
+  const fire = facts({ id: 5, status: 'dispatched', priority: 'emergency', teamId: 11, lon: 120.2, lat: 36 });
+  it.each<[string, BoardTeamFields[], CaseFacts[], [number, number, boolean][]]>([
+    ['lead and two supports en route, lead first', [team(12, { status: 'en_route', currentCaseId: 5 }), team(11, { status: 'en_route', currentCaseId: 5 }), team(13, { status: 'en_route', currentCaseId: 5 })], [fire], [[11, 5, true], [12, 5, false], [13, 5, false]]],
+    ['a supporting team on scene has no line', [team(11, { status: 'en_route', currentCaseId: 5 }), team(12, { status: 'on_scene', currentCaseId: 5 })], [fire], [[11, 5, true]]],
+    ['a team without a position has no line', [team(11, { status: 'en_route', currentCaseId: 5, lon: null, lat: null })], [fire], []],
+    ['a case off the board draws no line', [team(11, { status: 'en_route', currentCaseId: 6 })], [fire], []],
+    ['available teams draw nothing', [team(11)], [fire], []],
+    ['two cases, ordered by case', [team(21, { status: 'en_route', currentCaseId: 7 }), team(11, { status: 'en_route', currentCaseId: 5 })], [fire, facts({ id: 7, status: 'dispatched', teamId: 21 })], [[11, 5, true], [21, 7, true]]],
+  ])('%s', (_label, teams, cases, expected) => {
+    const s = boardFromSnapshot({ cases, teams, lastEventId: 0 });
+    expect(convergingTeams(s).map((l) => [l.teamId, l.caseId, l.lead])).toEqual(expected);
+  });
+
+  it('draws from the team to the case; on scene teams on request', () => {
+    const s = boardFromSnapshot({ cases: [fire], teams: [team(12, { status: 'on_scene', currentCaseId: 5 })], lastEventId: 0 });
+    expect(convergingTeams(s, { onScene: true })).toEqual([{ teamId: 12, caseId: 5, from: [120, 35.9], to: [120.2, 36], lead: false, status: 'on_scene' }]);
+  });
+
+  it('follows team.status events: a supporting team sent keeps the lead', () => {
+    const s0 = boardFromSnapshot({ cases: [fire], teams: [team(11, { status: 'en_route', currentCaseId: 5 }), team(12)], lastEventId: 0 });
+    const e = ev(
+      'team.status',
+      { team: { id: 12, status: 'en_route', currentCaseId: 5, version: 3 }, previousStatus: 'available', reason: 'dispatched', dispatchId: 9, caseId: 5 },
+      { teamId: 12, caseId: 5 },
+    );
+    expect(convergingTeams(applyEvent(s0, e)).map((l) => [l.teamId, l.lead])).toEqual([[11, true], [12, false]]);
   });
 });

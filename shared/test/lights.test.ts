@@ -55,7 +55,7 @@ describe('lightFor', () => {
   });
 
   it.each(CASE_STATES)('%s: long overdue gives red only while open', (state) => {
-    const open = ['reported', 'filed', 'dispatched', 'in_progress'].includes(state);
+    const open = ['reported', 'filed', 'dispatched', 'returned', 'in_progress'].includes(state);
     expect(lightFor({ state, clocks: CLOCKS }, at('2026-01-01 00:00'))).toBe(open ? 'red' : 'none');
   });
 

@@ -68,6 +68,7 @@ describe('stages', () => {
       reported: ['received', 'open'],
       filed: ['filed', 'open'],
       dispatched: ['sent', 'open'],
+      returned: ['filed', 'open'],
       in_progress: ['sent', 'open'],
       handled: ['handled', 'open'],
       verified: ['verified', 'open'],

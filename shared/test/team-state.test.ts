@@ -7,6 +7,13 @@ import {
   etaSeconds,
   manualStatusCommand,
   teamTransition,
+  TEAM_RESERVATION_MS,
+  releasesSupport,
+  remainingEtaSeconds,
+  reservationExpiry,
+  reservationFor,
+  supportAllowed,
+  type ReservationHold,
   type TeamCommand,
   type TeamStatus,
 } from '../src/domain/team-state.ts';
@@ -50,6 +57,7 @@ describe('assignmentActions (the assignment table)', () => {
     reported: ['file', 'dispatch'],
     filed: ['dispatch'],
     dispatched: ['reassign'],
+    returned: null,
     in_progress: ['reassign'],
     handled: null,
     verified: null,
@@ -79,4 +87,48 @@ describe('etaSeconds', () => {
     [1000, false, 104], // 1.3 km at 45 km/h
     [10_000, true, 1560],
   ])('%d m, urban %s', (m, urban, s) => expect(etaSeconds(m, urban)).toBe(s));
+});
+
+describe('several teams on a case', () => {
+  it.each(CASE_STATES)('supportAllowed(%s)', (s) => expect(supportAllowed(s)).toBe(s === 'dispatched' || s === 'in_progress'));
+
+  it.each<[CaseState, CaseState, boolean]>([
+    ['dispatched', 'in_progress', false], // the lead arrived
+    ['in_progress', 'in_progress', false], // lead reassigned
+    ['dispatched', 'dispatched', false],
+    ['in_progress', 'handled', true], // the lead finished
+    ['dispatched', 'handled', true],
+    ['in_progress', 'parked', true],
+    ['dispatched', 'void', true],
+    ['in_progress', 'closed', true],
+    ['filed', 'dispatched', false], // a case that had no teams
+    ['handled', 'closed', false], // supports already gone
+  ])('releasesSupport %s → %s', (a, b, expected) => expect(releasesSupport(a, b)).toBe(expected));
+});
+
+describe('reservations', () => {
+  const now = new Date('2025-03-01T08:00:00Z');
+  const later = new Date(now.getTime() + 60_000).toISOString();
+  it.each<[string, ReservationHold | null, number, 'free' | 'expired' | 'own' | 'held']>([
+    ['none', null, 7, 'free'],
+    ['for this case', { caseId: 7, expiresAt: later }, 7, 'own'],
+    ['for another case', { caseId: 8, expiresAt: later }, 7, 'held'],
+    ['lapsed', { caseId: 8, expiresAt: now.toISOString() }, 7, 'expired'],
+    ['lapsed, same case', { caseId: 7, expiresAt: new Date(now.getTime() - 1) }, 7, 'expired'],
+  ])('%s', (_name, hold, caseId, expected) => expect(reservationFor(hold, caseId, now)).toBe(expected));
+
+  it('lasts TEAM_RESERVATION_MS (15 min)', () => {
+    expect(TEAM_RESERVATION_MS).toBe(15 * 60_000);
+    expect(reservationExpiry(now).toISOString()).toBe('2025-03-01T08:15:00.000Z');
+  });
+});
+
+describe('remainingEtaSeconds', () => {
+  it.each<[TeamStatus, number | null, boolean, number | null]>([
+    ['en_route', 1000, true, 156],
+    ['en_route', null, true, null],
+    ['on_scene', 1000, true, 0],
+    ['available', 1000, true, null],
+    ['off_duty', 1000, false, null],
+  ])('%s at %s m (urban %s)', (s, d, u, expected) => expect(remainingEtaSeconds(s, d, u)).toBe(expected));
 });

@@ -4,15 +4,15 @@
  * object, time range), the table (CST times), keyset paging, and the CSV of the current filters. Admins and leaders;
  * without a session the login page, with another role a sign-in panel.
  */
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { formatCstIso, transitionLabel } from '@gridcommand/shared/domain';
 import type { AuditEntry, AuditPage as AuditPageBody } from '@gridcommand/shared/schemas';
-import { apiFetch, ApiError } from '../api/http.ts';
+import { apiFetch } from '../api/http.ts';
+import { useLoginRedirect, useSession } from '../api/session.ts';
 import { keys } from '../api/keys.ts';
 import { LockedPanel } from '../panels/LockedPanel.tsx';
-import { navigate } from '../router.tsx';
 import { setLanguage } from '../i18n/index.ts';
 import { ACTION_GROUPS, OBJECT_TYPES } from './audit-i18n.ts';
 import '../wall/insights.css';
@@ -42,16 +42,8 @@ const cstTime = (iso: string) => formatCstIso(Date.parse(iso)).slice(0, 19).repl
 
 export function AuditPage() {
   const { t, i18n } = useTranslation();
-  const me = useQuery({
-    queryKey: keys.me(),
-    queryFn: ({ signal }) => apiFetch<{ user: { role: string; displayName: string } }>('/api/auth/me', { signal }),
-    retry: false,
-    staleTime: 60_000,
-  });
-  const anonymous = me.error instanceof ApiError && me.error.statusCode === 401;
-  useEffect(() => {
-    if (anonymous) navigate(`/login?next=${encodeURIComponent('/admin/audit')}`, true);
-  }, [anonymous]);
+  const me = useSession();
+  const anonymous = useLoginRedirect(me.error, '/admin/audit');
   const allowed = me.data ? READERS.has(me.data.user.role) : false;
 
   const [draft, setDraft] = useState<Filters>(NO_FILTERS);

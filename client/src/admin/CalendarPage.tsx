@@ -7,10 +7,9 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { cstDateKey, daysInYear, STATUTORY_HOLIDAYS, yearOf, type CalendarYearStatus } from '@gridcommand/shared/domain';
-import { ApiError } from '../api/http.ts';
+import { useLoginRedirect } from '../api/session.ts';
 import { useMe } from '../dispatch/api.ts';
 import { logout } from '../dispatch/session.ts';
-import { navigate } from '../router.tsx';
 import { BrandMark } from '../panels/BrandMark.tsx';
 import { useToasts } from '../panels/Toasts.tsx';
 import { CalendarBanner } from '../wall/CalendarBanner.tsx';
@@ -39,10 +38,7 @@ function initialYear(): number {
 export function CalendarPage() {
   const { t } = useTranslation();
   const me = useMe();
-  const unauth = me.error instanceof ApiError && me.error.statusCode === 401;
-  useEffect(() => {
-    if (unauth) navigate(`/login?next=${encodeURIComponent(PATH)}`, true);
-  }, [unauth]);
+  const unauth = useLoginRedirect(me.error, PATH);
   if (me.isLoading || unauth) return <div className="gcal-locked">{t('calendar.loading')}</div>;
   if (!me.data) return <div className="gcal-locked">{me.error instanceof Error ? me.error.message : t('calendar.failed')}</div>;
   if (me.data.user.role !== 'admin') {

@@ -37,6 +37,11 @@ const calendar = {
 /** the admin's audit timeline, one entry per filter and page */
 const admin = {
   audit: (query: string) => ['admin', 'audit', query] as const,
+  /** the units and accounts page: the unit tree, a unit's grids, a page of accounts */
+  units: () => ['admin', 'units'] as const,
+  unitGrids: (code: string) => ['admin', 'unit-grids', code] as const,
+  accountLists: () => ['admin', 'accounts'] as const,
+  accounts: (query: string) => ['admin', 'accounts', query] as const,
 };
 
 const dispatch = {
@@ -55,6 +60,11 @@ const dispatch = {
   patrols: () => ['dispatch', 'patrols'] as const,
   /** GET /api/callbacks: closed public cases to call back (回访) */
   callbacks: () => ['dispatch', 'callbacks'] as const,
+  /** GET /api/cases/:id/teams: a case's lead and supporting teams, and its reservations */
+  caseTeamsAll: () => ['dispatch', 'case-teams'] as const,
+  caseTeams: (id: number) => ['dispatch', 'case-teams', id] as const,
+  /** GET /api/teams/board: who is where */
+  teamBoard: () => ['dispatch', 'team-board'] as const,
 };
 
 /** The grid worker's phone (/field/). Every key under `field.all()` is kept in IndexedDB for use offline. */
@@ -73,6 +83,23 @@ const field = {
   visits: (from: string, to: string) => ['field', 'visits', from, to] as const,
 };
 
+/** the assessment indicators page (/insights/indicators): one entry per query string */
+const indicators = {
+  all: () => ['indicators'] as const,
+  one: (query: string) => ['indicators', 'one', query] as const,
+  ranking: (query: string) => ['indicators', 'ranking', query] as const,
+  departments: () => ['indicators', 'departments'] as const,
+};
+
+/** the units' queues (GET /api/queues, /api/queues/:tab), per unit looked at ('' = the caller's own) */
+const queues = {
+  all: () => ['queues'] as const,
+  summary: (unit: string) => ['queues', 'summary', unit] as const,
+  tab: (tab: string, unit: string, offset: number) => ['queues', 'tab', tab, unit, offset] as const,
+  departments: () => ['queues', 'departments'] as const,
+  areaChildren: (code: string) => ['queues', 'children', code] as const,
+};
+
 export const keys = {
   /** who is logged in */
   me: () => ['auth', 'me'] as const,
@@ -84,6 +111,11 @@ export const keys = {
   allGrids: () => ['grids'] as const,
   grids: () => ['grids', 'list'] as const,
   grid: (code: string) => ['grids', 'detail', code] as const,
+  /** GET /api/grids/:code/base: counts (kind null) or one kind's records */
+  gridBase: (code: string, kind: string | null) => ['grids', 'base', code, kind] as const,
+  /** GET /api/specialist/layers and /api/cases/:id/specialist */
+  specialistLayers: () => ['specialist', 'layers'] as const,
+  caseSpecialist: (id: number) => ['specialist', 'case', id] as const,
   /** the category catalogue (GET /api/categories) */
   categories: () => ['catalogue', 'categories'] as const,
   /** GET /api/teams: one cache entry for the wall and the desk */
@@ -97,4 +129,6 @@ export const keys = {
   field,
   calendar,
   admin,
+  indicators,
+  queues,
 };

@@ -5,6 +5,7 @@ import { logout } from './session.ts';
 import { ExportLinks } from '../panels/ExportLinks.tsx';
 import { CalendarBanner } from '../wall/CalendarBanner.tsx';
 import { LanguageSwitch } from '../panels/LanguageSwitch.tsx';
+import '../queue/i18n.ts';
 
 export interface DeskCounts {
   reported: number;
@@ -72,6 +73,9 @@ export function DeskHeader(props: {
         <button type="button" className={`btn btn--sm${props.side === 'callbacks' ? ' btn--primary' : ''}`} onClick={props.onCallbacks} data-testid="open-callbacks">
           ✆ {t('dispatch.callbacks.title')}
         </button>
+        <a className="btn btn--sm" href="/queue" data-testid="open-queue">
+          ☰ {t('queue.title')}
+        </a>
         <ExportLinks base="/api/register" formats={['csv', 'xlsx']} what="register" />
         <button type="button" className="btn btn--sm btn--ghost" onClick={props.onHelp} title={t('dispatch.help.title')}>
           <kbd>?</kbd>

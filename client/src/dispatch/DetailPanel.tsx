@@ -3,12 +3,14 @@ import { useTranslation } from 'react-i18next';
 import type { Case, NearestResponse, RosterResponse, Team } from '@gridcommand/shared/schemas';
 import type { GridProperties } from '../api/types.ts';
 import { CaseRow } from './Queues.tsx';
+import { CaseTeams, NearestExtra } from './CaseTeams.tsx';
 import { caseClock, formatDistance, formatDuration, formatEta } from './clock.ts';
 import { CasePhotos, VerificationBlock } from './VerificationBlock.tsx';
+import { SpecialistLine } from './SpecialistLine.tsx';
 
 /** Actions of the case state machine offered here (dispatch and reassign go through the team list). */
-const PANEL_ACTIONS = ['file', 'escalate', 'hand_down', 'void', 'unpark', 'close'] as const;
-const NEEDS_REASON = new Set(['void', 'escalate']);
+const PANEL_ACTIONS = ['file', 'approve_return', 'reject_return', 'escalate', 'hand_down', 'void', 'unpark', 'close'] as const;
+const NEEDS_REASON = new Set(['void', 'escalate', 'reject_return']);
 
 export interface DetailPanelProps {
   grid: GridProperties | null;
@@ -100,6 +102,7 @@ export function DetailPanel(p: DetailPanelProps) {
                   <dd>{c.teamName}</dd>
                 </>
               ) : null}
+              <SpecialistLine caseId={c.id} />
             </dl>
             <CasePhotos c={c} />
             <VerificationBlock c={c} />
@@ -146,6 +149,7 @@ export function DetailPanel(p: DetailPanelProps) {
             ) : null}
           </div>
         ) : null}
+        {c && p.mode === 'case' ? <CaseTeams c={c} now={p.now} /> : null}
 
         <h3 className="detail__h">{t('dispatch.panel.nearest')}</h3>
         {p.nearestLoading ? <div className="skeleton" /> : null}
@@ -174,6 +178,7 @@ export function DetailPanel(p: DetailPanelProps) {
                 {c && (c.status === 'dispatched' || c.status === 'in_progress') ? t('dispatch.panel.reassign') : t('dispatch.panel.assign')}
                 {i === 0 ? <kbd>d</kbd> : null}
               </button>
+              {p.mode === 'case' ? <NearestExtra c={c} team={n.team} disabled={!canAssign || p.busy} /> : null}
             </li>
           ))}
         </ul>

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { POSITION_STALE_MS, TEAM_STATUSES } from '@gridcommand/shared/domain';
 import type { Team } from '@gridcommand/shared/schemas';
 import { formatAge } from './clock.ts';
+import { WhoIsWhere } from './WhoIsWhere.tsx';
 
 export interface TeamBoardProps {
   teams: readonly Team[];
@@ -12,12 +13,15 @@ export interface TeamBoardProps {
   onSelect(team: Team): void;
   onStep(team: Team, step: 'arrived' | 'finished'): void;
   onStatus(team: Team, status: 'available' | 'off_duty'): void;
+  /** a case picked on the who-is-where board */
+  onSelectCase?(caseId: number): void;
 }
 
 /** The team status board: counts by status, then every team with its position age (stale ones flagged). */
 export const TeamBoard = forwardRef<HTMLInputElement, TeamBoardProps>(function TeamBoard(props, searchRef) {
   const { t, i18n } = useTranslation();
   const [filter, setFilter] = useState<string>('all');
+  const [tab, setTab] = useState<'list' | 'where'>('list');
   const [q, setQ] = useState('');
   const counts = useMemo(() => {
     const c: Record<string, number> = { available: 0, en_route: 0, on_scene: 0, off_duty: 0 };
@@ -40,6 +44,17 @@ export const TeamBoard = forwardRef<HTMLInputElement, TeamBoardProps>(function T
         <h2>{t('dispatch.teams.title')}</h2>
         <span className="dpanel__count">{props.teams.length}</span>
       </header>
+      <div className="teamboard__tabs" role="tablist">
+        <button type="button" role="tab" className={`chip${tab === 'list' ? ' is-active' : ''}`} onClick={() => setTab('list')} data-testid="team-tab-list">
+          {t('multiTeam.board.list')}
+        </button>
+        <button type="button" role="tab" className={`chip${tab === 'where' ? ' is-active' : ''}`} onClick={() => setTab('where')} data-testid="team-tab-where">
+          {t('multiTeam.board.tab')}
+        </button>
+      </div>
+      {tab === 'where' ? <WhoIsWhere onSelectCase={props.onSelectCase} /> : null}
+      {tab === 'list' ? (
+      <>
       <div className="teamboard__chips" role="tablist">
         <button type="button" className={`chip${filter === 'all' ? ' is-active' : ''}`} onClick={() => setFilter('all')}>
           ∑ {props.teams.length}
@@ -94,7 +109,13 @@ export const TeamBoard = forwardRef<HTMLInputElement, TeamBoardProps>(function T
                   <span className={`teamrow__status teamrow__status--${team.status}`} data-testid={`team-status-${team.code}`}>
                     {t(`labels.teamStatus.${team.status}`)}
                   </span>
-                  {team.currentCaseId !== null ? <span className="teamrow__case">#{team.currentCaseId}</span> : null}
+                  {team.currentCaseId !== null ? (
+                    <span className="teamrow__case">
+                      #{team.currentCaseId}
+                      {team.currentRole === 'support' ? ` · ${t('multiTeam.support')}` : ''}
+                    </span>
+                  ) : null}
+                  {team.reservation && team.status === 'available' ? <span className="caseteam__role caseteam__role--reserved">{t('multiTeam.reserved')}</span> : null}
                   <span className={`teamrow__age${stale ? ' is-stale' : ''}`} title={stale ? t('dispatch.teams.stale') : undefined}>
                     {age === null ? t('dispatch.teams.noPosition') : `${stale ? '⚠ ' : ''}${formatAge(age, i18n.language)}`}
                   </span>
@@ -126,6 +147,8 @@ export const TeamBoard = forwardRef<HTMLInputElement, TeamBoardProps>(function T
           );
         })}
       </ul>
+      </>
+      ) : null}
     </section>
   );
 });

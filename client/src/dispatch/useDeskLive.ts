@@ -40,6 +40,12 @@ export function impactOf(events: readonly LiveEvent[]): DeskImpact {
         out.teamStatus = true;
         out.teamEvents.push(e);
         break;
+      case 'team.reserved':
+      case 'team.reservation_closed':
+        // a reservation changes which teams are offered: the team list and the nearest teams are read again
+        out.teamStatus = true;
+        out.cases = true;
+        break;
       case 'team.position':
       case 'team.positions':
         out.teamEvents.push(e);
@@ -181,6 +187,7 @@ export function useDeskLive(teamsUpdatedAt: number): DeskLive {
       void qc.invalidateQueries({ queryKey: keys.dispatch.gridCaseLists() });
       void qc.invalidateQueries({ queryKey: keys.dispatch.cases() });
       void qc.invalidateQueries({ queryKey: keys.dispatch.nearestAll() });
+      void qc.invalidateQueries({ queryKey: keys.dispatch.caseTeamsAll() });
     }, CASE_REFRESH_MS);
   }, [qc]);
   const patrolTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -203,7 +210,11 @@ export function useDeskLive(teamsUpdatedAt: number): DeskLive {
     (events: readonly LiveEvent[]) => {
       const impact = impactOf(events);
       if (impact.teamEvents.length > 0) fold.fold(impact.teamEvents);
-      if (impact.teamStatus) void qc.invalidateQueries({ queryKey: keys.dispatch.nearestAll() });
+      if (impact.teamStatus) {
+        void qc.invalidateQueries({ queryKey: keys.dispatch.nearestAll() });
+        void qc.invalidateQueries({ queryKey: keys.dispatch.caseTeamsAll() });
+        void qc.invalidateQueries({ queryKey: keys.dispatch.teamBoard() });
+      }
       if (impact.cases) refreshCases();
       if (impact.patrols) refreshPatrols();
       if (impact.areas) {

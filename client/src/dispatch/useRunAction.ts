@@ -16,6 +16,8 @@ import { navigate } from '../router.tsx';
 export function describeFailure(t: TFunction, err: unknown): string {
   if (err instanceof ApiError) {
     if (err.code === 'TEAM_BUSY') return t('dispatch.errors.teamBusy');
+    if (err.code === 'TEAM_RESERVED') return t('multiTeam.errors.reserved');
+    if (err.code === 'LEAD_TEAM') return t('multiTeam.errors.lead');
     if (err.code === 'VERSION_CONFLICT' || err.code === 'CONCURRENT_CHANGE') return t('dispatch.errors.versionConflict');
     if (err.code === 'ILLEGAL_TRANSITION' || err.code === 'NO_OPEN_DISPATCH') return t('dispatch.errors.illegal');
     if (err.statusCode === 403) return t('dispatch.errors.forbidden');

@@ -5,12 +5,11 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useQuery } from '@tanstack/react-query';
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import type { Layer } from '@deck.gl/core';
 import { addCstDays, cstDateKey, DAY_MS, toPercent } from '@gridcommand/shared/domain';
-import { apiFetch, ApiError } from '../api/http.ts';
-import { keys } from '../api/keys.ts';
+import { ApiError } from '../api/http.ts';
+import { useSession } from '../api/session.ts';
 import { useArea, useAreas, useCategories } from '../api/queries.ts';
 import {
   customWindow,
@@ -70,12 +69,7 @@ function days(w: TimeWindow): number {
 
 export function InsightsPage() {
   const { t, i18n } = useTranslation();
-  const me = useQuery({
-    queryKey: keys.me(),
-    queryFn: ({ signal }) => apiFetch<{ user: { role: string; displayName: string } }>('/api/auth/me', { signal }),
-    retry: false,
-    staleTime: 60_000,
-  });
+  const me = useSession();
   const [tab, setTab] = useState<Tab>('density');
   const [preset, setPreset] = useState<Preset>('7d');
   const today = cstDateKey(Date.now());
@@ -168,6 +162,7 @@ export function InsightsPage() {
             </>
           ) : null}
           <ExportLinks base="/api/register" formats={['csv', 'xlsx']} what="register" query={{ from: win.from, to: win.to, category: tab === 'density' ? category : '' }} />
+          <a className="seg__btn" href="/insights/indicators" data-testid="insights-indicators-link">{t('indicators.link')}</a>
           <LanguageSwitch />
         </div>
       </header>

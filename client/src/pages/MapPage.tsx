@@ -1,4 +1,5 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { Map as MapLibreMap } from 'maplibre-gl';
 import { useViewportScale } from '../map/useViewportScale.ts';
 import { useTranslation } from 'react-i18next';
 import { useArea, useAreas, useGrids } from '../api/queries.ts';
@@ -11,6 +12,9 @@ import { Legend } from '../panels/Legend.tsx';
 import { GridPanel } from '../panels/GridPanel.tsx';
 import { useToasts } from '../panels/Toasts.tsx';
 import { ExportLinks } from '../panels/ExportLinks.tsx';
+import { SpecialistSwitch } from '../specialist/SpecialistSwitch.tsx';
+import { useSpecialistLayers } from '../specialist/api.ts';
+import { showSpecialistLayer } from '../specialist/mapLayer.ts';
 
 /** GB/T 2260 code of the district this deployment governs. */
 export const DISTRICT_CODE = '370211';
@@ -32,6 +36,14 @@ export function MapPage() {
 
   const [selected, setSelected] = useState<string | null>(null);
   const close = useCallback(() => setSelected(null), []);
+
+  // the specialist layer shown over the grids (专业网格), null: none
+  const specialistLayers = useSpecialistLayers();
+  const [specialist, setSpecialist] = useState<string | null>(null);
+  const [map, setMap] = useState<MapLibreMap | null>(null);
+  useEffect(() => {
+    if (map) showSpecialistLayer(map, specialistLayers.data?.items.find((l) => l.code === specialist) ?? null);
+  }, [map, specialist, specialistLayers.data]);
 
   const gridProps = useMemo<GridProperties[]>(
     () => (grids.data?.features ?? EMPTY).map((f) => f.properties).filter((p): p is GridProperties => p != null),
@@ -80,9 +92,12 @@ export function MapPage() {
         onSelectGrid={setSelected}
         onMapError={onMapError}
         uiScale={uiScale}
+        onMapLoad={setMap}
       />
       <Header districtName={districtName} districtCode={DISTRICT_CODE} stats={stats} />
-      <Legend />
+      <Legend>
+        <SpecialistSwitch layers={specialistLayers.data?.items ?? EMPTY} active={specialist} onChange={setSpecialist} />
+      </Legend>
       <ExportLinks base="/api/areas" formats={['geojson']} what="grids" query={{ level: 'grid' }} className="exports--map" />
       {selected !== null ? <GridPanel key={selected} code={selected} summary={gridByCode.get(selected)} onClose={close} /> : null}
     </div>

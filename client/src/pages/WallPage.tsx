@@ -24,6 +24,7 @@ import { CalendarBanner } from '../wall/CalendarBanner.tsx';
 import { beep } from '../wall/sound.ts';
 import { useWallLive } from '../wall/useWallLive.ts';
 import { parseWallParams, WALL_MODES, type WallMode } from '../wall/params.ts';
+import { convergenceLines } from '../wall/convergence.ts';
 import { DISTRICT_CODE } from './MapPage.tsx';
 import '../wall/wall.css';
 
@@ -41,6 +42,8 @@ export interface WallTestApi {
   gridLight(gridId: number): Light;
   caseLight(caseId: number): Light | null;
   stale: boolean;
+  /** the lines of teams converging on open cases (lead and supporting teams) */
+  convergence(): { teamId: number; caseId: number; lead: boolean }[];
 }
 
 declare global {
@@ -157,6 +160,7 @@ export function WallPage() {
       },
       gridLight: (id) => store.gridLight(id),
       caseLight: (id) => store.caseLight(id),
+      convergence: () => convergenceLines(store.state).map((l) => ({ teamId: l.teamId, caseId: l.caseId, lead: l.lead })),
       get stale() {
         return hookState.current.stale;
       },

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useGrid } from '../api/queries.ts';
 import { ApiError } from '../api/http.ts';
 import type { GridProperties, GridStaff, StaffRef } from '../api/types.ts';
+import { BaseDataSection } from '../specialist/BaseDataSection.tsx';
 
 const KNOWN_ROLES = new Set([
   'grid_worker',
@@ -135,6 +136,8 @@ export function GridPanel({ code, summary, onClose }: GridPanelProps) {
           <div className="metric__label">{t('panel.area')}</div>
         </div>
       </section>
+
+      <BaseDataSection code={code} />
 
       <section className="panel__section">
         <div className="section__title">{t('panel.responsible')}</div>

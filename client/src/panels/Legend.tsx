@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { palette } from '../map/theme.ts';
 
@@ -19,8 +20,8 @@ function SwatchIcon({ s }: { s: Swatch }) {
   );
 }
 
-/** Small key to the map's colours, lower left. */
-export function Legend() {
+/** Small key to the map's colours, lower left; `children` (the specialist layer switch) below the density ramp. */
+export function Legend({ children }: { children?: ReactNode } = {}) {
   const { t } = useTranslation();
   const rows: { key: string; label: string; swatch: Swatch }[] = [
     { key: 'district', label: t('legend.district'), swatch: { kind: 'line', color: palette.districtLine, width: 2, glow: true } },
@@ -50,6 +51,7 @@ export function Legend() {
           <span>{t('legend.high')}</span>
         </div>
       </div>
+      {children}
     </aside>
   );
 }

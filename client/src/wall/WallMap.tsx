@@ -13,6 +13,7 @@ import { buildCaseLayer, buildEmergencyLayers, buildHeatmapLayer, buildHexLayer,
 import type { LabelBands } from '../map/layers/labels.ts';
 import type { HeatmapResponse } from '../api/stats.ts';
 import type { WallStore } from './store.ts';
+import { buildConvergenceLayer, convergenceLines } from './convergence.ts';
 import type { WallMode } from './params.ts';
 
 const GRID = { source: 'grid', sourceLayer: 'grid' } as const;
@@ -107,6 +108,8 @@ export function WallMap(props: WallMapProps) {
   const labelBands = useMemo(() => wallLabelBands(uiScale), [uiScale]);
   const points = useMemo(() => store.casePoints(), [store, version]);
   const teams = useMemo(() => [...store.teams.values()], [store, teamVersion]);
+  // every team on its way to an open case, lead and supporting teams converging on the scene
+  const lines = useMemo(() => convergenceLines(store.state), [store, teamVersion, version]);
 
   const baseLayers = useMemo<Layer[]>(() => {
     const layers: Layer[] = [];
@@ -124,9 +127,12 @@ export function WallMap(props: WallMapProps) {
         scale: mode === 'heatmap' || mode === 'teams' ? scale * 0.7 : scale,
       }),
     );
-    if (mode !== 'heatmap') layers.push(...buildTeamLayers(teams, teamVersion, scale, mode === 'teams', false));
+    if (mode !== 'heatmap') {
+      layers.push(buildConvergenceLayer(lines, teamVersion + version, scale));
+      layers.push(...buildTeamLayers(teams, teamVersion, scale, mode === 'teams', false));
+    }
     return layers;
-  }, [mode, points, colourVersion, teams, teamVersion, scale, props.heat, props.heatBreaks, props.heatCellKm]);
+  }, [mode, points, colourVersion, teams, lines, teamVersion, version, scale, props.heat, props.heatBreaks, props.heatCellKm]);
 
   const layers = useMemo(() => [...baseLayers, ...buildEmergencyLayers(emergencies, phase, scale)], [baseLayers, emergencies, phase, scale]);
 

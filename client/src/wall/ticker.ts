@@ -61,6 +61,8 @@ function said(e: LiveEvent, board: Pick<BoardState<Team>, 'cases' | 'teams'>): S
     case 'team.position':
     case 'team.positions':
     case 'dispatch.created':
+    case 'team.reserved':
+    case 'team.reservation_closed':
     case 'patrol_zone.created':
     case 'patrol_zone.deleted':
     case 'case.attached':
@@ -108,6 +110,8 @@ export function affectsStats(e: LiveEvent): boolean {
     case 'team.position':
     case 'team.positions':
     case 'dispatch.created':
+    case 'team.reserved':
+    case 'team.reservation_closed':
     case 'patrol_zone.created':
     case 'patrol_zone.deleted':
     case 'case.attached':

@@ -1,7 +1,8 @@
 /** Loads a district (the real demo district, or the synthetic megacity) into an empty, migrated database. */
 import type pg from 'pg';
-import type { AreaCollection, DemoDistrict } from '@gridcommand/data';
+import { MEGACITY_DISTRICT_CODE, type AreaCollection, type DemoDistrict } from '@gridcommand/data';
 import { inTransaction } from './transaction.ts';
+import { seedSpecialistDemo } from '../modules/specialist/demo/repository.ts';
 
 const CHUNK = 2_000;
 
@@ -73,6 +74,9 @@ export async function seedDistrict(pool: pg.Pool, d: DemoDistrict): Promise<void
         [JSON.stringify(part)],
       );
     }
+
+    // the specialist grid layers and base data of the demo district (not of the synthetic megacity)
+    if (d.district.features[0]?.properties.code !== MEGACITY_DISTRICT_CODE) await seedSpecialistDemo(client);
   });
   await pool.query('ANALYZE');
 }

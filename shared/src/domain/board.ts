@@ -168,6 +168,8 @@ function foldOne<T extends BoardTeamFields>(d: Draft<T>, e: LiveEvent): void {
     case 'supervision.opened':
     case 'supervision.closed':
     case 'dispatch.created':
+    case 'team.reserved':
+    case 'team.reservation_closed':
     case 'patrol_zone.created':
     case 'patrol_zone.deleted':
     case 'patrol.started':
@@ -204,4 +206,32 @@ export function lightCountsOf(state: Pick<BoardState, 'cases'>): Record<Light, n
   const out: Record<Light, number> = { none: 0, green: 0, due_soon: 0, yellow: 0, red: 0 };
   for (const c of state.cases.values()) out[c.light]++;
   return out;
+}
+
+/** A line from a team on its way to (or at) an open case on the board to that case. */
+export interface ConvergingTeam {
+  teamId: number;
+  caseId: number;
+  from: [number, number];
+  to: [number, number];
+  /** the case's own team (its lead); the others are supporting teams */
+  lead: boolean;
+  status: TeamStatus;
+}
+
+/**
+ * The teams converging on the open cases of the board: every team with a position whose current case is on the
+ * board, en route (or, with `onScene`, also on scene), the lead first for each case. Several teams per case —
+ * a lead and supporting teams — each get their line; teams of cases off the board are left out.
+ */
+export function convergingTeams(state: Pick<BoardState, 'cases' | 'teams'>, opts: { onScene?: boolean } = {}): ConvergingTeam[] {
+  const out: ConvergingTeam[] = [];
+  for (const t of state.teams.values()) {
+    if (t.currentCaseId === null || t.lon === null || t.lat === null) continue;
+    if (t.status !== 'en_route' && !(opts.onScene && t.status === 'on_scene')) continue;
+    const c = state.cases.get(t.currentCaseId);
+    if (!c) continue;
+    out.push({ teamId: t.id, caseId: c.id, from: [t.lon, t.lat], to: [c.lon, c.lat], lead: c.teamId === t.id, status: t.status });
+  }
+  return out.sort((a, b) => a.caseId - b.caseId || Number(b.lead) - Number(a.lead) || a.teamId - b.teamId);
 }

@@ -99,6 +99,7 @@ export function capAssessment(priority: Priority, state: CaseState, escalation: 
       return { urgency: BASE_URGENCY[priority], severity, certainty: 'Likely', responseType: 'Avoid' };
     case 'filed':
     case 'dispatched':
+    case 'returned':
     case 'in_progress':
       return { urgency: BASE_URGENCY[priority], severity, certainty: 'Observed', responseType: 'Avoid' };
     case 'parked':

@@ -35,6 +35,13 @@ export interface CaseRecord {
   teamId: number | null;
   departmentCode: string | null;
   reworkCount: number;
+  /** the department's sign-for deadline (签收时限), set when the case is dispatched to a department (sign-for.ts) */
+  signBy: Date | null;
+  /** how often a department sent the case back (退单) */
+  returnCount: number;
+  /** the department that returned it and why: kept while the centre decides, and after, for the record */
+  returnedBy: string | null;
+  returnReason: string | null;
   /** reported and fixed by the reporter on the spot (举手之劳) */
   fixedOnSpot: boolean;
   light: Light;
@@ -55,6 +62,11 @@ export interface CaseCommand {
   departmentCode?: string;
   /** the action is part of the report itself (fix_on_spot) */
   atIntake?: boolean;
+  /**
+   * The sign-for deadline of this dispatch, computed by the caller with the working calendar (signForDeadline): given
+   * for a dispatch or reassignment to a department without a team; without it the case has no sign-for deadline.
+   */
+  signBy?: Date;
 }
 
 /** The event type an action is recorded as. */
@@ -142,6 +154,8 @@ export function decideCaseAction(rec: CaseRecord, cmd: CaseCommand, role: Role, 
           next.teamId = null;
           next.departmentCode = cmd.departmentCode ?? null;
         }
+        // a team has no sign-for deadline; a department gets its own with each dispatch
+        next.signBy = cmd.teamId === undefined && cmd.signBy !== undefined ? cmd.signBy : null;
         break;
       case 'clear_assignee':
         next.teamId = null;
@@ -178,6 +192,19 @@ export function decideCaseAction(rec: CaseRecord, cmd: CaseCommand, role: Role, 
         break;
       case 'fixed_on_spot':
         next.fixedOnSpot = true;
+        break;
+      case 'return':
+        next.returnCount = rec.returnCount + 1;
+        next.returnedBy = rec.departmentCode;
+        next.returnReason = (cmd.reason ?? '').trim() || null;
+        break;
+      case 'settle_return':
+        // approved: the department loses the case (the centre dispatches it again); rejected: it goes back to the same
+        // department with the deadline it had, so the return bought no time
+        if (e.approved) {
+          next.departmentCode = null;
+          next.signBy = null;
+        }
         break;
       case 'reopen':
         delete next.stamps.handledAt;

@@ -18,6 +18,12 @@
  *   Possible in reported, filed, dispatched and in_progress. Escalating at district level or
  *   handing down at grid level is refused as illegal_state.
  * - reassign (needs an assignee): dispatched or in_progress; the state does not change.
+ * - sign-for and return (签收 / 退单): a department signs for a dispatched case (`accept`, dispatched → in_progress)
+ *   by its sign-for deadline, or returns it (`return`, needs a reason, evidence photos optional): dispatched →
+ *   returned. The centre adjudicates (审定): `approve_return` (returned → filed, the department loses the case and the
+ *   centre dispatches it again) or `reject_return` (needs a reason: returned → dispatched, back to the same department,
+ *   which must now sign for it). The clocks run from intake and are never reset, so a return buys no time; a rejected
+ *   return keeps the sign-for deadline it had. A returned case can also be voided.
  * - dispatch needs an assignee (a team or a department).
  * - fix_on_spot (举手之劳): a grid worker reports a problem they have already fixed, with a before and an after
  *   photo: reported → closed in one step, every milestone stamped at once. Only as part of the report itself
@@ -30,9 +36,9 @@
  *
  * Roles
  * - admin: every action.
- * - dispatcher (command center): file, dispatch, reassign, void, park, unpark, escalate,
- *   hand_down, close, reopen.
- * - handler (department or team handler): accept, handle, escalate (a problem beyond the
+ * - dispatcher (command center, or the desk of a street, 管区 or community for the cases it holds): file, dispatch,
+ *   reassign, void, park, unpark, escalate, hand_down, close, reopen, approve_return, reject_return.
+ * - handler (department or team handler): accept (签收), return (退单), handle, escalate (a problem beyond the
  *   handler's power goes up the ladder).
  * - worker (grid worker / inspector): verify_pass, verify_fail (on-site verification, 核查), fix_on_spot.
  * - leader: reads everything, writes nothing. wall: no actions. public (a citizen about their own case): reopen.
@@ -46,6 +52,7 @@ export const CASE_STATES = [
   'reported',
   'filed',
   'dispatched',
+  'returned',
   'in_progress',
   'handled',
   'verified',
@@ -71,6 +78,9 @@ export const CASE_ACTIONS = [
   'reassign',
   'fix_on_spot',
   'reopen',
+  'return',
+  'approve_return',
+  'reject_return',
 ] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 
@@ -92,15 +102,15 @@ export type CaseSource = (typeof CASE_SOURCES)[number];
  * - TERMINAL_STATES ("final"): closed and void, no way out.
  * - ACTIVE_STATES ("in progress" in registers and statistics): neither final nor parked.
  */
-export const OPEN_STATES: readonly CaseState[] = ['reported', 'filed', 'dispatched', 'in_progress'];
+export const OPEN_STATES: readonly CaseState[] = ['reported', 'filed', 'dispatched', 'returned', 'in_progress'];
 /** Final states: void has no way out; closed only `reopen` (a 不满意 rating within the window) leaves. */
 export const TERMINAL_STATES: readonly CaseState[] = ['closed', 'void'];
 /** Neither final nor parked. */
-export const ACTIVE_STATES: readonly CaseState[] = ['reported', 'filed', 'dispatched', 'in_progress', 'handled', 'verified'];
+export const ACTIVE_STATES: readonly CaseState[] = ['reported', 'filed', 'dispatched', 'returned', 'in_progress', 'handled', 'verified'];
 /** Never due to close while in them: void (invalid), parked (off the resolve clock, with a review date). */
 export const NEVER_DUE_STATES: readonly CaseState[] = ['void', 'parked'];
 /** Not final: what a backlog can hold. */
-export const NOT_FINAL_STATES: readonly CaseState[] = ['reported', 'filed', 'dispatched', 'in_progress', 'handled', 'verified', 'parked'];
+export const NOT_FINAL_STATES: readonly CaseState[] = ['reported', 'filed', 'dispatched', 'returned', 'in_progress', 'handled', 'verified', 'parked'];
 
 export type ParkableState = 'filed' | 'dispatched' | 'in_progress';
 
@@ -141,7 +151,11 @@ export type TransitionEffect =
   | { type: 'park'; from: ParkableState; reviewDate: string }
   | { type: 'unpark' }
   | { type: 'fixed_on_spot' }
-  | { type: 'reopen' };
+  | { type: 'reopen' }
+  /** a department sent the case back (退单): the return count goes up, the department is kept as `returnedBy` */
+  | { type: 'return' }
+  /** the centre decided on a return (审定); `approved`: the department loses the case */
+  | { type: 'settle_return'; approved: boolean };
 
 export type TransitionRefusal = 'illegal_state' | 'forbidden_role' | 'missing_field';
 
@@ -158,7 +172,7 @@ export const LEGAL_FROM: Readonly<Record<CaseAction, readonly CaseState[]>> = {
   verify_pass: ['handled'],
   verify_fail: ['handled'],
   close: ['verified'],
-  void: ['reported', 'filed', 'dispatched'],
+  void: ['reported', 'filed', 'dispatched', 'returned'],
   park: ['filed', 'dispatched', 'in_progress'],
   unpark: ['parked'],
   escalate: ['reported', 'filed', 'dispatched', 'in_progress'],
@@ -166,13 +180,16 @@ export const LEGAL_FROM: Readonly<Record<CaseAction, readonly CaseState[]>> = {
   reassign: ['dispatched', 'in_progress'],
   fix_on_spot: ['reported'],
   reopen: ['closed'],
+  return: ['dispatched'],
+  approve_return: ['returned'],
+  reject_return: ['returned'],
 };
 
 export const ROLE_ACTIONS: Readonly<Record<Role, readonly CaseAction[]>> = {
   admin: CASE_ACTIONS,
   leader: [],
-  dispatcher: ['file', 'dispatch', 'reassign', 'void', 'park', 'unpark', 'escalate', 'hand_down', 'close', 'reopen'],
-  handler: ['accept', 'handle', 'escalate'],
+  dispatcher: ['file', 'dispatch', 'reassign', 'void', 'park', 'unpark', 'escalate', 'hand_down', 'close', 'reopen', 'approve_return', 'reject_return'],
+  handler: ['accept', 'return', 'handle', 'escalate'],
   worker: ['verify_pass', 'verify_fail', 'fix_on_spot'],
   wall: [],
   public: ['reopen'],
@@ -219,6 +236,8 @@ function missingFields(action: CaseAction, ctx: TransitionContext): string[] {
     case 'escalate':
     case 'verify_fail':
     case 'reopen':
+    case 'return':
+    case 'reject_return':
       if (blank(ctx.reason)) missing.push('reason');
       break;
     case 'park':
@@ -310,6 +329,18 @@ export function transition(
     case 'reopen':
       to = 'in_progress';
       effects.push({ type: 'rework' }, { type: 'reopen' }, ...reasonEffect(action, ctx));
+      break;
+    case 'return':
+      to = 'returned';
+      effects.push({ type: 'return' }, ...reasonEffect(action, ctx));
+      break;
+    case 'approve_return':
+      to = 'filed';
+      effects.push({ type: 'settle_return', approved: true }, { type: 'clear_assignee' }, ...reasonEffect(action, ctx));
+      break;
+    case 'reject_return':
+      to = 'dispatched';
+      effects.push({ type: 'settle_return', approved: false }, ...reasonEffect(action, ctx));
       break;
     case 'fix_on_spot':
       to = 'closed';

@@ -95,6 +95,7 @@ export function publicStage(status: CaseState): PublicStage {
     case 'reported':
       return 'received';
     case 'filed':
+    case 'returned':
       return 'filed';
     case 'dispatched':
     case 'in_progress':

@@ -102,3 +102,63 @@ export function etaSeconds(distanceM: number, urban: boolean): number {
 
 /** A position older than this is flagged stale on the board. */
 export const POSITION_STALE_MS = 5 * 60_000;
+
+// ── several teams on one case, reservations ──────────────────────────────────
+
+/**
+ * A case's teams: one lead (the case's team: its arrival accepts the case, its finish handles it) and any number
+ * of supporting teams (增援), each with its own dispatch and its own state. A supporting team's reports move only
+ * that team and stamp only its dispatch.
+ */
+export const DISPATCH_ROLES = ['lead', 'support'] as const;
+export type DispatchRole = (typeof DISPATCH_ROLES)[number];
+
+/** Case states in which teams work on a case; supporting teams join and stay only while the case is in one. */
+export const TEAM_WORK_CASE_STATES: readonly CaseState[] = ['dispatched', 'in_progress'];
+
+/** Whether a supporting team may be sent: the case has its lead and is being worked on. */
+export function supportAllowed(caseStatus: CaseState): boolean {
+  return TEAM_WORK_CASE_STATES.includes(caseStatus);
+}
+
+/**
+ * Whether a change of the case stands its supporting teams down: the case left the states teams work in
+ * (handled, parked, voided, closed, returned…). A reassignment keeps them (the case stays dispatched or in progress).
+ */
+export function releasesSupport(before: CaseState, after: CaseState): boolean {
+  return before !== after && TEAM_WORK_CASE_STATES.includes(before) && !TEAM_WORK_CASE_STATES.includes(after);
+}
+
+/** A reservation holds a team for a case this long; then it lapses by itself. */
+export const TEAM_RESERVATION_MS = 15 * 60_000;
+
+export interface ReservationHold {
+  caseId: number;
+  /** ISO instant or Date */
+  expiresAt: string | Date;
+}
+
+/**
+ * What a team's reservation means for sending (or reserving) it for `caseId` at `now`:
+ * - `free`: no reservation;
+ * - `expired`: there was one but it has lapsed (the writer closes it, reason expired);
+ * - `own`: it is held for this very case (sending it turns the reservation into the dispatch);
+ * - `held`: it is held for another case: not available to anyone else (409 TEAM_RESERVED).
+ */
+export function reservationFor(hold: ReservationHold | null, caseId: number, now: Date): 'free' | 'expired' | 'own' | 'held' {
+  if (!hold) return 'free';
+  if (new Date(hold.expiresAt).getTime() <= now.getTime()) return 'expired';
+  return hold.caseId === caseId ? 'own' : 'held';
+}
+
+/** When a reservation made at `at` lapses. */
+export function reservationExpiry(at: Date): Date {
+  return new Date(at.getTime() + TEAM_RESERVATION_MS);
+}
+
+/** Remaining travel time of an en-route team from where it is now (the ETA model); null without a position. */
+export function remainingEtaSeconds(status: TeamStatus, distanceM: number | null, urban: boolean): number | null {
+  if (status === 'on_scene') return 0;
+  if (status !== 'en_route' || distanceM === null) return null;
+  return etaSeconds(distanceM, urban);
+}

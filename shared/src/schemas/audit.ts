@@ -17,6 +17,11 @@ export const AUDIT_ACTIONS = [
   'calendar.update',
   'public_settings.update',
   'areas.import',
+  'base_data.import',
+  'account.created',
+  'account.updated',
+  'account.deactivated',
+  'department.created',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -157,6 +157,14 @@ export const Case = Type.Object({
   parkReason: NullableString,
   parkReviewDate: NullableString,
   reworkCount: Type.Integer(),
+  /** the unit that holds the case at its escalation level: its community, zone, street or the district (docs/units.md) */
+  holderCode: Type.String(),
+  /** the department's sign-for deadline (签收时限), when the case was dispatched to a department */
+  signBy: NullableString,
+  /** how often a department returned the case (退单), which department did last, and why */
+  returnCount: Type.Integer(),
+  returnedBy: NullableString,
+  returnReason: NullableString,
   /** reported and fixed by the reporter on the spot (举手之劳) */
   fixedOnSpot: Type.Boolean(),
   photos: Type.Array(Type.String()),

@@ -19,7 +19,7 @@ import { Type, type Static, type TSchema } from 'typebox';
 import { CASE_ACTIONS, CASE_SOURCES, CASE_STATES, ESCALATION_LEVELS } from '../domain/case-state.ts';
 import { LIGHTS } from '../domain/lights.ts';
 import { PRIORITIES } from '../domain/sla.ts';
-import { TEAM_STATUSES } from '../domain/team-state.ts';
+import { DISPATCH_ROLES, TEAM_STATUSES } from '../domain/team-state.ts';
 
 export const EVENT_VERSION = 1;
 
@@ -187,9 +187,18 @@ export const DispatchCreatedPayload = Type.Object(
     distanceM: Nullable(Type.Number({ minimum: 0 })),
     etaS: Nullable(Type.Integer({ minimum: 0 })),
     reassignedFrom: Nullable(Id),
+    /** lead (the case's team) or support (增援); absent in events written before several teams per case: lead */
+    role: Type.Optional(Type.Enum([...DISPATCH_ROLES])),
+    /** the reservation this dispatch turned into, when the team was reserved for the case */
+    reservationId: Type.Optional(Id),
   },
   Strict,
 );
+
+/** A team held for a case before it is sent (预留): not offered to other dispatchers until `until`. */
+export const TeamReservedPayload = Type.Object({ reservationId: Id, caseCode: Type.String(), until: Iso }, Strict);
+export const RESERVATION_CLOSE_REASONS = ['released', 'dispatched', 'expired'] as const;
+export const TeamReservationClosedPayload = Type.Object({ reservationId: Id, reason: Type.Enum([...RESERVATION_CLOSE_REASONS]) }, Strict);
 
 export const PatrolZoneCreatedPayload = Type.Object(
   { zoneId: Id, gridCount: Type.Integer({ minimum: 0 }), start: Iso, end: Iso },
@@ -216,6 +225,8 @@ export const TeamPositionEvent = eventOf('team.position', TeamPositionPayload);
 /** a batch of positions: the newest of each team that moved */
 export const TeamPositionsEvent = eventOf('team.positions', TeamPositionsPayload);
 export const DispatchCreatedEvent = eventOf('dispatch.created', DispatchCreatedPayload);
+export const TeamReservedEvent = eventOf('team.reserved', TeamReservedPayload);
+export const TeamReservationClosedEvent = eventOf('team.reservation_closed', TeamReservationClosedPayload);
 export const PatrolZoneCreatedEvent = eventOf('patrol_zone.created', PatrolZoneCreatedPayload);
 export const PatrolZoneDeletedEvent = eventOf('patrol_zone.deleted', PatrolZoneDeletedPayload);
 export const PatrolStartedEvent = eventOf('patrol.started', PatrolStartedPayload);
@@ -251,6 +262,8 @@ export const EVENT_SCHEMAS = [
   TeamPositionEvent,
   TeamPositionsEvent,
   DispatchCreatedEvent,
+  TeamReservedEvent,
+  TeamReservationClosedEvent,
   PatrolZoneCreatedEvent,
   PatrolZoneDeletedEvent,
   PatrolStartedEvent,

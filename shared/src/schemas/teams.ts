@@ -3,7 +3,7 @@
  * and patrol zones with their coverage.
  */
 import { Type, type Static } from 'typebox';
-import { TEAM_KINDS, TEAM_STATUSES } from '../domain/team-state.ts';
+import { DISPATCH_ROLES, TEAM_KINDS, TEAM_STATUSES } from '../domain/team-state.ts';
 import { Case } from './cases.ts';
 import { DateTime, Text } from './common.ts';
 
@@ -11,6 +11,8 @@ export const TeamKind = Type.Enum([...TEAM_KINDS]);
 export type TeamKind = Static<typeof TeamKind>;
 export const TeamStatus = Type.Enum([...TEAM_STATUSES]);
 export type TeamStatus = Static<typeof TeamStatus>;
+/** lead: the case's team (its finish handles the case); support: a supporting team (增援) */
+export const DispatchRoleEnum = Type.Enum([...DISPATCH_ROLES]);
 
 const NullableString = Type.Union([Type.String(), Type.Null()]);
 const NullableInt = Type.Union([Type.Integer(), Type.Null()]);
@@ -38,6 +40,10 @@ export const Team = Type.Object({
   members: Type.Optional(Type.Array(TeamMemberRef)),
   /** the case of the team's open dispatch */
   currentCaseId: NullableInt,
+  /** the role of that dispatch (lead or support) */
+  currentRole: Type.Optional(Type.Union([DispatchRoleEnum, Type.Null()])),
+  /** an active reservation (预留) holding the team for a case: it is not offered for other cases until `until` */
+  reservation: Type.Optional(Type.Union([Type.Object({ id: Type.Integer(), caseId: Type.Integer(), until: Type.String() }), Type.Null()])),
   version: Type.Integer(),
 });
 export type Team = Static<typeof Team>;
@@ -102,6 +108,7 @@ export const Dispatch = Type.Object({
   cancelledAt: NullableString,
   distanceM: NullableNumber,
   etaS: NullableInt,
+  role: DispatchRoleEnum,
 });
 export type Dispatch = Static<typeof Dispatch>;
 
@@ -112,6 +119,8 @@ export const DispatchBody = Type.Object(
     caseVersion: Type.Integer({ minimum: 1 }),
     teamVersion: Type.Optional(Type.Integer({ minimum: 1 })),
     note: Type.Optional(Type.String({ maxLength: 2000 })),
+    /** lead (default: the case's team, replacing the lead it has) or support (增援: joins, stands nobody down) */
+    role: Type.Optional(DispatchRoleEnum),
   },
   { additionalProperties: false },
 );

@@ -124,3 +124,10 @@ export async function countDescendants(pool: pg.Pool, area: AreaRef): Promise<Ar
   );
   return rows[0] ?? { streets: 0, zones: 0, communities: 0, grids: 0 };
 }
+
+/** The grid codes inside a street, zone or community (the column is one of three allow-listed names). */
+export async function gridCodesWithin(pool: Pick<pg.Pool, 'query'>, column: 'street_code' | 'zone_code' | 'community_code', code: string): Promise<string[]> {
+  const col = ({ street_code: 'street_code', zone_code: 'zone_code', community_code: 'community_code' } as const)[column];
+  const { rows } = await pool.query<{ code: string }>(`SELECT code FROM area WHERE level = 'grid' AND ${col} = $1 ORDER BY code`, [code]);
+  return rows.map((r) => r.code);
+}

@@ -1,5 +1,6 @@
 /** SQL of accounts: users, sessions and wall tokens. Only hashes of tokens are ever stored. */
 import type pg from 'pg';
+import type { UnitKind } from '@gridcommand/shared/domain';
 import type { UserRole } from '@gridcommand/shared/schemas';
 
 type Queryable = Pick<pg.Pool, 'query'>;
@@ -12,6 +13,9 @@ export interface AuthUser {
   departmentCode: string | null;
   staffId: string | null;
   gridCodes: string[];
+  /** the unit the account belongs to (docs/units.md); null: the district centre (and wall and public accounts) */
+  unitCode: string | null;
+  unitKind: UnitKind | null;
 }
 
 interface UserRow {
@@ -22,9 +26,12 @@ interface UserRow {
   department_code: string | null;
   staff_id: string | null;
   grid_codes: string[];
+  unit_code: string | null;
+  unit_kind: UnitKind | null;
 }
 
-const USER_COLUMNS = 'u.id, u.username, u.display_name, u.role, u.department_code, u.staff_id, u.grid_codes';
+const USER_COLUMNS = `u.id, u.username, u.display_name, u.role, u.department_code, u.staff_id, u.grid_codes, u.unit_code,
+  (SELECT ou.kind FROM org_unit ou WHERE ou.code = u.unit_code) AS unit_kind`;
 
 function toUser(r: UserRow): AuthUser {
   return {
@@ -35,6 +42,8 @@ function toUser(r: UserRow): AuthUser {
     departmentCode: r.department_code,
     staffId: r.staff_id,
     gridCodes: r.grid_codes ?? [],
+    unitCode: r.unit_code ?? null,
+    unitKind: r.unit_code ? r.unit_kind : null,
   };
 }
 
@@ -167,18 +176,23 @@ export interface NewUser {
   departmentCode?: string | null;
   staffId?: string | null;
   gridCodes?: string[];
+  /** the account's unit; a handler without one belongs to its department's unit */
+  unitCode?: string | null;
 }
 
 /** Creates or refreshes a user by username. */
 export async function upsertUser(db: Queryable, u: NewUser): Promise<number> {
   const { rows } = await db.query<{ id: number }>(
-    `INSERT INTO app_user (username, display_name, role, password_hash, department_code, staff_id, grid_codes)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
+    `INSERT INTO app_user (username, display_name, role, password_hash, department_code, staff_id, grid_codes, unit_code)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
      ON CONFLICT (username) DO UPDATE SET display_name = EXCLUDED.display_name, role = EXCLUDED.role,
        password_hash = EXCLUDED.password_hash, department_code = EXCLUDED.department_code,
-       staff_id = EXCLUDED.staff_id, grid_codes = EXCLUDED.grid_codes, active = true
+       staff_id = EXCLUDED.staff_id, grid_codes = EXCLUDED.grid_codes, unit_code = EXCLUDED.unit_code, active = true
      RETURNING id`,
-    [u.username, u.displayName, u.role, u.passwordHash, u.departmentCode ?? null, u.staffId ?? null, u.gridCodes ?? []],
+    [
+      u.username, u.displayName, u.role, u.passwordHash, u.departmentCode ?? null, u.staffId ?? null, u.gridCodes ?? [],
+      u.unitCode ?? (u.role === 'handler' ? (u.departmentCode ?? null) : null),
+    ],
   );
   return rows[0]!.id;
 }

@@ -14,13 +14,17 @@ export interface DemoUser {
   role: UserRole;
   departmentCode: string | null;
   gridCodes: string[];
+  /** the unit the account belongs to (null: the district centre) */
+  unitCode?: string | null;
 }
 
 /**
  * Creates (or refreshes) the users admin, leader, dispatcher, handler, worker and wall.
  * - handler belongs to the city-management department (城市管理), or the first department when the
  *   catalogue has none by that name;
- * - worker is the first grid worker of the demo district, with that person's grids.
+ * - worker is the first grid worker of the demo district, with that person's grids, in the community of the first;
+ * - community, zone and street are the desks (dispatcher role) of that community, its management zone and its
+ *   street: the levels a case climbs when it is escalated (docs/units.md).
  */
 export async function seedDemoUsers(pool: pg.Pool, password: string): Promise<DemoUser[]> {
   const dept = await pool.query<{ code: string }>(
@@ -34,6 +38,16 @@ export async function seedDemoUsers(pool: pg.Pool, password: string): Promise<De
   );
   const departmentCode = dept.rows[0]?.code ?? null;
   const w = worker.rows[0];
+  const home = w?.grids[0]
+    ? (
+        await pool.query<{ community: string; cname: string; zone: string; zname: string; street: string; sname: string }>(
+          `SELECT g.community_code AS community, cm.name AS cname, g.zone_code AS zone, z.name AS zname, g.street_code AS street, s.name AS sname
+           FROM area g JOIN area cm ON cm.code = g.community_code JOIN area z ON z.code = g.zone_code JOIN area s ON s.code = g.street_code
+           WHERE g.code = $1`,
+          [w.grids[0]],
+        )
+      ).rows[0]
+    : undefined;
   const users: (DemoUser & { staffId?: string | null })[] = [
     { username: 'admin', displayName: '系统管理员', role: 'admin', departmentCode: null, gridCodes: [] },
     { username: 'leader', displayName: '区领导', role: 'leader', departmentCode: null, gridCodes: [] },
@@ -46,18 +60,27 @@ export async function seedDemoUsers(pool: pg.Pool, password: string): Promise<De
       departmentCode: null,
       gridCodes: w?.grids ?? [],
       staffId: w?.id ?? null,
+      unitCode: home?.community ?? null,
     },
+    ...(home
+      ? [
+          { username: 'community', displayName: `${home.cname}工作站`, role: 'dispatcher' as const, departmentCode: null, gridCodes: [], unitCode: home.community },
+          { username: 'zone', displayName: `${home.zname}调度员`, role: 'dispatcher' as const, departmentCode: null, gridCodes: [], unitCode: home.zone },
+          { username: 'street', displayName: `${home.sname}调度员`, role: 'dispatcher' as const, departmentCode: null, gridCodes: [], unitCode: home.street },
+        ]
+      : []),
     { username: 'wall', displayName: '指挥中心大屏', role: 'wall', departmentCode: null, gridCodes: [] },
   ];
   for (const u of users) {
     await upsertUser(pool, { ...u, passwordHash: await hashPassword(password) });
   }
-  return users.map(({ username, displayName, role, departmentCode: d, gridCodes }) => ({
+  return users.map(({ username, displayName, role, departmentCode: d, gridCodes, unitCode }) => ({
     username,
     displayName,
     role,
     departmentCode: d,
     gridCodes,
+    unitCode: unitCode ?? (role === 'handler' ? d : null),
   }));
 }
 

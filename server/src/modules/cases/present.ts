@@ -1,8 +1,8 @@
 /** How a case is shown to a caller: personal data only for the roles that need it, and the actions allowed now. */
-import { allowedActions, escalationLevelOf, type CaseState, type ParkableState, type Role } from '@gridcommand/shared/domain';
+import { actsOnHeldCase, allowedActions, escalationLevelOf, type CaseState, type ParkableState, type Role } from '@gridcommand/shared/domain';
 import type { Case } from '@gridcommand/shared/schemas';
 import type { AuthUser } from '../auth/repository.ts';
-import { inScope, type CaseRow } from './repository.ts';
+import { inScope, unitOf, type CaseRow } from './repository.ts';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -23,7 +23,7 @@ export function present(row: CaseRow, user: AuthUser | null, opts: { personal: b
   const level = escalationLevelOf(row.escalation_level);
   const role = (user?.role ?? 'public') as Role;
   const actions =
-    user && inScope(user, row)
+    user && inScope(user, row) && actsOnHeldCase(unitOf(user), row.holder_code)
       ? allowedActions(row.status as CaseState, role, {
           escalationLevel: level,
           parkedFrom: row.status_before_park as ParkableState | null,
@@ -63,6 +63,11 @@ export function present(row: CaseRow, user: AuthUser | null, opts: { personal: b
     parkReason: row.park_reason,
     parkReviewDate: row.park_review_date,
     reworkCount: row.rework_count,
+    holderCode: row.holder_code,
+    signBy: iso(row.sign_by),
+    returnCount: row.return_count,
+    returnedBy: row.returned_by,
+    returnReason: row.return_reason,
     fixedOnSpot: row.fixed_on_spot,
     verification: row.verification
       ? { ...row.verification, at: new Date(row.verification.at).toISOString(), distanceM: row.verification.distanceM === null ? null : Number(row.verification.distanceM) }

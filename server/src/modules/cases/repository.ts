@@ -45,6 +45,12 @@ export interface CaseRow {
   park_reason: string | null;
   park_review_date: string | null;
   rework_count: number;
+  /** the unit holding the case at its escalation level (generated column, migration 015) */
+  holder_code: string;
+  sign_by: Date | null;
+  return_count: number;
+  return_reason: string | null;
+  returned_by: string | null;
   fixed_on_spot: boolean;
   location_accuracy_m: number | null;
   location_source: string | null;
@@ -95,6 +101,7 @@ export const CASE_SELECT = `
          c.department_code, d.name AS department_name, c.team_id, t.name AS team_name,
          c.status, c.status_before_park, c.escalation_level, c.duplicate_of, c.void_reason, c.park_reason,
          to_char(c.park_review_date, 'YYYY-MM-DD') AS park_review_date, c.rework_count, c.photos,
+         c.holder_code, c.sign_by, c.return_count, c.return_reason, c.returned_by,
          c.fixed_on_spot, c.location_accuracy_m, c.location_source, vf.j AS verification,
          c.reporter_name, c.reporter_phone,
          c.reported_at, c.filed_at, c.dispatched_at, c.accepted_at, c.handled_at, c.verified_at, c.closed_at, c.voided_at,
@@ -140,21 +147,9 @@ export class Where {
   }
 }
 
-/** What a user may see: handlers their department's cases, workers their grids' cases, others all. */
-export function addScope(w: Where, user: AuthUser, alias = 'c'): void {
-  if (user.role === 'handler') {
-    if (user.departmentCode) w.add(`${alias}.department_code = ?`, user.departmentCode);
-    else w.add('false');
-  } else if (user.role === 'worker') {
-    w.add(`${alias}.grid_code = ANY(?::text[])`, user.gridCodes);
-  }
-}
-
-export function inScope(user: AuthUser, row: { department_code: string | null; grid_code: string }): boolean {
-  if (user.role === 'handler') return user.departmentCode !== null && row.department_code === user.departmentCode;
-  if (user.role === 'worker') return user.gridCodes.includes(row.grid_code);
-  return true;
-}
+// who sees which cases: scope.ts (re-exported: the routes and the writer read it from here)
+import { addScope } from './scope.ts';
+export { addScope, inScope, unitOf, unitScope, type ScopedRow } from './scope.ts';
 
 export interface CaseFilters {
   status?: string;
@@ -278,12 +273,14 @@ export interface SupervisionRow {
   department_code: string | null;
   reported_at: Date;
   resolve_by: Date;
+  community_code: string;
+  zone_code: string;
 }
 
 const SUPERVISION_SELECT = `
   SELECT sv.id, sv.notice_no, sv.level, sv.reason, sv.opened_at, sv.closed_at, sv.close_note,
          c.id AS case_id, c.code, c.title, c.category_code, cat.name AS category_name, c.priority, c.status, c.light,
-         c.street_code, s.name AS street_name, c.grid_code, c.department_code, c.reported_at, c.resolve_by
+         c.street_code, s.name AS street_name, c.grid_code, c.community_code, c.zone_code, c.department_code, c.reported_at, c.resolve_by
   FROM supervision sv
   JOIN cases c ON c.id = sv.case_id
   JOIN category cat ON cat.code = c.category_code

@@ -2,7 +2,9 @@
  * The life of one demo case as timed actions, each with the role that takes it: filed and dispatched by the
  * center to the category's department, accepted and handled there, verified on site and closed — or voided
  * (some as duplicates of an earlier report), parked (a few taken up again), escalated on the way, reworked once
- * after a failed verification. Spans scale with the case's own limits, so an emergency is answered in minutes
+ * after a failed verification; some are returned by the department (退单) before it signs for them, and the centre
+ * rejects most returns (back to the department, whose sign-for deadline still runs) and accepts the others (the case
+ * is dispatched again once the responsibility is settled). Spans scale with the case's own limits, so an emergency is answered in minutes
  * and a normal case in hours; most fit them, some are answered late, some handled late, a few very late.
  */
 import {
@@ -26,6 +28,9 @@ const ESCALATE_REASONS: Record<EscalationLevel, string> = {
 };
 const VERIFY_FAIL_REASON = '核查未通过，现场问题仍存在，退回返工';
 const DUPLICATE_REASON = '重复上报';
+const RETURN_REASONS = ['不属于本部门职责范围', '地址不清，无法定位', '需其他部门先行处置', '涉及多部门职责交叉'];
+const REJECT_REASON = '经审定属本部门职责，请签收办理';
+const APPROVE_REASON = '同意退单，明确职责后重新派遣';
 const UNFOUNDED_REASON = '经核实不属实';
 
 export interface Step {
@@ -42,6 +47,15 @@ export interface LifeInput {
   departmentCode: string;
   /** an earlier report of the same problem, if any */
   duplicateOf: number | null;
+  /**
+   * The sign-for deadline of a dispatch at this instant (the history knows the priority and the calendar); without
+   * it the dispatch carries none and the writer sets it (the live simulator acts through the API).
+   */
+  signBy?(at: number): Date;
+}
+
+function dispatchTo(c: LifeInput, at: number): CaseCommand {
+  return c.signBy ? { action: 'dispatch', departmentCode: c.departmentCode, signBy: c.signBy(at) } : { action: 'dispatch', departmentCode: c.departmentCode };
 }
 
 /** The actions of one case with their instants (some may lie after now: those have not happened yet). */
@@ -57,6 +71,7 @@ export function lifeOf(rand: () => number, c: LifeInput): Step[] {
   const slowAnswer = rand() < 0.03; // answered late, most of them after the respond limit
   const rework = rand() < 0.04; // verification fails once
   const escalations = rand() < 0.035 ? 1 + Math.floor(rand() * rand() * 3) : 0;
+  const returned = rand() < 0.06; // sent back by the department before signing for it
   const f = late ? 1.05 + rand() * 1.2 : stuck ? 1.8 + rand() * 2.5 : 0.02 + 0.45 * rand() * rand();
 
   if (voided) {
@@ -68,15 +83,30 @@ export function lifeOf(rand: () => number, c: LifeInput): Step[] {
 
   const filed = t0 + Math.max(2 * MINUTE_MS, respondSpan * (0.04 + 0.3 * rand()));
   const dispatched = filed + Math.max(2 * MINUTE_MS, respondSpan * (0.02 + 0.12 * rand()));
-  const accepted = slowAnswer
-    ? Math.max(dispatched + 3 * MINUTE_MS, t0 + respondSpan * (0.85 + 0.6 * rand()))
-    : dispatched + Math.max(3 * MINUTE_MS, respondSpan * (0.04 + 0.25 * rand()));
-  const handled = Math.max(accepted + 20 * MINUTE_MS, t0 + resolveSpan * f);
   const steps: Step[] = [
     { at: filed, role: 'dispatcher', cmd: { action: 'file' } },
-    { at: dispatched, role: 'dispatcher', cmd: { action: 'dispatch', departmentCode: c.departmentCode } },
-    { at: accepted, role: 'handler', cmd: { action: 'accept' } },
+    { at: dispatched, role: 'dispatcher', cmd: dispatchTo(c, dispatched) },
   ];
+  // a return and the centre's decision come before the sign-for; the clocks keep running from intake
+  let sentAt = dispatched;
+  if (returned) {
+    const backAt = dispatched + Math.max(5 * MINUTE_MS, respondSpan * (0.03 + 0.15 * rand()));
+    const decided = backAt + (0.3 + 2.5 * rand()) * HOUR_MS;
+    steps.push({ at: backAt, role: 'handler', cmd: { action: 'return', reason: RETURN_REASONS[Math.floor(rand() * RETURN_REASONS.length)]! } });
+    if (rand() < 0.65) {
+      steps.push({ at: decided, role: 'dispatcher', cmd: { action: 'reject_return', reason: REJECT_REASON } });
+      sentAt = decided;
+    } else {
+      sentAt = decided + (5 + 40 * rand()) * MINUTE_MS;
+      steps.push({ at: decided, role: 'dispatcher', cmd: { action: 'approve_return', reason: APPROVE_REASON } });
+      steps.push({ at: sentAt, role: 'dispatcher', cmd: dispatchTo(c, sentAt) });
+    }
+  }
+  const accepted = slowAnswer
+    ? Math.max(sentAt + 3 * MINUTE_MS, t0 + respondSpan * (0.85 + 0.6 * rand()))
+    : sentAt + Math.max(3 * MINUTE_MS, respondSpan * (0.04 + 0.25 * rand()));
+  const handled = Math.max(accepted + 20 * MINUTE_MS, t0 + resolveSpan * f);
+  steps.push({ at: accepted, role: 'handler', cmd: { action: 'accept' } });
   // the rest of the loop from a handling instant: handle, verification (failing once for some), close
   const finish = (from: number) => {
     let handledAt = from;
@@ -109,7 +139,8 @@ export function lifeOf(rand: () => number, c: LifeInput): Step[] {
   }
 
   if (escalations > 0) {
-    const lo = filed + MINUTE_MS;
+    // not while a return waits for the centre's decision
+    const lo = (returned ? sentAt : filed) + MINUTE_MS;
     const hi = Math.min(workEnds, now) - MINUTE_MS;
     if (hi - lo > escalations * 2 * MINUTE_MS) {
       const levels: EscalationLevel[] = ['zone', 'street', 'district'];

@@ -21,6 +21,7 @@ import {
   computeClocks,
   formatCaseCode,
   initialLight,
+  signForDeadline,
   type CaseClocks,
   type CaseRecord,
   type CaseSource,
@@ -295,6 +296,7 @@ export class HistoryPlanner {
     const intake: CaseRecord = {
       id, status: 'reported', version: 1, escalationLevel: 'grid', parkedFrom: null, parkReason: null, parkReviewDate: null,
       voidReason: null, duplicateOf: null, teamId: null, departmentCode: category.departmentCode, reworkCount: 0, fixedOnSpot: false,
+      signBy: null, returnCount: 0, returnedBy: null, returnReason: null,
       light: first.light, nextLightAt: first.nextLightAt, supervised: false, clocks, stamps: {}, updatedAt: reportedAt,
     };
     const createdBy = source === 'grid_worker' ? 'worker' : source === 'public' ? 'public' : 'dispatcher';
@@ -306,6 +308,7 @@ export class HistoryPlanner {
     const steps = lifeOf(rand, {
       t0, clocks, now, departmentCode: category.departmentCode,
       duplicateOf: earlier && t0 - earlier.at < DUPLICATE_WINDOW_MS ? earlier.id : null,
+      signBy: (at) => signForDeadline(priority, new Date(at), opts.calendar),
     });
     this.lastSeen.set(dupKey, { id, at: t0 });
     for (const s of steps) s.at = Math.floor(s.at); // whole milliseconds, as Date keeps them

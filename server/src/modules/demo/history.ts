@@ -135,6 +135,7 @@ const CASE_COLUMNS = [
   'park_reason', 'park_review_date', 'rework_count', 'reported_at', 'filed_at', 'dispatched_at', 'accepted_at',
   'handled_at', 'verified_at', 'closed_at', 'voided_at', 'respond_by', 'respond_warn_at', 'respond_red_at',
   'resolve_by', 'resolve_warn_at', 'resolve_red_at', 'light', 'next_light_at', 'supervised', 'version', 'updated_at',
+  'sign_by', 'return_count', 'return_reason', 'returned_by',
 ];
 
 function caseLine(c: PlannedCase): string {
@@ -150,6 +151,7 @@ function caseLine(c: PlannedCase): string {
       ts(c.reportedAt), ts(s.filedAt), ts(s.dispatchedAt), ts(s.respondedAt), ts(s.handledAt), ts(s.verifiedAt),
       ts(s.closedAt), ts(s.voidedAt), ts(k.respondBy), ts(k.respondWarnAt), ts(k.respondRedAt), ts(k.resolveBy),
       ts(k.resolveWarnAt), ts(k.resolveRedAt), r.light, ts(r.nextLightAt), r.supervised ? 't' : 'f', r.version, ts(r.updatedAt),
+      ts(r.signBy), r.returnCount, txt(r.returnReason), txt(r.returnedBy),
     ].join('\t') + '\n'
   );
 }

@@ -251,7 +251,9 @@ export class Simulator {
     // the case's own schedule, from its report instant on the server's clock
     this.plan(res.body, Date.parse(res.body.reportedAt));
     // the command center sends the nearest patrol team to urgent cases and to some others
-    if (this.teamSim?.hasSpareTeams && (priority !== 'normal' || this.rand() < 0.2)) await this.teamSim.dispatchNearest(res.body.id);
+    // an emergency draws a lead and one or two supporting teams (by the case id: the random sequence stays as it was)
+    const supports = priority === 'emergency' ? 1 + (res.body.id % 2) : 0;
+    if (this.teamSim?.hasSpareTeams && (priority !== 'normal' || this.rand() < 0.2)) await this.teamSim.dispatchNearest(res.body.id, supports);
   }
 
   /** Takes the next step of a case; a case moved on by someone else (a team, a person) gets the rest of a life from there. */

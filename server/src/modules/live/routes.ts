@@ -22,7 +22,7 @@ import { ErrorResponse, LiveQuery } from '@gridcommand/shared/schemas';
 import { HttpError } from '../../plugins/errors.ts';
 import { onEventsCommitted } from '../writer/events.ts';
 import { LiveHub, maxEventId, parseFilter } from './hub.ts';
-import { scopeOf } from './filter.ts';
+import { liveScopeOf } from './unit-scope.ts';
 import { LiveStream } from './stream.ts';
 
 declare module 'fastify' {
@@ -104,7 +104,7 @@ async function livePlugin(app: FastifyInstance, opts: LivePluginOptions): Promis
     async (request, reply) => {
       const query = request.query as LiveQuery;
       // what the client asks for, within what its role may see
-      const filter = parseFilter(query.street, query.types, scopeOf(request.user!));
+      const filter = parseFilter(query.street, query.types, await liveScopeOf(app.pool, request.user!));
       let replayAfter = lastEventIdHeader(request.headers['last-event-id']) ?? query.lastEventId ?? query.since ?? null;
 
       if (!hub.ready && !(await hub.whenReady(readyWaitMs))) {

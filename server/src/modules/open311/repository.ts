@@ -12,7 +12,7 @@ export async function open311Account(db: Queryable): Promise<AuthUser | null> {
   );
   const r = rows[0];
   if (!r) return null;
-  return { id: r.id, username: r.username, displayName: r.display_name, role: r.role, departmentCode: r.department_code, staffId: r.staff_id, gridCodes: r.grid_codes ?? [] };
+  return { id: r.id, username: r.username, displayName: r.display_name, role: r.role, departmentCode: r.department_code, staffId: r.staff_id, gridCodes: r.grid_codes ?? [], unitCode: null, unitKind: null };
 }
 
 // ---------------------------------------------------------------- services

@@ -12,7 +12,7 @@ export async function serviceAccount(db: Queryable, username: 'public-web' | 'op
   );
   const r = rows[0];
   if (!r) throw new Error(`service account ${username} is missing (migration 011_public)`);
-  return { id: r.id, username: r.username, displayName: r.display_name, role: r.role, departmentCode: null, staffId: null, gridCodes: [] };
+  return { id: r.id, username: r.username, displayName: r.display_name, role: r.role, departmentCode: null, staffId: null, gridCodes: [], unitCode: null, unitKind: null };
 }
 
 export interface NewReporter {

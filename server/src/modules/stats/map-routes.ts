@@ -10,7 +10,7 @@ import { LIGHTS, type Light } from '@gridcommand/shared/domain';
 import { ErrorResponse, GridLights, OpenCases, OpenCasesQuery } from '@gridcommand/shared/schemas';
 import { HttpError } from '../../plugins/errors.ts';
 import { parseBbox } from '../grids/routes.ts';
-import { scopeOf } from '../live/filter.ts';
+import { liveScopeOf } from '../live/unit-scope.ts';
 import * as repo from './map-repository.ts';
 
 const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
@@ -35,7 +35,7 @@ const mapRoutes: FastifyPluginAsyncTypebox<MapRoutesOptions> = async (app, opts)
 
   // grids with open cases, coloured by the worst light among them; grids not listed are neutral
   app.get('/api/map/grid-lights', { config, schema: { response: { 200: GridLights, ...errors } } }, async (request) => {
-    const scope = scopeOf(request.user!);
+    const scope = await liveScopeOf(app.pool, request.user!);
     const { lastEventId, result } = await repo.inSnapshot(app.pool, frontier, (db) => repo.gridLights(db, scope));
     return {
       lastEventId,
@@ -49,7 +49,7 @@ const mapRoutes: FastifyPluginAsyncTypebox<MapRoutesOptions> = async (app, opts)
     { config, schema: { querystring: OpenCasesQuery, response: { 200: OpenCases, ...errors } } },
     async (request) => {
       const bbox = request.query.bbox !== undefined ? parseBbox(request.query.bbox) : null;
-      const scope = scopeOf(request.user!);
+      const scope = await liveScopeOf(app.pool, request.user!);
       const { lastEventId, result } = await repo.inSnapshot(app.pool, frontier, (db) => repo.openCases(db, bbox, scope));
       return { lastEventId, items: result };
     },

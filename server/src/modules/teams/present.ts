@@ -18,6 +18,10 @@ export function presentTeam(row: TeamRow, withMembers: boolean): Team {
     positionAt: iso(row.position_at),
     memberCount: row.member_count,
     currentCaseId: row.current_case_id,
+    currentRole: row.current_role,
+    reservation: row.reservation_id !== null && row.reservation_case_id !== null && row.reservation_until
+      ? { id: row.reservation_id, caseId: row.reservation_case_id, until: row.reservation_until.toISOString() }
+      : null,
     version: row.version,
   };
   if (withMembers && row.members) t.members = row.members;
@@ -36,6 +40,7 @@ export function presentDispatch(d: DispatchRow): Dispatch {
     cancelledAt: iso(d.cancelled_at),
     distanceM: d.distance_m === null ? null : Math.round(d.distance_m),
     etaS: d.eta_s,
+    role: d.role,
   };
 }
 

@@ -18,6 +18,12 @@ export interface TeamRow {
   member_count: number;
   members: { name: string; role: string }[] | null;
   current_case_id: number | null;
+  /** the role of the team's open dispatch */
+  current_role: 'lead' | 'support' | null;
+  /** the reservation holding the team, when one is active */
+  reservation_id: number | null;
+  reservation_case_id: number | null;
+  reservation_until: Date | null;
   version: number;
 }
 
@@ -29,8 +35,12 @@ const TEAM_SELECT = `
            (SELECT coalesce(jsonb_agg(jsonb_build_object('name', m.name, 'role', m.role) ORDER BY m.seq), '[]'::jsonb)
             FROM team_member m WHERE m.team_id = t.id)
          END AS members,
-         (SELECT d.case_id::int FROM dispatch d WHERE d.team_id = t.id AND d.finished_at IS NULL AND d.cancelled_at IS NULL) AS current_case_id
-  FROM team t`;
+         (SELECT d.case_id::int FROM dispatch d WHERE d.team_id = t.id AND d.finished_at IS NULL AND d.cancelled_at IS NULL) AS current_case_id,
+         (SELECT d.role FROM dispatch d WHERE d.team_id = t.id AND d.finished_at IS NULL AND d.cancelled_at IS NULL) AS current_role,
+         rv.id::int AS reservation_id, rv.case_id::int AS reservation_case_id, rv.expires_at AS reservation_until
+  FROM team t
+  LEFT JOIN LATERAL (SELECT r.id, r.case_id, r.expires_at FROM team_reservation r
+                     WHERE r.team_id = t.id AND r.closed_at IS NULL AND r.expires_at > now()) rv ON true`;
 
 export async function listTeams(
   db: Queryable,
@@ -91,13 +101,25 @@ export interface CandidateRow {
   m: number;
 }
 
+/** Leave out teams held by a reservation at `at` for another case than `caseId` (null: for any case). */
+export interface HeldFilter {
+  at: Date;
+  caseId: number | null;
+}
+
+/** The SQL condition of HeldFilter over `t` (placeholders: apply?, at, caseId). */
+function notHeld(apply: string, at: string, caseId: string): string {
+  return `(NOT ${apply}::boolean OR NOT EXISTS (SELECT 1 FROM team_reservation r WHERE r.team_id = t.id AND r.closed_at IS NULL
+            AND r.expires_at > ${at}::timestamptz AND r.case_id IS DISTINCT FROM ${caseId}::bigint))`;
+}
+
 /**
  * The k·4 nearest teams by the index (`<->` on the GiST index of team.position, planar degrees), each with its
  * exact geodesic distance. The caller re-ranks by metres and checks the result is provably complete.
  */
 export async function nearestCandidates(
   db: Queryable,
-  p: { lon: number; lat: number; kind?: string; status?: string; limit: number },
+  p: { lon: number; lat: number; kind?: string; status?: string; limit: number; hold?: HeldFilter },
 ): Promise<CandidateRow[]> {
   const { rows } = await db.query<CandidateRow>(
     `SELECT c.id, c.deg, ST_Distance(c.position::geography, ST_SetSRID(ST_MakePoint($1, $2), 4326)::geography) AS m
@@ -107,10 +129,11 @@ export async function nearestCandidates(
        WHERE t.position IS NOT NULL
          AND ($3::team_kind IS NULL OR t.kind = $3::team_kind)
          AND ($4::team_status IS NULL OR t.status = $4::team_status)
+         AND ${notHeld('$6', '$7', '$8')}
        ORDER BY t.position <-> ST_SetSRID(ST_MakePoint($1, $2), 4326)
        LIMIT $5
      ) c`,
-    [p.lon, p.lat, p.kind ?? null, p.status ?? null, p.limit],
+    [p.lon, p.lat, p.kind ?? null, p.status ?? null, p.limit, p.hold !== undefined, p.hold?.at ?? null, p.hold?.caseId ?? null],
   );
   return rows;
 }
@@ -118,7 +141,7 @@ export async function nearestCandidates(
 /** Every team within a box around the point, with its geodesic distance (the rare fallback of the KNN). */
 export async function teamsInBox(
   db: Queryable,
-  p: { lon: number; lat: number; dLon: number; dLat: number; kind?: string; status?: string },
+  p: { lon: number; lat: number; dLon: number; dLat: number; kind?: string; status?: string; hold?: HeldFilter },
 ): Promise<CandidateRow[]> {
   const { rows } = await db.query<CandidateRow>(
     `SELECT t.id, t.position <-> ST_SetSRID(ST_MakePoint($1, $2), 4326) AS deg,
@@ -126,8 +149,9 @@ export async function teamsInBox(
      FROM team t
      WHERE t.position && ST_MakeEnvelope($1 - $3, $2 - $4, $1 + $3, $2 + $4, 4326)
        AND ($5::team_kind IS NULL OR t.kind = $5::team_kind)
-       AND ($6::team_status IS NULL OR t.status = $6::team_status)`,
-    [p.lon, p.lat, p.dLon, p.dLat, p.kind ?? null, p.status ?? null],
+       AND ($6::team_status IS NULL OR t.status = $6::team_status)
+       AND ${notHeld('$7', '$8', '$9')}`,
+    [p.lon, p.lat, p.dLon, p.dLat, p.kind ?? null, p.status ?? null, p.hold !== undefined, p.hold?.at ?? null, p.hold?.caseId ?? null],
   );
   return rows;
 }
@@ -149,12 +173,17 @@ export interface CasePointRow {
   team_id: number | null;
   version: number;
   grid_code: string;
+  community_code: string;
+  zone_code: string;
+  street_code: string;
   department_code: string | null;
+  code: string;
 }
 
 export async function casePoint(db: Queryable, id: number): Promise<CasePointRow | null> {
   const { rows } = await db.query<CasePointRow>(
-    `SELECT id, ST_X(location) AS lon, ST_Y(location) AS lat, status, team_id, version, grid_code, department_code
+    `SELECT id::int AS id, code, ST_X(location) AS lon, ST_Y(location) AS lat, status, team_id, version, grid_code, community_code, zone_code,
+            street_code, department_code
      FROM cases WHERE id = $1`,
     [id],
   );
@@ -174,19 +203,23 @@ export interface DispatchRow {
   cancelled_at: Date | null;
   distance_m: number | null;
   eta_s: number | null;
+  role: 'lead' | 'support';
 }
 
 const DISPATCH_COLUMNS = `id::int AS id, case_id::int AS case_id, team_id, dispatcher_id, dispatched_at, arrived_at, finished_at,
-  cancelled_at, distance_m, eta_s`;
+  cancelled_at, distance_m, eta_s, role`;
 
 export async function insertDispatch(
   db: Queryable,
-  d: { caseId: number; teamId: number; dispatcherId: number | null; at: Date; distanceM: number | null; etaS: number | null; note: string | null },
+  d: {
+    caseId: number; teamId: number; dispatcherId: number | null; at: Date; distanceM: number | null; etaS: number | null; note: string | null;
+    role: 'lead' | 'support';
+  },
 ): Promise<DispatchRow> {
   const { rows } = await db.query<DispatchRow>(
-    `INSERT INTO dispatch (case_id, team_id, dispatcher_id, dispatched_at, distance_m, eta_s, note)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${DISPATCH_COLUMNS}`,
-    [d.caseId, d.teamId, d.dispatcherId, d.at, d.distanceM, d.etaS, d.note],
+    `INSERT INTO dispatch (case_id, team_id, dispatcher_id, dispatched_at, distance_m, eta_s, note, role)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${DISPATCH_COLUMNS}`,
+    [d.caseId, d.teamId, d.dispatcherId, d.at, d.distanceM, d.etaS, d.note, d.role],
   );
   return rows[0]!;
 }
@@ -199,12 +232,14 @@ export async function openDispatchOfTeam(db: Queryable, teamId: number): Promise
   return rows[0] ?? null;
 }
 
-export async function openDispatchOfCase(db: Queryable, caseId: number): Promise<DispatchRow | null> {
+/** The open dispatches of a case (its lead and supporting teams), lead first, then by dispatch. */
+export async function openDispatchesOfCase(db: Queryable, caseId: number): Promise<DispatchRow[]> {
   const { rows } = await db.query<DispatchRow>(
-    `SELECT ${DISPATCH_COLUMNS} FROM dispatch WHERE case_id = $1 AND finished_at IS NULL AND cancelled_at IS NULL`,
+    `SELECT ${DISPATCH_COLUMNS} FROM dispatch WHERE case_id = $1 AND finished_at IS NULL AND cancelled_at IS NULL
+     ORDER BY (role = 'lead') DESC, id`,
     [caseId],
   );
-  return rows[0] ?? null;
+  return rows;
 }
 
 export async function stampDispatch(
@@ -352,3 +387,4 @@ export async function logStaffPhoneAccess(db: Queryable, userId: number, gridCod
 }
 
 export * from './zones-repository.ts';
+export * from './board-repository.ts';

@@ -3,7 +3,11 @@
  *   GET  /api/teams                     teams with status and position (members for admin/dispatcher)
  *   GET  /api/teams/nearest             nearest teams to a point or a case (KNN + geodesic re-rank, ETA)
  *   GET  /api/teams/:id
- *   POST /api/dispatch                  send a team to a case (409 TEAM_BUSY / VERSION_CONFLICT / ILLEGAL_TRANSITION)
+ *   GET  /api/teams/board               who is where: every team, its case and role, street/grid at its position, ETA
+ *   POST /api/dispatch                  send a team to a case (role lead or support; 409 TEAM_BUSY / TEAM_RESERVED / VERSION_CONFLICT / ILLEGAL_TRANSITION)
+ *   GET  /api/cases/:id/teams           a case's teams (lead and supporting) and reservations
+ *   DELETE /api/cases/:id/teams/:teamId stand one supporting team down
+ *   POST /api/teams/:id/reservation, DELETE /api/teams/:id/reservation   reserve (预留) / release a team for a case
  *   POST /api/teams/:id/arrived         team on scene (device or command center)
  *   POST /api/teams/:id/finished        team done, available again (device or command center)
  *   PUT  /api/teams/:id/status          available / off duty
@@ -21,6 +25,14 @@ import { ERROR_RESPONSES } from '../../plugins/openapi-shapes.ts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
+  BoardQuery,
+  BoardResponse,
+  CaseTeamParams,
+  CaseTeamsParams,
+  CaseTeamsResponse,
+  Reservation,
+  ReservationBody,
+  StandDownResponse,
   CoverageResponse,
   DeviceTokenResponse,
   DispatchBody,
@@ -52,18 +64,21 @@ import { CSRF_HEADER, forbidden, unauthorized } from '../../plugins/auth.ts';
 import { newToken, tokenHash } from '../auth/passwords.ts';
 import { hasPersonal, maySeePersonal, present } from '../cases/present.ts';
 import * as caseRepo from '../cases/repository.ts';
-import { assignTeam, teamStep } from '../writer/commands.ts';
+import { assignTeam, standDownSupport, teamStep } from '../writer/commands.ts';
+import { releaseReservation, reserveTeam } from '../writer/reservations.ts';
 import { idempotencyKeyOf, sendOutcome } from '../writer/http.ts';
 import { changeTeamStatus, recordPosition, recordPositions } from '../writer/teams.ts';
 import { userActor, write, writeOnce, type Actor, type WriteTx } from '../writer/tx.ts';
 import { mayseeMembers, presentDispatch, presentTeam } from './present.ts';
 import * as repo from './repository.ts';
 import { createZone, deleteZone, nearest, parseInstant, parsePositions, presentZone } from './service.ts';
+import { caseTeams, presentReservation, teamBoard } from './board-service.ts';
 
 const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
 const refusals = { '4xx': RefusalResponse, '5xx': ErrorResponse };
 const READERS = ['admin', 'leader', 'dispatcher', 'handler', 'worker', 'wall'] as const;
 const WRITERS = ['admin', 'dispatcher'] as const;
+const BOARD_READERS = ['admin', 'dispatcher', 'leader', 'wall'] as const;
 export const DEVICE_HEADER = 'x-gc-device-token';
 
 /**
@@ -115,6 +130,50 @@ const teamsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/teams/nearest',
     { schema: { querystring: NearestQuery, response: { 200: NearestResponse, ...errors } }, config: { roles: READERS } },
     async (request) => nearest(app.pool, request.user, request.query),
+  );
+
+  app.get(
+    '/api/teams/board',
+    { schema: { querystring: BoardQuery, response: { 200: BoardResponse, ...errors } }, config: { roles: BOARD_READERS } },
+    async (request) => teamBoard(app.pool, request.query, app.liveHub.lastSeen),
+  );
+
+  app.get(
+    '/api/cases/:id/teams',
+    { schema: { params: CaseTeamsParams, response: { 200: CaseTeamsResponse, ...errors } }, config: { roles: BOARD_READERS } },
+    async (request) => caseTeams(app.pool, request.user, request.params.id),
+  );
+
+  app.delete(
+    '/api/cases/:id/teams/:teamId',
+    { schema: { params: CaseTeamParams, response: { 200: StandDownResponse, ...refusals } }, config: { roles: WRITERS } },
+    async (request) =>
+      write(app.pool, userActor(request.user!), async (tx) => {
+        const d = await standDownSupport(tx, request.params.id, request.params.teamId);
+        return { team: await teamOf(tx, d.team_id), dispatch: presentDispatch(d), caseId: d.case_id };
+      }),
+  );
+
+  app.post(
+    '/api/teams/:id/reservation',
+    { schema: { params: TeamIdParams, body: ReservationBody, response: { 200: Reservation, 201: Reservation, ...refusals } }, config: { roles: WRITERS } },
+    async (request, reply) => {
+      const actor = userActor(request.user!);
+      const out = await writeOnce(app.pool, actor, idempotencyKeyOf(request, actor), async (tx) => {
+        const r = await reserveTeam(tx, request.params.id, request.body);
+        return { status: r.created ? 201 : 200, body: presentReservation(r.reservation) };
+      });
+      return sendOutcome(reply, out);
+    },
+  );
+
+  app.delete(
+    '/api/teams/:id/reservation',
+    { schema: { params: TeamIdParams, response: { 204: { description: 'released', type: 'null' }, ...ERROR_RESPONSES } }, config: { roles: WRITERS } },
+    async (request, reply) => {
+      await write(app.pool, userActor(request.user!), (tx) => releaseReservation(tx, request.params.id));
+      return reply.status(204).send(null);
+    },
   );
 
   app.get(

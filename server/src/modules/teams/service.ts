@@ -29,7 +29,7 @@ const rad = (d: number) => (d * Math.PI) / 180;
  */
 export async function nearestTeams(
   db: repo.Queryable,
-  q: { lon: number; lat: number; kind?: string; status?: string; limit: number },
+  q: { lon: number; lat: number; kind?: string; status?: string; limit: number; hold?: repo.HeldFilter },
 ): Promise<{ rows: { id: number; m: number }[] }> {
   const k = q.limit;
   const cand = await repo.nearestCandidates(db, { ...q, limit: k * 4 });
@@ -43,7 +43,7 @@ export async function nearestTeams(
     if (dk > lowerBound) {
       const dLat = (dk / M_PER_DEG_LAT) * 1.01 + 1e-6;
       const dLon = (dk / (M_PER_DEG_LON_EQ * Math.cos(rad(Math.min(89.9, Math.abs(q.lat) + dLat))))) * 1.01 + 1e-6;
-      const box = await repo.teamsInBox(db, { lon: q.lon, lat: q.lat, dLon, dLat, kind: q.kind, status: q.status });
+      const box = await repo.teamsInBox(db, { lon: q.lon, lat: q.lat, dLon, dLat, kind: q.kind, status: q.status, hold: q.hold });
       result = box.filter((c) => c.m <= dk).sort(byDistance);
     }
   }
@@ -72,9 +72,11 @@ export async function nearest(
   }
   const status = q.status === 'any' ? undefined : (q.status ?? 'available');
   const limit = q.limit ?? 5;
+  // available teams held by a reservation for another case are not offered (a reserved team shows for its own case)
+  const hold = status === 'available' ? { at: new Date(), caseId: q.caseId ?? null } : undefined;
   const [urban, found] = await Promise.all([
     repo.urbanAt(pool, lon, lat),
-    nearestTeams(pool, { lon, lat, kind: q.kind, status, limit }),
+    nearestTeams(pool, { lon, lat, kind: q.kind, status, limit, hold }),
   ]);
   const withMembers = mayseeMembers(user);
   const teams = found.rows.length ? await repo.teamsByIds(pool, found.rows.map((r) => r.id), withMembers) : [];

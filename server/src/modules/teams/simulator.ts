@@ -1,6 +1,6 @@
 /**
  * Moves patrol teams plausibly through the public API, for the demo: the nearest available team is sent to some
- * new cases (POST /api/dispatch), teams en route drive towards their case (POST /api/teams/positions, one batch
+ * new cases (POST /api/dispatch; an emergency also draws one or two supporting teams, role support), teams en route drive towards their case (POST /api/teams/positions, one batch
  * per tick), report arrival when they are there, stay on scene a while and report finished; idle teams drift
  * slowly around their beat. Used by the demo simulator (modules/demo/simulator.ts).
  *
@@ -24,6 +24,7 @@ interface SimTeam {
   lon: number | null;
   lat: number | null;
   currentCaseId: number | null;
+  currentRole?: 'lead' | 'support' | null;
 }
 
 const M_PER_DEG_LAT = 110_574;
@@ -91,18 +92,34 @@ export class TeamSimulator {
     this.timer = null;
   }
 
-  /** Sends the nearest available team to a case (a reported case is filed on the way). */
-  async dispatchNearest(caseId: number): Promise<boolean> {
+  /**
+   * Sends the nearest available team to a case (a reported case is filed on the way) as its lead, then the next
+   * `supports` nearest as supporting teams (增援).
+   */
+  async dispatchNearest(caseId: number, supports = 0): Promise<boolean> {
     const c = await this.request<{ version: number; lon: number; lat: number }>('GET', `/api/cases/${caseId}`);
     if (c.status !== 200) return false;
-    const near = await this.request<{ items: { team: { id: number; version: number } }[] }>('GET', `/api/teams/nearest?caseId=${caseId}&limit=1`);
+    const near = await this.request<{ items: { team: { id: number; version: number } }[] }>('GET', `/api/teams/nearest?caseId=${caseId}&limit=${1 + supports}`);
     const team = near.body?.items?.[0]?.team;
     if (near.status !== 200 || !team) return false;
-    const res = await this.request('POST', '/api/dispatch', { caseId, teamId: team.id, caseVersion: c.body.version, teamVersion: team.version, note: '就近派遣' });
+    const res = await this.request<{ case: { version: number } | null }>('POST', '/api/dispatch', {
+      caseId, teamId: team.id, caseVersion: c.body.version, teamVersion: team.version, note: '就近派遣',
+    });
     if (res.status === 200) {
       this.stats.dispatched++;
       this.targets.set(team.id, [c.body.lon, c.body.lat]);
       this.owned.add(caseId);
+      const version = res.body.case?.version ?? c.body.version;
+      for (const s of near.body.items.slice(1, 1 + supports)) {
+        const r = await this.request('POST', '/api/dispatch', {
+          caseId, teamId: s.team.id, caseVersion: version, teamVersion: s.team.version, role: 'support', note: '增援',
+        });
+        if (r.status === 200) {
+          this.stats.dispatched++;
+          this.targets.set(s.team.id, [c.body.lon, c.body.lat]);
+        } else if (r.status === 409) this.stats.conflicts++;
+        else throw new Error(`support ${caseId} → ${s.team.id}: ${r.status} ${JSON.stringify(r.body)}`);
+      }
       return true;
     }
     if (res.status === 409) this.stats.conflicts++;
@@ -162,7 +179,8 @@ export class TeamSimulator {
         const until = this.onSceneUntil.get(t.id) ?? now + (20 + this.rand() * 40) * 1000;
         this.onSceneUntil.set(t.id, until);
         if (now >= until) {
-          const caseId = t.currentCaseId;
+          // a supporting team leaving does not end the case: only the lead's finish hands it back
+          const caseId = t.currentRole === 'support' ? null : t.currentCaseId;
           steps.push(() =>
             this.request('POST', `/api/teams/${t.id}/finished`, { note: '现场处置完毕' }).then((r) => {
               if (r.status === 200) {

@@ -4,6 +4,7 @@
  */
 import type pg from 'pg';
 import { TILE_LAYERS, type TileLayer } from '@gridcommand/shared/schemas';
+import { SPECIALIST_LAYER_CODES } from '@gridcommand/shared/domain';
 
 export const TILE_EXTENT = 4096;
 export const TILE_BUFFER = 64;
@@ -45,8 +46,35 @@ export const LAYERS: Record<TileLayer, LayerDef> = {
   district: { level: 'district', extraColumns: '', joins: '', fields: { ...BASE_FIELDS }, description: 'The district' },
 };
 
-export function isTileLayer(name: string): name is TileLayer {
-  return (TILE_LAYERS as readonly string[]).includes(name);
+/**
+ * The specialist grid layers (专业网格, server/migrations/017_specialist_base.sql): one tile layer per specialist layer,
+ * named specialist_<code>, drawn from specialist_grid (properties code, name, level).
+ */
+export const SPECIALIST_TILE_LAYERS = SPECIALIST_LAYER_CODES.map((c) => `specialist_${c}` as const);
+export type SpecialistTileLayer = (typeof SPECIALIST_TILE_LAYERS)[number];
+/** Every tile layer: the area levels and the specialist layers. */
+export type AnyTileLayer = TileLayer | SpecialistTileLayer;
+export const ALL_TILE_LAYERS: readonly AnyTileLayer[] = [...TILE_LAYERS, ...SPECIALIST_TILE_LAYERS];
+
+function isSpecialist(layer: AnyTileLayer): layer is SpecialistTileLayer {
+  return layer.startsWith('specialist_');
+}
+
+/** The rows a layer draws from (literals from the allow-lists only). */
+function sourceOf(layer: AnyTileLayer): string {
+  return isSpecialist(layer)
+    ? `specialist_grid WHERE layer_code = '${layer.slice('specialist_'.length)}'`
+    : `area WHERE level = '${LAYERS[layer].level}'`;
+}
+
+/** Description and fields of a layer's TileJSON. */
+export function layerInfo(layer: AnyTileLayer): { description: string; fields: Record<string, string> } {
+  if (!isSpecialist(layer)) return LAYERS[layer];
+  return { description: `Specialist grids (专业网格): ${layer.slice('specialist_'.length)}`, fields: { code: 'String', name: 'String', level: 'Number' } };
+}
+
+export function isTileLayer(name: string): name is AnyTileLayer {
+  return (ALL_TILE_LAYERS as readonly string[]).includes(name);
 }
 
 /** Simplification tolerance in metres (EPSG:3857) for a zoom: about one pixel of a 512-pixel tile. */
@@ -59,7 +87,23 @@ export function minFeatureSize(z: number): number {
   return (WORLD / 2 ** z / TILE_EXTENT) * MIN_FEATURE_UNITS;
 }
 
-function tileSql(layer: TileLayer, simplify: boolean): string {
+function specialistTileSql(layer: SpecialistTileLayer, simplify: boolean): string {
+  const geom = simplify ? 'ST_SimplifyPreserveTopology(s.geom_3857, $5)' : 's.geom_3857';
+  return `
+    WITH mvtgeom AS (
+      SELECT s.id, s.code, s.name, s.level,
+             ST_AsMVTGeom(${geom}, ST_TileEnvelope($1, $2, $3), ${TILE_EXTENT}, ${TILE_BUFFER}, true) AS geom
+      FROM specialist_grid s
+      WHERE s.layer_code = '${layer.slice('specialist_'.length)}'
+        AND s.geom_3857 && ST_TileEnvelope($1, $2, $3, margin => ${TILE_BUFFER / TILE_EXTENT})
+        AND greatest(ST_XMax(s.geom_3857) - ST_XMin(s.geom_3857), ST_YMax(s.geom_3857) - ST_YMin(s.geom_3857)) >= $4
+    )
+    SELECT ST_AsMVT(mvtgeom.*, '${layer}', ${TILE_EXTENT}, 'geom', 'id') AS tile
+    FROM mvtgeom`;
+}
+
+function tileSql(layer: AnyTileLayer, simplify: boolean): string {
+  if (isSpecialist(layer)) return specialistTileSql(layer, simplify);
   const def = LAYERS[layer];
   const geom = simplify ? 'ST_SimplifyPreserveTopology(a.geom_3857, $5)' : 'a.geom_3857';
   // The level is a literal from the allow-list so that the planner can use the partial GiST index for grids.
@@ -77,12 +121,12 @@ function tileSql(layer: TileLayer, simplify: boolean): string {
     FROM mvtgeom`;
 }
 
-const SQL: Record<TileLayer, { plain: string; simplified: string }> = Object.fromEntries(
-  TILE_LAYERS.map((l) => [l, { plain: tileSql(l, false), simplified: tileSql(l, true) }]),
-) as Record<TileLayer, { plain: string; simplified: string }>;
+const SQL: Record<AnyTileLayer, { plain: string; simplified: string }> = Object.fromEntries(
+  ALL_TILE_LAYERS.map((l) => [l, { plain: tileSql(l, false), simplified: tileSql(l, true) }]),
+) as Record<AnyTileLayer, { plain: string; simplified: string }>;
 
 /** The exact query (name, text, values) for one tile; shared with the benchmark's bare-SQL baseline. */
-export function tileQuery(layer: TileLayer, z: number, x: number, y: number): pg.QueryConfig<number[]> {
+export function tileQuery(layer: AnyTileLayer, z: number, x: number, y: number): pg.QueryConfig<number[]> {
   const simplify = z <= SIMPLIFY_MAX_ZOOM;
   return simplify
     ? { name: `tile-${layer}-s`, text: SQL[layer].simplified, values: [z, x, y, minFeatureSize(z), simplifyTolerance(z)] }
@@ -90,17 +134,17 @@ export function tileQuery(layer: TileLayer, z: number, x: number, y: number): pg
 }
 
 /** The tile's bytes, or null when it holds no feature. */
-export async function fetchTile(pool: pg.Pool, layer: TileLayer, z: number, x: number, y: number): Promise<Buffer | null> {
+export async function fetchTile(pool: pg.Pool, layer: AnyTileLayer, z: number, x: number, y: number): Promise<Buffer | null> {
   const { rows } = await pool.query<{ tile: Buffer | null }>(tileQuery(layer, z, x, y));
   const tile = rows[0]?.tile ?? null;
   return tile && tile.length > 0 ? tile : null;
 }
 
 /** The largest extent (EPSG:3857 metres) of any feature of a layer: zooms where it is below minFeatureSize are empty. */
-export async function largestFeatureSize(pool: pg.Pool, layer: TileLayer): Promise<number> {
+export async function largestFeatureSize(pool: pg.Pool, layer: AnyTileLayer): Promise<number> {
   const { rows } = await pool.query<{ size: number | null }>(
     `SELECT max(greatest(ST_XMax(geom_3857) - ST_XMin(geom_3857), ST_YMax(geom_3857) - ST_YMin(geom_3857))) AS size
-     FROM area WHERE level = '${LAYERS[layer].level}'`,
+     FROM ${sourceOf(layer)}`,
   );
   return rows[0]?.size ?? 0;
 }
@@ -111,9 +155,9 @@ export interface LayerExtent {
 }
 
 /** Bounds of a layer's features (WGS 84) and a point inside them; null when the layer is empty. */
-export async function layerExtent(pool: pg.Pool, layer: TileLayer): Promise<LayerExtent | null> {
+export async function layerExtent(pool: pg.Pool, layer: AnyTileLayer): Promise<LayerExtent | null> {
   const { rows } = await pool.query<{ xmin: number | null; ymin: number; xmax: number; ymax: number; cx: number; cy: number }>(
-    `WITH e AS (SELECT ST_Extent(geom) AS b FROM area WHERE level = '${LAYERS[layer].level}')
+    `WITH e AS (SELECT ST_Extent(geom) AS b FROM ${sourceOf(layer)})
      SELECT round(ST_XMin(b)::numeric, 6)::float8 AS xmin, round(ST_YMin(b)::numeric, 6)::float8 AS ymin,
             round(ST_XMax(b)::numeric, 6)::float8 AS xmax, round(ST_YMax(b)::numeric, 6)::float8 AS ymax,
             round(((ST_XMin(b) + ST_XMax(b)) / 2)::numeric, 6)::float8 AS cx,

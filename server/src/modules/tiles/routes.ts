@@ -4,23 +4,21 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import {
   ErrorResponse,
-  TILE_LAYERS,
   TILE_MAX_ZOOM,
   TileJson,
   TileJsonParams,
   TileParams,
-  type TileLayer,
 } from '@gridcommand/shared/schemas';
 import { badRequest, notFound } from '../../plugins/errors.ts';
 import type { TileCache } from './cache.ts';
-import { LAYERS, fetchTile, isTileLayer, largestFeatureSize, layerExtent, minFeatureSize } from './repository.ts';
+import { ALL_TILE_LAYERS, fetchTile, isTileLayer, largestFeatureSize, layerExtent, layerInfo, minFeatureSize, type AnyTileLayer } from './repository.ts';
 
 export const MVT_TYPE = 'application/vnd.mapbox-vector-tile';
 const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
 
-function checkLayer(name: string): TileLayer {
+function checkLayer(name: string): AnyTileLayer {
   if (!isTileLayer(name)) {
-    throw notFound('UNKNOWN_LAYER', `unknown tile layer "${name}"; the layers are ${TILE_LAYERS.join(', ')}`);
+    throw notFound('UNKNOWN_LAYER', `unknown tile layer "${name}"; the layers are ${ALL_TILE_LAYERS.join(', ')}`);
   }
   return name;
 }
@@ -79,7 +77,7 @@ const tileRoutes: FastifyPluginAsyncTypebox<TileRoutesOptions> = async (app, opt
       if (!extent) throw notFound('EMPTY_LAYER', `tile layer "${layer}" holds no feature`);
       // from configuration or a trusted proxy, never the Host a client names (the answer is cacheable)
       const origin = app.publicOrigin(request);
-      const def = LAYERS[layer];
+      const def = layerInfo(layer);
       const [minLon, minLat, maxLon, maxLat] = extent.bounds;
       // the zoom at which the layer's extent about fills a 512-pixel view
       const span = Math.max(maxLon - minLon, (maxLat - minLat) * 1.3, 1e-6);

@@ -11,8 +11,11 @@ import { pointsForFiled } from '@gridcommand/shared/domain';
 import { awardCase, revokeCase } from '../public/repository.ts';
 import { publicSettings } from '../public/settings.ts';
 import {
+  actsOnHeldCase,
   cstCompactDate,
   decideCaseAction,
+  signForDeadline,
+  type Priority,
   settleLight,
   type CaseCommand,
   type CaseRecord,
@@ -21,7 +24,8 @@ import {
 } from '@gridcommand/shared/domain';
 import type { CaseActionBody, EventDraft } from '@gridcommand/shared/schemas';
 import { HttpError, conflict } from '../../plugins/errors.ts';
-import { inScope, type CaseRow } from '../cases/repository.ts';
+import { inScope, unitOf, type CaseRow } from '../cases/repository.ts';
+import { getWorkCalendar } from '../calendar/repository.ts';
 import { present } from '../cases/present.ts';
 import { factsOf, recordOf, rowWith } from './facts.ts';
 import * as repo from './repository.ts';
@@ -122,6 +126,16 @@ export async function applyAction(
   /** what the action's event carries besides the decision (photos, the verification's distance) */
   extra: Partial<Pick<Extract<EventDraft, { type: 'case.updated' }>['payload'], 'photos' | 'verification'>> = {},
 ): Promise<void> {
+  if (tx.user && !actsOnHeldCase(unitOf(tx.user), c.row.holder_code)) {
+    throw new HttpError(403, 'NOT_HOLDER', `case ${c.row.code} is held at ${c.rec.escalationLevel} level by unit ${c.row.holder_code}: that unit works it now`, {
+      allowed: [],
+    });
+  }
+  // a department gets its sign-for deadline with each dispatch (a team has none); the handling clocks never move
+  const toDepartment = (cmd.action === 'dispatch' || cmd.action === 'reassign') && cmd.teamId === undefined && cmd.departmentCode !== undefined;
+  if (toDepartment && cmd.signBy === undefined) {
+    cmd = { ...cmd, signBy: signForDeadline(c.row.priority as Priority, tx.now, await getWorkCalendar(tx.pool, tx.client)) };
+  }
   const d = decideCaseAction(c.rec, cmd, role, tx.now);
   if (!d.ok) throw refusal(tx, c, cmd.action, d);
   let departmentName: string | null | undefined;

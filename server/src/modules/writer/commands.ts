@@ -9,8 +9,11 @@ import {
   assignmentActions,
   distanceM,
   caseActionsForStep,
+  releasesSupport,
   releasesTeam,
+  supportAllowed,
   teamTransition,
+  type DispatchRole,
   type CaseAction,
   type CaseCommand,
   type Role,
@@ -23,7 +26,7 @@ import { present } from '../cases/present.ts';
 import { applyAction, caseEnvelope, commandOf, loadCase, saveCase, staleCase, type LoadedCase } from './cases.ts';
 import { factsOf } from './facts.ts';
 import * as repo from './repository.ts';
-import { dispatchTeam, lockTeams, moveTeam, releaseTeam, teamConflict, teamNotFound, type LockedTeam } from './teams.ts';
+import { checkReservation, closeReservation, dispatchTeam, lockTeams, moveTeam, releaseTeam, teamConflict, teamNotFound, type LockedTeam } from './teams.ts';
 import { roleOf, type WriteTx } from './tx.ts';
 
 function requireRole(tx: WriteTx): Role {
@@ -32,12 +35,33 @@ function requireRole(tx: WriteTx): Role {
   return role;
 }
 
-/** After the case's actions: the team it had is stood down when the case no longer needs it. */
+/**
+ * After the case's actions: the lead it had is stood down when the case no longer needs it (reassigned, handled,
+ * parked, voided, closed), and every supporting team when the case left the states teams work in (shared
+ * releasesSupport). Teams not yet locked are locked together, in id order. A reassignment keeps the supports.
+ */
 async function releaseIfLeft(tx: WriteTx, c: LoadedCase, locked: Map<number, LockedTeam>): Promise<void> {
   const before = c.original;
-  if (!releasesTeam(before, c.rec) || before.teamId === null) return;
-  const team = locked.get(before.teamId) ?? (await lockTeams(tx, [before.teamId])).get(before.teamId);
-  if (team) await releaseTeam(tx, team, c.row.id, c.rec.teamId !== null ? 'reassigned' : 'stood_down');
+  const lead = releasesTeam(before, c.rec) && before.teamId !== null ? before.teamId : null;
+  const supports = releasesSupport(before.status, c.rec.status)
+    ? (await teamRepo.openDispatchesOfCase(tx.client, c.row.id)).filter((d) => d.role === 'support').map((d) => d.team_id)
+    : [];
+  const ids = [...(lead !== null ? [lead] : []), ...supports];
+  if (ids.length === 0) return;
+  const missing = ids.filter((id) => !locked.has(id));
+  const more = missing.length ? await lockTeams(tx, missing) : new Map<number, LockedTeam>();
+  for (const id of [...new Set(ids)].sort((a, b) => a - b)) {
+    const team = locked.get(id) ?? more.get(id);
+    if (team) await releaseTeam(tx, team, c.row.id, id === lead && c.rec.teamId !== null ? 'reassigned' : 'stood_down');
+  }
+}
+
+/** A team's open reservation for this case becomes its dispatch; one for another case refuses. */
+async function takeReservation(tx: WriteTx, c: LoadedCase, teamId: number): Promise<number | undefined> {
+  const own = await checkReservation(tx, teamId, { id: c.row.id, streetCode: c.row.street_code, lon: c.row.lon, lat: c.row.lat });
+  if (!own) return undefined;
+  await closeReservation(tx, own, 'dispatched');
+  return own.id;
 }
 
 /**
@@ -64,6 +88,7 @@ async function assignLoaded(
   if (team.status !== 'available') {
     throw await teamConflict(tx, team.id, 'TEAM_BUSY', `team ${team.id} is no longer available: another dispatcher sent it, or it is busy`);
   }
+  const reservationId = await takeReservation(tx, c, team.id);
   const teamName = (await teamRepo.findTeam(tx.client, team.id))?.name ?? null;
   for (const action of actions) {
     const assigns = action === 'dispatch' || action === 'reassign';
@@ -80,9 +105,41 @@ async function assignLoaded(
     tx,
     team,
     { id: c.row.id, code: c.row.code, lon: c.row.lon, lat: c.row.lat, streetCode: c.row.street_code },
-    { note: body.note ?? null, reassignedFrom: previous !== null && previous !== body.teamId ? previous : null },
+    { note: body.note ?? null, reassignedFrom: previous !== null && previous !== body.teamId ? previous : null, role: 'lead', reservationId },
   );
   await saveCase(tx, c);
+  return { team, dispatch };
+}
+
+/**
+ * Sends a supporting team (增援) to a case that has its lead (dispatched or in progress): the team goes en route
+ * with a dispatch of role support; nobody is stood down and the case row is not changed.
+ */
+async function addSupport(
+  tx: WriteTx,
+  c: LoadedCase,
+  body: { teamId: number; teamVersion?: number; note?: string },
+): Promise<{ team: LockedTeam; dispatch: teamRepo.DispatchRow }> {
+  if (!supportAllowed(c.rec.status)) {
+    throw conflict('ILLEGAL_TRANSITION', `a ${c.rec.status} case takes no supporting team: send its lead team first (role lead)`, {
+      current: { case: present(c.row, tx.user, { personal: false }) },
+    });
+  }
+  const team = (await lockTeams(tx, [body.teamId])).get(body.teamId);
+  if (!team) throw teamNotFound(body.teamId, 404);
+  if (body.teamVersion !== undefined && team.version !== body.teamVersion) {
+    throw await teamConflict(tx, team.id, 'VERSION_CONFLICT', `team ${team.id} was changed meanwhile: refresh and try again`);
+  }
+  if (team.status !== 'available') {
+    throw await teamConflict(tx, team.id, 'TEAM_BUSY', `team ${team.id} is no longer available: another dispatcher sent it, or it is busy`);
+  }
+  const reservationId = await takeReservation(tx, c, team.id);
+  const dispatch = await dispatchTeam(
+    tx,
+    team,
+    { id: c.row.id, code: c.row.code, lon: c.row.lon, lat: c.row.lat, streetCode: c.row.street_code },
+    { note: body.note ?? null, reassignedFrom: null, role: 'support', reservationId },
+  );
   return { team, dispatch };
 }
 
@@ -179,11 +236,15 @@ export async function attachPhotos(tx: WriteTx, caseId: number, photos: readonly
 /** POST /api/dispatch: sends a team to a case, filing a reported case first or reassigning a dispatched one. */
 export async function assignTeam(
   tx: WriteTx,
-  body: { caseId: number; teamId: number; caseVersion: number; teamVersion?: number; note?: string },
+  body: { caseId: number; teamId: number; caseVersion: number; teamVersion?: number; note?: string; role?: DispatchRole },
 ): Promise<{ case: LoadedCase; dispatch: teamRepo.DispatchRow }> {
   const role = requireRole(tx);
   const c = await loadCase(tx, body.caseId);
   if (c.rec.version !== body.caseVersion) throw staleCase(tx, c, `case ${body.caseId} was changed meanwhile: refresh and try again`, true);
+  if (body.role === 'support') {
+    const { dispatch } = await addSupport(tx, c, body);
+    return { case: c, dispatch };
+  }
   const actions = assignmentActions(c.rec.status);
   if (!actions) {
     throw conflict('ILLEGAL_TRANSITION', `a ${c.rec.status} case cannot be assigned to a team`, { current: { case: present(c.row, tx.user, { personal: false }) } });
@@ -208,9 +269,13 @@ export async function teamStep(
     if (!(await teamRepo.findTeam(tx.client, teamId))) throw teamNotFound(teamId);
     throw await teamConflict(tx, teamId, 'NO_OPEN_DISPATCH', seen ? `team ${teamId} is dispatched to case ${seen.case_id}, not ${body.caseId}` : `team ${teamId} has no open dispatch`);
   }
-  // the case first, then the team: the lock order of every writer
+  // the case first, then the teams in id order: the lock order of every writer. A lead's finish may stand the
+  // supporting teams down (the case is handled): they are locked with it.
   const c = await loadCase(tx, seen.case_id);
-  const team = (await lockTeams(tx, [teamId])).get(teamId);
+  const leadFinish = step === 'finished' && seen.role === 'lead' && c.rec.teamId === teamId;
+  const others = leadFinish ? (await teamRepo.openDispatchesOfCase(tx.client, c.row.id)).map((d) => d.team_id).filter((id) => id !== teamId) : [];
+  const locked = await lockTeams(tx, [teamId, ...others]);
+  const team = locked.get(teamId);
   if (!team) throw teamNotFound(teamId);
   const open = await teamRepo.openDispatchOfTeam(tx.client, teamId);
   if (!open || open.id !== seen.id) throw await teamConflict(tx, teamId, 'CONCURRENT_CHANGE', `team ${teamId} changed meanwhile: try again`);
@@ -225,11 +290,43 @@ export async function teamStep(
     currentCaseId: step === 'arrived' ? open.case_id : null,
   });
   const dispatch = await teamRepo.stampDispatch(tx.client, open.id, step === 'arrived' ? 'arrived_at' : 'finished_at', tx.now);
-  if (c.rec.teamId === teamId) {
+  // a supporting team's report moves only that team; the lead's also moves the case
+  if (open.role === 'lead' && c.rec.teamId === teamId) {
     for (const action of caseActionsForStep(step, c.rec.status)) {
       await applyAction(tx, c, { action, ...(body.note ? { note: body.note } : {}) }, 'handler');
     }
+    await releaseSupports(tx, c, locked);
     await saveCase(tx, c);
   }
   return { dispatch, caseId: open.case_id };
+}
+
+/** The supporting teams of a case that left the states teams work in are stood down (the teams are locked). */
+async function releaseSupports(tx: WriteTx, c: LoadedCase, locked: Map<number, LockedTeam>): Promise<void> {
+  if (!releasesSupport(c.original.status, c.rec.status)) return;
+  const supports = (await teamRepo.openDispatchesOfCase(tx.client, c.row.id)).filter((d) => d.role === 'support');
+  for (const d of supports.sort((a, b) => a.team_id - b.team_id)) {
+    const team = locked.get(d.team_id);
+    if (team) await releaseTeam(tx, team, c.row.id, 'stood_down');
+  }
+}
+
+/**
+ * DELETE /api/cases/:id/teams/:teamId: stands one supporting team down from the case (its dispatch is cancelled,
+ * the team is available again). The lead is replaced by reassigning, not stood down here (409 LEAD_TEAM).
+ */
+export async function standDownSupport(tx: WriteTx, caseId: number, teamId: number): Promise<teamRepo.DispatchRow> {
+  requireRole(tx);
+  const c = await loadCase(tx, caseId);
+  const team = (await lockTeams(tx, [teamId])).get(teamId);
+  if (!team) throw teamNotFound(teamId);
+  const open = await teamRepo.openDispatchOfTeam(tx.client, teamId);
+  if (!open || open.case_id !== c.row.id) {
+    throw await teamConflict(tx, teamId, 'NO_OPEN_DISPATCH', `team ${teamId} is not on case ${c.row.code}`);
+  }
+  if (open.role === 'lead') {
+    throw await teamConflict(tx, teamId, 'LEAD_TEAM', `team ${teamId} leads case ${c.row.code}: reassign the case to another lead instead`);
+  }
+  const closed = await releaseTeam(tx, team, c.row.id, 'stood_down');
+  return closed!;
 }

@@ -1,5 +1,5 @@
 /** A stored case as the rules see it (CaseRecord) and as screens see it (CaseFacts), and back to a row. */
-import { escalationLevelOf, type CaseClocks, type CaseRecord, type CaseState, type Light, type ParkableState } from '@gridcommand/shared/domain';
+import { escalationLevelOf, holderOf, type CaseClocks, type CaseRecord, type CaseState, type Light, type ParkableState } from '@gridcommand/shared/domain';
 import type { CaseFacts } from '@gridcommand/shared/schemas';
 import type { CaseRow } from '../cases/repository.ts';
 
@@ -41,6 +41,10 @@ export function recordOf(row: CaseRow): CaseRecord {
     teamId: row.team_id,
     departmentCode: row.department_code,
     reworkCount: row.rework_count,
+    signBy: row.sign_by,
+    returnCount: row.return_count,
+    returnedBy: row.returned_by,
+    returnReason: row.return_reason,
     fixedOnSpot: row.fixed_on_spot,
     light: row.light as Light,
     nextLightAt: row.next_light_at,
@@ -69,6 +73,11 @@ export function rowWith(row: CaseRow, r: CaseRecord, names: { teamName?: string 
     department_code: r.departmentCode,
     department_name: r.departmentCode === row.department_code ? row.department_name : (names.departmentName ?? null),
     rework_count: r.reworkCount,
+    holder_code: holderOf({ escalationLevel: r.escalationLevel, communityCode: row.community_code, zoneCode: row.zone_code, streetCode: row.street_code }),
+    sign_by: r.signBy,
+    return_count: r.returnCount,
+    returned_by: r.returnedBy,
+    return_reason: r.returnReason,
     fixed_on_spot: r.fixedOnSpot,
     light: r.light,
     next_light_at: r.nextLightAt,

@@ -3,7 +3,7 @@
  * state machine (shared/src/domain/team-state.ts), each change with its `team.status` event. Callers lock the
  * case first (cases.ts), then the teams here, in id order.
  */
-import { etaSeconds, manualStatusCommand, teamTransition, type TeamCommand, type TeamStatus } from '@gridcommand/shared/domain';
+import { etaSeconds, manualStatusCommand, reservationFor, teamTransition, type DispatchRole, type TeamCommand, type TeamStatus } from '@gridcommand/shared/domain';
 import type { TEAM_CHANGE_REASONS } from '@gridcommand/shared/schemas';
 import { HttpError, conflict } from '../../plugins/errors.ts';
 import * as teamRepo from '../teams/repository.ts';
@@ -72,12 +72,46 @@ export async function moveTeam(
  * Stands a team down from a case it no longer has (reassigned, parked, voided, closed): its open dispatch is
  * cancelled and an en-route or on-scene team becomes available. The team must be locked.
  */
-export async function releaseTeam(tx: WriteTx, team: LockedTeam, caseId: number, reason: Reason): Promise<void> {
-  const open = await teamRepo.openDispatchOfCase(tx.client, caseId);
-  if (open && open.team_id === team.id) await teamRepo.stampDispatch(tx.client, open.id, 'cancelled_at', tx.now);
-  if (team.status === 'en_route' || team.status === 'on_scene') {
+export async function releaseTeam(tx: WriteTx, team: LockedTeam, caseId: number, reason: Reason): Promise<teamRepo.DispatchRow | null> {
+  const found = await teamRepo.openDispatchOfTeam(tx.client, team.id);
+  const open = found && found.case_id === caseId ? found : null;
+  const closed = open ? await teamRepo.stampDispatch(tx.client, open.id, 'cancelled_at', tx.now) : null;
+  // a team dispatched to another case meanwhile is not stood down from it
+  if ((open || !found) && (team.status === 'en_route' || team.status === 'on_scene')) {
     await moveTeam(tx, team, 'stand_down', { reason, caseId, dispatchId: open?.id ?? null, currentCaseId: null });
   }
+  return closed;
+}
+
+/**
+ * The reservation of a locked team, seen by a writer that wants to send (or reserve) it for `caseId`: a lapsed one is
+ * closed (expired), one held for another case refuses (409 TEAM_RESERVED), one for this case is returned so that
+ * the caller can turn it into the dispatch.
+ */
+export async function checkReservation(
+  tx: WriteTx,
+  teamId: number,
+  c: { id: number; streetCode: string; lon: number; lat: number },
+): Promise<teamRepo.ReservationRow | null> {
+  const open = await teamRepo.openReservationOfTeam(tx.client, teamId);
+  const verdict = reservationFor(open ? { caseId: open.case_id, expiresAt: open.expires_at } : null, c.id, tx.now);
+  if (!open || verdict === 'free') return null;
+  if (verdict === 'expired') {
+    await closeReservation(tx, open, 'expired');
+    return null;
+  }
+  if (verdict === 'held') {
+    throw await teamConflict(tx, teamId, 'TEAM_RESERVED', `team ${teamId} is reserved for case ${open.case_code} until ${open.expires_at.toISOString()}: not available for other cases`);
+  }
+  return open;
+}
+
+/** Closes a reservation with its event (the caller holds the team's lock). */
+export async function closeReservation(tx: WriteTx, r: teamRepo.ReservationRow, reason: 'released' | 'dispatched' | 'expired'): Promise<void> {
+  if (!(await teamRepo.closeReservation(tx.client, r.id, tx.now, reason))) {
+    throw await teamConflict(tx, r.team_id, 'CONCURRENT_CHANGE', `the reservation of team ${r.team_id} changed meanwhile: try again`);
+  }
+  tx.emit(draft('team.reservation_closed', { reservationId: r.id, reason }, { caseId: r.case_id, teamId: r.team_id }));
 }
 
 /** Sends a locked, available team to a case: the team goes en route and the dispatch record is written. */
@@ -85,8 +119,9 @@ export async function dispatchTeam(
   tx: WriteTx,
   team: LockedTeam,
   c: { id: number; code: string; lon: number; lat: number; streetCode: string },
-  ctx: { note: string | null; reassignedFrom: number | null },
+  ctx: { note: string | null; reassignedFrom: number | null; role?: DispatchRole; reservationId?: number },
 ): Promise<teamRepo.DispatchRow> {
+  const role = ctx.role ?? 'lead';
   const t = teamTransition(team.status, 'dispatch');
   if (!t.ok) throw await teamConflict(tx, team.id, 'TEAM_BUSY', `team ${team.id} is no longer available: another dispatcher sent it, or it is busy`);
   const distance = await teamRepo.teamDistanceTo(tx.client, team.id, c.lon, c.lat);
@@ -99,6 +134,7 @@ export async function dispatchTeam(
     distanceM: distance,
     etaS: distance === null ? null : etaSeconds(distance, urban),
     note: ctx.note,
+    role,
   });
   await moveTeam(tx, team, 'dispatch', { reason: 'dispatched', caseId: c.id, dispatchId: dispatch.id, currentCaseId: c.id });
   tx.emit(
@@ -110,6 +146,8 @@ export async function dispatchTeam(
         distanceM: dispatch.distance_m === null ? null : Math.round(dispatch.distance_m),
         etaS: dispatch.eta_s,
         reassignedFrom: ctx.reassignedFrom,
+        role,
+        ...(ctx.reservationId !== undefined ? { reservationId: ctx.reservationId } : {}),
       },
       { caseId: c.id, teamId: team.id, streetCode: c.streetCode, note: ctx.note, lon: c.lon, lat: c.lat },
     ),
