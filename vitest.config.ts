@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     // Most test files wait on PostgreSQL, a server process or a browser rather than on this process: two at a time
-    // (one browser file at most, see e2e) even on a 2-core machine, where the default would be one.
+    // even on a 2-core machine, where the default would be one.
     maxWorkers: 2,
     projects: [
       { test: { name: 'shared', include: ['shared/test/**/*.test.ts'] } },
@@ -24,7 +24,6 @@ export default defineConfig({
           globalSetup: ['server/test/global-setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 300_000,
-          fileParallelism: false,
         },
       },
     ],

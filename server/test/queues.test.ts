@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE_TABS, inQueueTab, queueTabsFor, escalationLevelAt, type CaseState, type QueueCase, type UnitKind } from '@gridcommand/shared/domain';
 import type { Case, QueueList, QueueSummary } from '@gridcommand/shared/schemas';
 import { PASSWORD, act, as, caseWorld, createCase, login, sessionCookie, type CaseWorld } from './cases-helpers.ts';
+import { hashPassword } from '../src/modules/auth/passwords.ts';
+import { upsertUser } from '../src/modules/auth/repository.ts';
 
 let w: CaseWorld;
 const unitCookies: Record<string, string> = {};
@@ -143,6 +145,44 @@ describe('sign-for and return (签收 / 退单) with the centre deciding', () =>
   });
 });
 
+describe('first-receiver leads (首接负责): one lead department, helping departments', () => {
+  it('a helper sees and follows the case in its 协办 tab; only the lead acts', async () => {
+    const { rows } = await w.db.pool.query<{ code: string }>(`SELECT code FROM department WHERE code <> $1 ORDER BY code LIMIT 1`, [dept]);
+    const other = rows[0]!.code;
+    await upsertUser(w.db.pool, { username: 'helper', displayName: '协办部门处置员', role: 'handler', passwordHash: await hashPassword(PASSWORD), departmentCode: other });
+    const res = await login(w.app, 'helper', PASSWORD);
+    const helper = sessionCookie(res);
+    const asHelper = (method: 'GET' | 'POST', url: string, payload?: object) =>
+      w.app.inject({ method, url, headers: { cookie: helper, 'x-gc-csrf': '1' }, ...(payload ? { payload } : {}) });
+
+    let c = await createCase(w, { title: '多部门联合整治' });
+    c = await act(w, 'dispatcher', c, 'file');
+    c = await act(w, 'dispatcher', c, 'dispatch', { departmentCode: dept });
+    c = await act(w, 'handler', c, 'accept');
+    expect((await asHelper('GET', `/api/cases/${c.id}`)).statusCode, 'not a helper yet').toBe(404);
+
+    for (const [departmentCode, code] of [[dept, 'HELPER_IS_LEAD'], ['ZZZ', 'DEPARTMENT_NOT_FOUND']] as const) {
+      const bad = await as(w, 'dispatcher', 'POST', `/api/cases/${c.id}/actions`, { action: 'add_helper', departmentCode, version: c.version });
+      expect(bad.statusCode, bad.body).toBe(422);
+      expect(bad.json().code).toBe(code);
+    }
+    c = await act(w, 'dispatcher', c, 'add_helper', { departmentCode: other });
+    expect(c).toMatchObject({ departmentCode: dept, helperDepartments: [other], status: 'in_progress' });
+
+    const seen = await asHelper('GET', `/api/cases/${c.id}`);
+    expect(seen.statusCode).toBe(200);
+    expect((seen.json() as Case).allowedActions).toEqual([]);
+    const queue = await asHelper('GET', '/api/queues/assisting');
+    expect((queue.json() as QueueList).items.map((x) => x.id)).toContain(c.id);
+    const refused = await asHelper('POST', `/api/cases/${c.id}/actions`, { action: 'handle', version: c.version });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().code).toBe('NOT_LEAD');
+    c = await act(w, 'handler', c, 'handle');
+    expect(c.status).toBe('handled');
+    expect((await asHelper('GET', '/api/queues/assisting')).json().items.map((x: Case) => x.id)).not.toContain(c.id);
+  });
+});
+
 describe('who sees and looks at which queue', () => {
   it('a unit lists only its area; ?unit= looks down, never up or sideways', async () => {
     const list = await asUnit('zone', 'GET', '/api/cases?limit=200');
@@ -163,6 +203,39 @@ describe('who sees and looks at which queue', () => {
   });
 });
 
+describe('role × unit × endpoint: who sees and who changes a case the 管区 holds', () => {
+  type Who = 'dispatcher' | 'leader' | 'worker' | 'wall' | Unit;
+  // [who, GET /api/cases/:id, may escalate it (allowedActions), GET /api/queues?unit=<the zone>, a case of another street]
+  const TABLE: [Who, number, boolean, number, number][] = [
+    ['dispatcher', 200, true, 200, 200],
+    ['leader', 200, false, 200, 200],
+    ['street', 200, false, 200, 404],
+    ['zone', 200, true, 200, 404],
+    ['community', 200, false, 403, 404],
+    ['worker', 200, false, 403, 404],
+    ['wall', 200, false, 403, 200],
+  ];
+  let held: Case;
+  let elsewhere: Case;
+  beforeAll(async () => {
+    held = await createCase(w, { title: '管区持有的案件' });
+    held = await act(w, 'dispatcher', held, 'escalate', { reason: '提请管区协调' });
+    const { rows } = await w.db.pool.query<{ lon: number; lat: number }>(
+      `SELECT ST_X(label_point) AS lon, ST_Y(label_point) AS lat FROM area WHERE level = 'grid' AND street_code <> $1 ORDER BY code LIMIT 1`,
+      [w.home.street],
+    );
+    elsewhere = await createCase(w, { title: '另一街道的案件', lon: rows[0]!.lon, lat: rows[0]!.lat });
+  });
+  it.each(TABLE)('%s', async (who, see, escalates, queue, other) => {
+    const get = (url: string) => (who === 'community' || who === 'zone' || who === 'street' ? asUnit(who, 'GET', url) : as(w, who, 'GET', url));
+    const res = await get(`/api/cases/${held.id}`);
+    expect(res.statusCode).toBe(see);
+    if (see === 200) expect((res.json() as Case).allowedActions.includes('escalate')).toBe(escalates);
+    expect((await get(`/api/queues?unit=${w.home.zone}`)).statusCode).toBe(queue);
+    expect((await get(`/api/cases/${elsewhere.id}`)).statusCode).toBe(other);
+  });
+});
+
 describe('every tab’s SQL agrees with inQueueTab', () => {
   it('on cases in every state and level, for each kind of unit', async () => {
     // more cases in other states and levels
@@ -177,13 +250,13 @@ describe('every tab’s SQL agrees with inQueueTab', () => {
 
     const { rows } = await w.db.pool.query<{
       id: number; status: CaseState; escalation_level: number; community_code: string; zone_code: string; street_code: string;
-      department_code: string | null; returned_by: string | null;
-    }>(`SELECT id::int, status, escalation_level, community_code, zone_code, street_code, department_code, returned_by FROM cases`);
+      department_code: string | null; returned_by: string | null; helper_departments: string[];
+    }>(`SELECT id::int, status, escalation_level, community_code, zone_code, street_code, department_code, returned_by, helper_departments FROM cases`);
     const facts = rows.map((r) => ({
       id: r.id,
       c: {
         status: r.status, escalationLevel: escalationLevelAt(r.escalation_level)!, communityCode: r.community_code, zoneCode: r.zone_code,
-        streetCode: r.street_code, departmentCode: r.department_code, returnedBy: r.returned_by,
+        streetCode: r.street_code, departmentCode: r.department_code, returnedBy: r.returned_by, helperDepartments: r.helper_departments,
       } satisfies QueueCase,
     }));
     const units: { kind: UnitKind; code: string }[] = [

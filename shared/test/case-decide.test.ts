@@ -42,6 +42,7 @@ function rec(over: Partial<CaseRecord> = {}): CaseRecord {
     returnCount: 0,
     returnedBy: null,
     returnReason: null,
+    helperDepartments: [],
     fixedOnSpot: false,
     light: 'green',
     nextLightAt: CLOCKS.respondWarnAt,

@@ -28,22 +28,22 @@ const FULL: TransitionContext = {
 const COLUMNS: readonly CaseAction[] = [
   'file', 'dispatch', 'accept', 'handle', 'verify_pass', 'verify_fail', 'close',
   'void', 'park', 'unpark', 'escalate', 'hand_down', 'reassign', 'fix_on_spot', 'reopen',
-  'return', 'approve_return', 'reject_return',
+  'return', 'approve_return', 'reject_return', 'add_helper',
 ];
 
 // prettier-ignore
 const MATRIX: Record<CaseState, readonly string[]> = {
-  //            file     dispatch      accept         handle     verify_pass verify_fail    close     void    park      unpark         escalate hand_down reassign fix_on_spot reopen        return      approve_return reject_return
-  reported:    ['filed', '·',          '·',           '·',       '·',        '·',           '·',      'void', '·',      '·',           '=',     '=',      '·', 'closed', '·',           '·',        '·',      '·'],
-  filed:       ['·',     'dispatched', '·',           '·',       '·',        '·',           '·',      'void', 'parked', '·',           '=',     '=',      '·', '·',      '·',           '·',        '·',      '·'],
-  dispatched:  ['·',     '·',          'in_progress', '·',       '·',        '·',           '·',      'void', 'parked', '·',           '=',     '=',      '=', '·',      '·',           'returned', '·',      '·'],
-  returned:    ['·',     '·',          '·',           '·',       '·',        '·',           '·',      'void', '·',      '·',           '·',     '·',      '·', '·',      '·',           '·',        'filed',  'dispatched'],
-  in_progress: ['·',     '·',          '·',           'handled', '·',        '·',           '·',      '·',    'parked', '·',           '=',     '=',      '=', '·',      '·',           '·',        '·',      '·'],
-  handled:     ['·',     '·',          '·',           '·',       'verified', 'in_progress', '·',      '·',    '·',      '·',           '·',     '·',      '·', '·',      '·',           '·',        '·',      '·'],
-  verified:    ['·',     '·',          '·',           '·',       '·',        '·',           'closed', '·',    '·',      '·',           '·',     '·',      '·', '·',      '·',           '·',        '·',      '·'],
-  closed:      ['·',     '·',          '·',           '·',       '·',        '·',           '·',      '·',    '·',      '·',           '·',     '·',      '·', '·',      'in_progress', '·',        '·',      '·'],
-  void:        ['·',     '·',          '·',           '·',       '·',        '·',           '·',      '·',    '·',      '·',           '·',     '·',      '·', '·',      '·',           '·',        '·',      '·'],
-  parked:      ['·',     '·',          '·',           '·',       '·',        '·',           '·',      '·',    '·',      'in_progress', '·',     '·',      '·', '·',      '·',           '·',        '·',      '·'],
+  //            file     dispatch      accept         handle     verify_pass verify_fail    close     void    park      unpark         escalate hand_down reassign fix_on_spot reopen        return      approve_return reject_return add_helper
+  reported:    ['filed', '·',          '·',           '·',       '·',        '·',           '·',      'void', '·',      '·',           '=',     '=',      '·', 'closed', '·',           '·',        '·',      '·', '·'],
+  filed:       ['·',     'dispatched', '·',           '·',       '·',        '·',           '·',      'void', 'parked', '·',           '=',     '=',      '·', '·',      '·',           '·',        '·',      '·', '·'],
+  dispatched:  ['·',     '·',          'in_progress', '·',       '·',        '·',           '·',      'void', 'parked', '·',           '=',     '=',      '=', '·',      '·',           'returned', '·',      '·', '='],
+  returned:    ['·',     '·',          '·',           '·',       '·',        '·',           '·',      'void', '·',      '·',           '·',     '·',      '·', '·',      '·',           '·',        'filed',  'dispatched', '·'],
+  in_progress: ['·',     '·',          '·',           'handled', '·',        '·',           '·',      '·',    'parked', '·',           '=',     '=',      '=', '·',      '·',           '·',        '·',      '·', '='],
+  handled:     ['·',     '·',          '·',           '·',       'verified', 'in_progress', '·',      '·',    '·',      '·',           '·',     '·',      '·', '·',      '·',           '·',        '·',      '·', '·'],
+  verified:    ['·',     '·',          '·',           '·',       '·',        '·',           'closed', '·',    '·',      '·',           '·',     '·',      '·', '·',      '·',           '·',        '·',      '·', '·'],
+  closed:      ['·',     '·',          '·',           '·',       '·',        '·',           '·',      '·',    '·',      '·',           '·',     '·',      '·', '·',      'in_progress', '·',        '·',      '·', '·'],
+  void:        ['·',     '·',          '·',           '·',       '·',        '·',           '·',      '·',    '·',      '·',           '·',     '·',      '·', '·',      '·',           '·',        '·',      '·', '·'],
+  parked:      ['·',     '·',          '·',           '·',       '·',        '·',           '·',      '·',    '·',      'in_progress', '·',     '·',      '·', '·',      '·',           '·',        '·',      '·', '·'],
 };
 
 function expectedFor(state: CaseState, action: CaseAction): string {
@@ -80,14 +80,14 @@ describe('state × action matrix (admin, all fields given)', () => {
 // Which role may take which action ('x' = may).
 // prettier-ignore
 const ROLE_MATRIX: Record<Role, string> = {
-  //           file dispatch accept handle v_pass v_fail close void park unpark escalate hand_down reassign fix reopen return approve_r reject_r
-  admin:      'x    x        x      x      x      x      x     x    x    x      x        x         x    x   x      x      x         x',
-  dispatcher: 'x    x        .      .      .      .      x     x    x    x      x        x         x    .   x      .      x         x',
-  handler:    '.    .        x      x      .      .      .     .    .    .      x        .         .    .   .      x      .         .',
-  worker:     '.    .        .      .      x      x      .     .    .    .      .        .         .    x   .      .      .         .',
-  leader:     '.    .        .      .      .      .      .     .    .    .      .        .         .    .   .      .      .         .',
-  wall:       '.    .        .      .      .      .      .     .    .    .      .        .         .    .   .      .      .         .',
-  public:     '.    .        .      .      .      .      .     .    .    .      .        .         .    .   x      .      .         .',
+  //           file dispatch accept handle v_pass v_fail close void park unpark escalate hand_down reassign fix reopen return approve_r reject_r helper
+  admin:      'x    x        x      x      x      x      x     x    x    x      x        x         x    x   x      x      x         x        x',
+  dispatcher: 'x    x        .      .      .      .      x     x    x    x      x        x         x    .   x      .      x         x        x',
+  handler:    '.    .        x      x      .      .      .     .    .    .      x        .         .    .   .      x      .         .        .',
+  worker:     '.    .        .      .      x      x      .     .    .    .      .        .         .    x   .      .      .         .        .',
+  leader:     '.    .        .      .      .      .      .     .    .    .      .        .         .    .   .      .      .         .        .',
+  wall:       '.    .        .      .      .      .      .     .    .    .      .        .         .    .   .      .      .         .        .',
+  public:     '.    .        .      .      .      .      .     .    .    .      .        .         .    .   x      .      .         .        .',
 };
 
 /** A state in which the action is legal, to test the role alone. */
@@ -134,7 +134,7 @@ describe('roles', () => {
 
   it.each([
     ['reported', 'dispatcher', ['file', 'void', 'escalate', 'hand_down']],
-    ['dispatched', 'dispatcher', ['void', 'park', 'escalate', 'hand_down', 'reassign']],
+    ['dispatched', 'dispatcher', ['void', 'park', 'escalate', 'hand_down', 'reassign', 'add_helper']],
     ['dispatched', 'handler', ['accept', 'escalate', 'return']],
     ['returned', 'dispatcher', ['void', 'approve_return', 'reject_return']],
     ['returned', 'handler', []],
@@ -188,6 +188,7 @@ describe('required fields', () => {
     ['dispatched', 'return', {}, ['reason']],
     ['dispatched', 'return', { reason: '  ' }, ['reason']],
     ['returned', 'reject_return', {}, ['reason']],
+    ['in_progress', 'add_helper', {}, ['assignee']],
   ] as const)('%s × %s with %j is missing %j', (state, action, ctx, missing) => {
     expect(transition(state, action, 'admin', ctx)).toMatchObject({ ok: false, reason: 'missing_field', missing });
   });

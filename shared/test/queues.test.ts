@@ -30,6 +30,7 @@ function c(status: CaseState, level: EscalationLevel = 'grid', over: Partial<Que
     streetCode: '370102001',
     departmentCode: null,
     returnedBy: null,
+    helperDepartments: [],
     ...over,
   };
 }
@@ -49,7 +50,7 @@ describe('queue tabs per unit kind', () => {
     ['zone', ['holding', 'returns', 'to_verify', 'to_close', 'escalated_up']],
     ['street', ['holding', 'returns', 'to_verify', 'to_close', 'escalated_up']],
     ['district', ['holding', 'returns', 'to_verify', 'to_close']],
-    ['department', ['to_sign', 'handling', 'returned_by_us']],
+    ['department', ['to_sign', 'handling', 'assisting', 'returned_by_us']],
   ] as const)('%s: %j', (kind, tabs) => expect(queueTabsFor(kind)).toEqual(tabs));
 });
 
@@ -71,6 +72,8 @@ const TABLE: [string, QueueCase, Partial<Record<'community' | 'zone' | 'street' 
   ['parked: on the long-term register, in no queue', c('parked', 'zone'), {}],
   ['another street’s case', c('filed', 'zone', { streetCode: '370102002', zoneCode: '37010200201', communityCode: '370102002001' }), {}],
   ['another department’s case', c('dispatched', 'grid', { departmentCode: 'SJJ', communityCode: '370102001002' }), {}],
+  ['another department’s case we help on (协办)', c('in_progress', 'grid', { departmentCode: 'SJJ', helperDepartments: ['CGJ'] }), { community: ['holding'], department: ['assisting'] }],
+  ['helped on, now handled: no longer in 协办', c('handled', 'grid', { departmentCode: 'SJJ', helperDepartments: ['CGJ'] }), { community: ['to_verify'] }],
 ];
 
 describe('inQueueTab', () => {

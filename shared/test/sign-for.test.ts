@@ -48,7 +48,7 @@ describe('return and its decision in the case rules', () => {
   const base: CaseRecord = {
     id: 7, status: 'filed', version: 3, escalationLevel: 'grid', parkedFrom: null, parkReason: null, parkReviewDate: null,
     voidReason: null, duplicateOf: null, teamId: null, departmentCode: null, reworkCount: 0, signBy: null, returnCount: 0,
-    returnedBy: null, returnReason: null, fixedOnSpot: false, light: 'green', nextLightAt: null, supervised: false, clocks: CLOCKS,
+    returnedBy: null, returnReason: null, helperDepartments: [], fixedOnSpot: false, light: 'green', nextLightAt: null, supervised: false, clocks: CLOCKS,
     stamps: { filedAt: at('2025-03-10 11:40') }, updatedAt: at('2025-03-10 11:40'),
   };
   const T1 = at('2025-03-10 12:00');

@@ -15,10 +15,11 @@ import { caseClock, formatDuration } from '../dispatch/clock.ts';
 import { useDepartments } from './api.ts';
 
 /** The actions this page offers, in the order of the buttons; those needing a reason, a department. */
-const QUEUE_ACTIONS = ['accept', 'return', 'approve_return', 'reject_return', 'file', 'dispatch', 'handle', 'escalate', 'hand_down', 'close', 'void'] as const;
+const QUEUE_ACTIONS = ['accept', 'return', 'approve_return', 'reject_return', 'file', 'dispatch', 'add_helper', 'handle', 'escalate', 'hand_down', 'close', 'void'] as const;
 type QueueAction = (typeof QUEUE_ACTIONS)[number];
 const NEEDS_REASON = new Set<QueueAction>(['return', 'reject_return', 'escalate', 'void']);
 const ASKS_REASON = new Set<QueueAction>(['return', 'reject_return', 'escalate', 'void', 'hand_down', 'approve_return']);
+const ASKS_DEPARTMENT = new Set<QueueAction>(['dispatch', 'add_helper']);
 const PRIMARY = new Set<QueueAction>(['accept', 'approve_return', 'file', 'dispatch', 'handle', 'close']);
 
 export interface QueueDetailProps {
@@ -55,14 +56,18 @@ export function QueueDetail({ c, now, busy, onAction }: QueueDetailProps) {
   const [pending, setPending] = useState<QueueAction | null>(null);
   const [reason, setReason] = useState('');
   const [department, setDepartment] = useState('');
-  const departments = useDepartments(c.allowedActions.includes('dispatch'));
+  const departments = useDepartments(c.allowedActions.includes('dispatch') || c.allowedActions.includes('add_helper') || c.helperDepartments.length > 0);
+  const departmentName = (code: string) => {
+    const d = departments.data?.items.find((x) => x.code === code);
+    return d ? (locale === 'en' ? d.nameEn : d.name) : code;
+  };
   const timeline = useTimeline(c.id, c.version);
   const clock = caseClock(c, now);
   const actions = QUEUE_ACTIONS.filter((a) => c.allowedActions.includes(a));
   const signLate = c.status === 'dispatched' && signForOverdue(c.signBy ? new Date(c.signBy) : null, now);
 
   const start = (a: QueueAction) => {
-    if (!ASKS_REASON.has(a) && a !== 'dispatch') {
+    if (!ASKS_REASON.has(a) && !ASKS_DEPARTMENT.has(a)) {
       onAction(a, {});
       return;
     }
@@ -74,11 +79,11 @@ export function QueueDetail({ c, now, busy, onAction }: QueueDetailProps) {
     if (!pending) return;
     const extra: Record<string, unknown> = {};
     if (reason.trim()) extra.reason = reason.trim();
-    if (pending === 'dispatch') extra.departmentCode = department;
+    if (ASKS_DEPARTMENT.has(pending)) extra.departmentCode = department;
     onAction(pending, extra);
     setPending(null);
   };
-  const canSubmit = pending !== null && (!NEEDS_REASON.has(pending) || reason.trim() !== '') && (pending !== 'dispatch' || department !== '');
+  const canSubmit = pending !== null && (!NEEDS_REASON.has(pending) || reason.trim() !== '') && (!ASKS_DEPARTMENT.has(pending) || department !== '');
 
   return (
     <section className="qdetail" data-testid="queue-detail" data-case-id={c.id}>
@@ -104,6 +109,12 @@ export function QueueDetail({ c, now, busy, onAction }: QueueDetailProps) {
         <dd data-testid="queue-detail-holder">{holderName(c, t('queue.unitKind.district'))}</dd>
         <dt>{t('queue.facts.department')}</dt>
         <dd>{c.departmentName ?? '—'}</dd>
+        {c.helperDepartments.length > 0 ? (
+          <>
+            <dt>{t('queue.facts.helpers')}</dt>
+            <dd data-testid="queue-detail-helpers">{c.helperDepartments.map(departmentName).join('、')}</dd>
+          </>
+        ) : null}
         {c.signBy ? (
           <>
             <dt>{t('queue.facts.signBy')}</dt>
@@ -162,7 +173,7 @@ export function QueueDetail({ c, now, busy, onAction }: QueueDetailProps) {
         {pending ? (
           <form className="qdetail__form" onSubmit={submit} data-testid="queue-action-form">
             <b>{t(`labels.action.${pending}`)}</b>
-            {pending === 'dispatch' ? (
+            {ASKS_DEPARTMENT.has(pending) ? (
               <label className="field">
                 <span>{t('queue.actions.department')}</span>
                 <select value={department} onChange={(e) => setDepartment(e.target.value)} data-testid="queue-department">

@@ -16,6 +16,7 @@ const zhCN = {
       escalated_up: '已上报上级',
       to_sign: '待签收',
       handling: '办理中',
+      assisting: '协办中',
       returned_by_us: '已退单',
     },
     tabHint: {
@@ -26,6 +27,7 @@ const zhCN = {
       escalated_up: '本级上报、现由上级办理的案件（仍可查看）',
       to_sign: '派至本部门、等待签收的案件（签收时限自派遣起算）',
       handling: '本部门已签收、正在办理的案件',
+      assisting: '其他部门牵头（首接负责）、本部门协办的案件',
       returned_by_us: '本部门已退回、等待审定的案件',
     },
     overdue: '{{n}} 超期',
@@ -37,7 +39,8 @@ const zhCN = {
     facts: {
       holder: '当前负责',
       level: '层级',
-      department: '承办部门',
+      department: '承办部门（牵头）',
+      helpers: '协办部门',
       signBy: '签收时限',
       signLate: '已超签收时限',
       returns: '退单次数',
@@ -82,6 +85,7 @@ const en: typeof zhCN = {
       escalated_up: 'Escalated up',
       to_sign: 'To sign for',
       handling: 'In hand',
+      assisting: 'Helping',
       returned_by_us: 'Returned by us',
     },
     tabHint: {
@@ -92,6 +96,7 @@ const en: typeof zhCN = {
       escalated_up: 'Cases escalated from here, now worked by the level above (still visible)',
       to_sign: 'Cases dispatched to this department, waiting to be signed for (the limit runs from the dispatch)',
       handling: 'Cases this department signed for and is working on',
+      assisting: 'Cases another department leads (first receiver) and this one helps on',
       returned_by_us: 'Cases this department sent back, waiting for a decision',
     },
     overdue: '{{n}} overdue',
@@ -103,7 +108,8 @@ const en: typeof zhCN = {
     facts: {
       holder: 'Held by',
       level: 'Level',
-      department: 'Department',
+      department: 'Lead department',
+      helpers: 'Helping departments',
       signBy: 'Sign for by',
       signLate: 'Sign-for deadline passed',
       returns: 'Returns',

@@ -42,6 +42,8 @@ export interface CaseRecord {
   /** the department that returned it and why: kept while the centre decides, and after, for the record */
   returnedBy: string | null;
   returnReason: string | null;
+  /** helping departments (协办) beside the lead department (首接负责: `departmentCode`) */
+  helperDepartments: readonly string[];
   /** reported and fixed by the reporter on the spot (举手之劳) */
   fixedOnSpot: boolean;
   light: Light;
@@ -82,7 +84,9 @@ export interface LightChange {
 
 export type CaseRefusal =
   | { ok: false; reason: TransitionRefusal; missing?: string[]; allowed: CaseAction[] }
-  | { ok: false; reason: 'invalid'; code: 'DUPLICATE_OF_SELF' | 'REVIEW_DATE_PAST'; message: string; allowed: CaseAction[] };
+  | { ok: false; reason: 'invalid'; code: InvalidCode; message: string; allowed: CaseAction[] };
+
+type InvalidCode = 'DUPLICATE_OF_SELF' | 'REVIEW_DATE_PAST' | 'HELPER_IS_LEAD' | 'HELPER_EXISTS';
 
 export interface CaseDecision {
   ok: true;
@@ -113,6 +117,7 @@ function withLight(rec: CaseRecord, previousLight: Light, now: Date): { rec: Cas
 }
 
 function assigneeOf(cmd: CaseCommand): string | undefined {
+  if (cmd.action === 'add_helper') return cmd.departmentCode;
   if (cmd.teamId !== undefined) return `team:${cmd.teamId}`;
   if (cmd.departmentCode !== undefined) return `department:${cmd.departmentCode}`;
   return undefined;
@@ -130,7 +135,7 @@ export function decideCaseAction(rec: CaseRecord, cmd: CaseCommand, role: Role, 
     atIntake: cmd.atIntake,
   });
   if (!result.ok) return result;
-  const refuse = (code: 'DUPLICATE_OF_SELF' | 'REVIEW_DATE_PAST', message: string): CaseRefusal => ({
+  const refuse = (code: InvalidCode, message: string): CaseRefusal => ({
     ok: false,
     reason: 'invalid',
     code,
@@ -205,6 +210,11 @@ export function decideCaseAction(rec: CaseRecord, cmd: CaseCommand, role: Role, 
           next.departmentCode = null;
           next.signBy = null;
         }
+        break;
+      case 'add_helper':
+        if (e.department === rec.departmentCode) return refuse('HELPER_IS_LEAD', `${e.department} leads this case already`);
+        if (rec.helperDepartments.includes(e.department)) return refuse('HELPER_EXISTS', `${e.department} helps on this case already`);
+        next.helperDepartments = [...rec.helperDepartments, e.department];
         break;
       case 'reopen':
         delete next.stamps.handledAt;

@@ -24,6 +24,10 @@
  *   centre dispatches it again) or `reject_return` (needs a reason: returned → dispatched, back to the same department,
  *   which must now sign for it). The clocks run from intake and are never reset, so a return buys no time; a rejected
  *   return keeps the sign-for deadline it had. A returned case can also be voided.
+ * - add_helper (协办, needs the department): first-receiver leads (首接负责): a case that needs several departments has
+ *   one lead — the department it is dispatched to, which signs for, handles and answers for it — and helping
+ *   departments added by the centre while it is dispatched or in progress; they see the case and follow it, the
+ *   state does not change.
  * - dispatch needs an assignee (a team or a department).
  * - fix_on_spot (举手之劳): a grid worker reports a problem they have already fixed, with a before and an after
  *   photo: reported → closed in one step, every milestone stamped at once. Only as part of the report itself
@@ -37,7 +41,7 @@
  * Roles
  * - admin: every action.
  * - dispatcher (command center, or the desk of a street, 管区 or community for the cases it holds): file, dispatch,
- *   reassign, void, park, unpark, escalate, hand_down, close, reopen, approve_return, reject_return.
+ *   reassign, void, park, unpark, escalate, hand_down, close, reopen, approve_return, reject_return, add_helper.
  * - handler (department or team handler): accept (签收), return (退单), handle, escalate (a problem beyond the
  *   handler's power goes up the ladder).
  * - worker (grid worker / inspector): verify_pass, verify_fail (on-site verification, 核查), fix_on_spot.
@@ -81,6 +85,7 @@ export const CASE_ACTIONS = [
   'return',
   'approve_return',
   'reject_return',
+  'add_helper',
 ] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 
@@ -155,7 +160,9 @@ export type TransitionEffect =
   /** a department sent the case back (退单): the return count goes up, the department is kept as `returnedBy` */
   | { type: 'return' }
   /** the centre decided on a return (审定); `approved`: the department loses the case */
-  | { type: 'settle_return'; approved: boolean };
+  | { type: 'settle_return'; approved: boolean }
+  /** a helping department (协办) joins the lead */
+  | { type: 'add_helper'; department: string };
 
 export type TransitionRefusal = 'illegal_state' | 'forbidden_role' | 'missing_field';
 
@@ -183,12 +190,13 @@ export const LEGAL_FROM: Readonly<Record<CaseAction, readonly CaseState[]>> = {
   return: ['dispatched'],
   approve_return: ['returned'],
   reject_return: ['returned'],
+  add_helper: ['dispatched', 'in_progress'],
 };
 
 export const ROLE_ACTIONS: Readonly<Record<Role, readonly CaseAction[]>> = {
   admin: CASE_ACTIONS,
   leader: [],
-  dispatcher: ['file', 'dispatch', 'reassign', 'void', 'park', 'unpark', 'escalate', 'hand_down', 'close', 'reopen', 'approve_return', 'reject_return'],
+  dispatcher: ['file', 'dispatch', 'reassign', 'void', 'park', 'unpark', 'escalate', 'hand_down', 'close', 'reopen', 'approve_return', 'reject_return', 'add_helper'],
   handler: ['accept', 'return', 'handle', 'escalate'],
   worker: ['verify_pass', 'verify_fail', 'fix_on_spot'],
   wall: [],
@@ -230,6 +238,7 @@ function missingFields(action: CaseAction, ctx: TransitionContext): string[] {
   switch (action) {
     case 'dispatch':
     case 'reassign':
+    case 'add_helper':
       if (blank(ctx.assignee)) missing.push('assignee');
       break;
     case 'void':
@@ -341,6 +350,9 @@ export function transition(
     case 'reject_return':
       to = 'dispatched';
       effects.push({ type: 'settle_return', approved: false }, ...reasonEffect(action, ctx));
+      break;
+    case 'add_helper':
+      effects.push({ type: 'add_helper', department: (ctx.assignee ?? '').trim() }, ...reasonEffect(action, ctx));
       break;
     case 'fix_on_spot':
       to = 'closed';

@@ -75,6 +75,7 @@ export const ACTION_LABELS: Labels<CaseAction> = {
     return: '退单',
     approve_return: '同意退单',
     reject_return: '驳回退单',
+    add_helper: '增加协办部门',
   },
   en: {
     file: 'File',
@@ -95,6 +96,7 @@ export const ACTION_LABELS: Labels<CaseAction> = {
     return: 'Return to the centre',
     approve_return: 'Accept the return',
     reject_return: 'Reject the return',
+    add_helper: 'Add a helping department',
   },
 };
 

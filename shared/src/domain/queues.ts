@@ -27,18 +27,22 @@ export interface QueueCase {
   streetCode: string;
   departmentCode: string | null;
   returnedBy: string | null;
+  /** helping departments (协办) */
+  helperDepartments: readonly string[];
 }
 
-export const QUEUE_TABS = ['holding', 'returns', 'to_verify', 'to_close', 'escalated_up', 'to_sign', 'handling', 'returned_by_us'] as const;
+export const QUEUE_TABS = ['holding', 'returns', 'to_verify', 'to_close', 'escalated_up', 'to_sign', 'handling', 'assisting', 'returned_by_us'] as const;
 export type QueueTab = (typeof QUEUE_TABS)[number];
 
 /** The states a holder works on (本级待办): not yet handled, not waiting for the centre's decision on a return. */
 export const HOLDING_STATES: readonly CaseState[] = ['reported', 'filed', 'dispatched', 'in_progress'];
+/** The states in which a helping department (协办) has the case in its queue. */
+export const ASSISTED_STATES: readonly CaseState[] = ['dispatched', 'in_progress'];
 /** The states in which a case escalated above a unit is still followed by it (已上报). */
 export const FOLLOWED_STATES: readonly CaseState[] = ['reported', 'filed', 'dispatched', 'returned', 'in_progress', 'handled', 'verified'];
 
 const AREA_TABS: readonly QueueTab[] = ['holding', 'returns', 'to_verify', 'to_close', 'escalated_up'];
-const DEPARTMENT_TABS: readonly QueueTab[] = ['to_sign', 'handling', 'returned_by_us'];
+const DEPARTMENT_TABS: readonly QueueTab[] = ['to_sign', 'handling', 'assisting', 'returned_by_us'];
 
 /** The tabs of a unit's queue page, in order. The district holds the top of the ladder: nothing is above it. */
 export function queueTabsFor(kind: UnitKind): readonly QueueTab[] {
@@ -114,6 +118,9 @@ export function inQueueTab(tab: QueueTab, unit: UnitRef, c: QueueCase): boolean 
       return ours && c.status === 'dispatched';
     case 'handling':
       return ours && c.status === 'in_progress';
+    case 'assisting':
+      // helping another department's case (协办) while it is worked
+      return unit.kind === 'department' && c.helperDepartments.includes(unit.code) && ASSISTED_STATES.includes(c.status);
     case 'returned_by_us':
       return unit.kind === 'department' && c.returnedBy === unit.code && c.status === 'returned';
   }

@@ -165,6 +165,8 @@ export const Case = Type.Object({
   returnCount: Type.Integer(),
   returnedBy: NullableString,
   returnReason: NullableString,
+  /** helping departments (协办) beside the lead department (首接负责, `departmentCode`) */
+  helperDepartments: Type.Array(Type.String()),
   /** reported and fixed by the reporter on the spot (举手之劳) */
   fixedOnSpot: Type.Boolean(),
   photos: Type.Array(Type.String()),

@@ -15,6 +15,11 @@ export function maySeePersonal(user: AuthUser, row: { department_code: string | 
   return user.role === 'handler' && user.departmentCode !== null && row.department_code === user.departmentCode;
 }
 
+/** A handler of a helping department (协办): it sees the case, the lead department acts on it. */
+export function helpsOnly(user: AuthUser, row: Pick<CaseRow, 'department_code'>): boolean {
+  return user.role === 'handler' && row.department_code !== user.departmentCode;
+}
+
 export function hasPersonal(row: CaseRow): boolean {
   return row.reporter_name !== null || row.reporter_phone !== null;
 }
@@ -23,7 +28,7 @@ export function present(row: CaseRow, user: AuthUser | null, opts: { personal: b
   const level = escalationLevelOf(row.escalation_level);
   const role = (user?.role ?? 'public') as Role;
   const actions =
-    user && inScope(user, row) && actsOnHeldCase(unitOf(user), row.holder_code)
+    user && inScope(user, row) && actsOnHeldCase(unitOf(user), row.holder_code) && !helpsOnly(user, row)
       ? allowedActions(row.status as CaseState, role, {
           escalationLevel: level,
           parkedFrom: row.status_before_park as ParkableState | null,
@@ -68,6 +73,7 @@ export function present(row: CaseRow, user: AuthUser | null, opts: { personal: b
     returnCount: row.return_count,
     returnedBy: row.returned_by,
     returnReason: row.return_reason,
+    helperDepartments: row.helper_departments ?? [],
     fixedOnSpot: row.fixed_on_spot,
     verification: row.verification
       ? { ...row.verification, at: new Date(row.verification.at).toISOString(), distanceM: row.verification.distanceM === null ? null : Number(row.verification.distanceM) }

@@ -51,6 +51,7 @@ export interface CaseRow {
   return_count: number;
   return_reason: string | null;
   returned_by: string | null;
+  helper_departments: string[];
   fixed_on_spot: boolean;
   location_accuracy_m: number | null;
   location_source: string | null;
@@ -101,7 +102,7 @@ export const CASE_SELECT = `
          c.department_code, d.name AS department_name, c.team_id, t.name AS team_name,
          c.status, c.status_before_park, c.escalation_level, c.duplicate_of, c.void_reason, c.park_reason,
          to_char(c.park_review_date, 'YYYY-MM-DD') AS park_review_date, c.rework_count, c.photos,
-         c.holder_code, c.sign_by, c.return_count, c.return_reason, c.returned_by,
+         c.holder_code, c.sign_by, c.return_count, c.return_reason, c.returned_by, c.helper_departments,
          c.fixed_on_spot, c.location_accuracy_m, c.location_source, vf.j AS verification,
          c.reporter_name, c.reporter_phone,
          c.reported_at, c.filed_at, c.dispatched_at, c.accepted_at, c.handled_at, c.verified_at, c.closed_at, c.voided_at,

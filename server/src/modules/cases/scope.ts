@@ -28,7 +28,8 @@ export function unitScope(user: AuthUser): { column: 'street_code' | 'zone_code'
 /** What a user may see: handlers their department's cases, workers their grids' cases, a unit its area, others all. */
 export function addScope(w: Where, user: AuthUser, alias = 'c'): void {
   if (user.role === 'handler') {
-    if (user.departmentCode) w.add(`${alias}.department_code = ?`, user.departmentCode);
+    // the cases it leads and those it helps on (协办)
+    if (user.departmentCode) w.add(`(${alias}.department_code = ? OR ? = ANY(${alias}.helper_departments))`, user.departmentCode, user.departmentCode);
     else w.add('false');
   } else if (user.role === 'worker') {
     w.add(`${alias}.grid_code = ANY(?::text[])`, user.gridCodes);
@@ -45,10 +46,14 @@ export interface ScopedRow {
   community_code: string;
   zone_code: string;
   street_code: string;
+  /** absent where the caller's row does not carry it: no helping departments */
+  helper_departments?: readonly string[];
 }
 
 export function inScope(user: AuthUser, row: ScopedRow): boolean {
-  if (user.role === 'handler') return user.departmentCode !== null && row.department_code === user.departmentCode;
+  if (user.role === 'handler') {
+    return user.departmentCode !== null && (row.department_code === user.departmentCode || (row.helper_departments ?? []).includes(user.departmentCode));
+  }
   if (user.role === 'worker') return user.gridCodes.includes(row.grid_code);
   const scope = unitScope(user);
   return scope === null || row[scope.column] === scope.code;

@@ -296,7 +296,7 @@ export class HistoryPlanner {
     const intake: CaseRecord = {
       id, status: 'reported', version: 1, escalationLevel: 'grid', parkedFrom: null, parkReason: null, parkReviewDate: null,
       voidReason: null, duplicateOf: null, teamId: null, departmentCode: category.departmentCode, reworkCount: 0, fixedOnSpot: false,
-      signBy: null, returnCount: 0, returnedBy: null, returnReason: null,
+      signBy: null, returnCount: 0, returnedBy: null, returnReason: null, helperDepartments: [],
       light: first.light, nextLightAt: first.nextLightAt, supervised: false, clocks, stamps: {}, updatedAt: reportedAt,
     };
     const createdBy = source === 'grid_worker' ? 'worker' : source === 'public' ? 'public' : 'dispatcher';

@@ -6,6 +6,7 @@
 import type pg from 'pg';
 import {
   ESCALATION_LEVELS,
+  ASSISTED_STATES,
   FOLLOWED_STATES,
   HOLDING_STATES,
   LIGHTS,
@@ -72,6 +73,9 @@ function tabPredicate(tab: QueueTab, unit: UnitRef, p: (v: unknown) => string): 
       return `c.department_code = ${p(unit.code)} AND c.status = 'dispatched'`;
     case 'handling':
       return `c.department_code = ${p(unit.code)} AND c.status = 'in_progress'`;
+    case 'assisting':
+      // @> with the partial predicate: the GIN index of migration 020
+      return `c.helper_departments @> ARRAY[${p(unit.code)}]::text[] AND c.helper_departments <> '{}' AND c.status = ANY(${p(ASSISTED_STATES)}::text[])`;
     case 'returned_by_us':
       return `c.returned_by = ${p(unit.code)} AND c.status = 'returned'`;
   }

@@ -26,7 +26,7 @@ import type { CaseActionBody, EventDraft } from '@gridcommand/shared/schemas';
 import { HttpError, conflict } from '../../plugins/errors.ts';
 import { inScope, unitOf, type CaseRow } from '../cases/repository.ts';
 import { getWorkCalendar } from '../calendar/repository.ts';
-import { present } from '../cases/present.ts';
+import { helpsOnly, present } from '../cases/present.ts';
 import { factsOf, recordOf, rowWith } from './facts.ts';
 import * as repo from './repository.ts';
 import type { EventActor } from './events.ts';
@@ -130,6 +130,14 @@ export async function applyAction(
     throw new HttpError(403, 'NOT_HOLDER', `case ${c.row.code} is held at ${c.rec.escalationLevel} level by unit ${c.row.holder_code}: that unit works it now`, {
       allowed: [],
     });
+  }
+  if (tx.user && helpsOnly(tx.user, c.row)) {
+    throw new HttpError(403, 'NOT_LEAD', `case ${c.row.code} is led by ${c.row.department_code ?? 'no department'}: a helping department follows it, the lead acts on it`, {
+      allowed: [],
+    });
+  }
+  if (cmd.action === 'add_helper' && cmd.departmentCode !== undefined && (await repo.departmentName(tx.client, cmd.departmentCode)) === null) {
+    throw new HttpError(422, 'DEPARTMENT_NOT_FOUND', `department "${cmd.departmentCode}" not found`);
   }
   // a department gets its sign-for deadline with each dispatch (a team has none); the handling clocks never move
   const toDepartment = (cmd.action === 'dispatch' || cmd.action === 'reassign') && cmd.teamId === undefined && cmd.departmentCode !== undefined;

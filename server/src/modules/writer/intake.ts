@@ -155,6 +155,7 @@ async function planIntake(tx: WriteTx, items: readonly IntakeItem[]): Promise<Pl
       return_count: 0,
       return_reason: null,
       returned_by: null,
+      helper_departments: [],
       fixed_on_spot: false,
       location_accuracy_m: newRow.location_accuracy_m,
       location_source: newRow.location_source,

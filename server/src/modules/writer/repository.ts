@@ -39,14 +39,15 @@ export async function updateCase(db: Queryable, id: number, expectedVersion: num
             park_review_date = $8::date, void_reason = $9, duplicate_of = $10, team_id = $11, department_code = $12,
             rework_count = $13, light = $14, next_light_at = $15, supervised = $16, updated_at = $17,
             filed_at = $18, dispatched_at = $19, accepted_at = $20, handled_at = $21, verified_at = $22, closed_at = $23, voided_at = $24,
-            fixed_on_spot = $25, sign_by = $26, return_count = $27, returned_by = $28, return_reason = $29
+            fixed_on_spot = $25, sign_by = $26, return_count = $27, returned_by = $28, return_reason = $29,
+            helper_departments = $30::text[]
      WHERE id = $1 AND version = $2`,
     values: [
       id, expectedVersion, r.status, r.version, ESCALATION_INDEX[r.escalationLevel], r.parkedFrom, r.parkReason,
       r.parkReviewDate, r.voidReason, r.duplicateOf, r.teamId, r.departmentCode, r.reworkCount, r.light, r.nextLightAt,
       r.supervised, r.updatedAt, s.filedAt ?? null, s.dispatchedAt ?? null, s.respondedAt ?? null, s.handledAt ?? null,
       s.verifiedAt ?? null, s.closedAt ?? null, s.voidedAt ?? null, r.fixedOnSpot, r.signBy, r.returnCount, r.returnedBy,
-      r.returnReason,
+      r.returnReason, r.helperDepartments,
     ],
   });
   return (res.rowCount ?? 0) === 1;
