@@ -34,6 +34,7 @@ const ROLE_LABEL: Record<string, string> = {
 };
 
 export function describeDemoUsers(users: DemoUser[], password: string): string {
-  const lines = users.map((u) => `  ${u.username.padEnd(11)} ${ROLE_LABEL[u.role] ?? u.role}`);
+  // the desks of a unit say which (社区/管区/街道 … 调度员): their display name names the unit
+  const lines = users.map((u) => `  ${u.username.padEnd(11)} ${u.unitCode && u.role === 'dispatcher' ? `${u.displayName} (${u.unitCode}), work queue /queue` : (ROLE_LABEL[u.role] ?? u.role)}`);
   return `Demo accounts (password: ${password}):\n${lines.join('\n')}`;
 }
