@@ -84,7 +84,8 @@ describe('work queues', () => {
     await openQueue(street, 'holding');
     await street.locator(`[data-testid="case-row-${id}"]`).click({ timeout: 30_000 });
     await street.locator('[data-testid="queue-detail-level"]').filter({ hasText: '街道' }).waitFor({ timeout: 30_000 });
-    expect(await street.locator('[data-testid="queue-timeline"]').innerText()).toContain('上报升级');
+    // the timeline is its own request: wait for it
+    await street.locator('[data-testid="queue-timeline"] li').filter({ hasText: '上报升级' }).first().waitFor({ timeout: 30_000 });
     await screenshot(street, 'queue-street-received');
 
     // the zone now sees it under 已上报上级, without actions
