@@ -7,6 +7,8 @@ import { MapPage } from './pages/MapPage.tsx';
 import { WallPage } from './pages/WallPage.tsx';
 import { InsightsPage } from './pages/InsightsPage.tsx';
 import { IndicatorsPage } from './insights/IndicatorsPage.tsx';
+import { BulletinPage } from './insights/BulletinPage.tsx';
+import { AssessmentPage } from './insights/AssessmentPage.tsx';
 import { DispatchPage } from './pages/DispatchPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { AuditPage } from './admin/AuditPage.tsx';
@@ -20,6 +22,8 @@ const routes: Route[] = [
   { path: '/wall', render: () => <WallPage /> },
   { path: '/insights', render: () => <InsightsPage /> },
   { path: '/insights/indicators', render: () => <IndicatorsPage /> },
+  { path: '/insights/bulletin', render: () => <BulletinPage /> },
+  { path: '/insights/assessment', render: () => <AssessmentPage /> },
   { path: '/dispatch', render: () => <DispatchPage /> },
   { path: '/login', render: () => <LoginPage /> },
   { path: '/admin/audit', render: () => <AuditPage /> },

@@ -7,7 +7,6 @@
  *
  * Database: `gc_bench_stats`, made and loaded by bench-stats.ts's rules on first use.
  */
-import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { calendarWindow, clipAt, cstDateKey } from '@gridcommand/shared/domain';
 import { buildApp } from '../src/app.ts';
@@ -17,17 +16,11 @@ import { tuneSessions } from '../src/plugins/db.ts';
 import { seedDemoUsers } from '../src/modules/auth/seed.ts';
 import * as repo from '../src/modules/indicators/repository.ts';
 import { adminUrlFor, ensureDatabase } from './bench-stats.ts';
+import { apiVsBare } from './bench-util.ts';
 
 const ROUNDS = Number(process.env.BENCH_INDICATORS_ROUNDS ?? 20);
 const PASSWORD = 'bench-indicators-1';
 
-const pct = (s: number[], p: number) => [...s].sort((a, b) => a - b)[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
-const ms = (v: number) => Number(v.toFixed(2));
-async function time(fn: () => Promise<unknown>): Promise<number> {
-  const t0 = performance.now();
-  await fn();
-  return performance.now() - t0;
-}
 
 export async function benchIndicators() {
   const config = loadConfig();
@@ -57,13 +50,8 @@ export async function benchIndicators() {
         const first = await app.inject({ url: r.url, headers: { cookie } });
         if (first.statusCode !== 200) throw new Error(`${r.url}: ${first.statusCode} ${first.body}`);
         await r.bare();
-        const a: number[] = [];
-        const b: number[] = [];
-        for (let i = 0; i < ROUNDS; i++) {
-          b.push(await time(r.bare));
-          a.push(await time(() => app.inject({ url: r.url, headers: { cookie } })));
-        }
-        out.push({ scope: r.what, 'bare p50': ms(pct(b, 50)), 'bare p99': ms(pct(b, 99)), 'api p50': ms(pct(a, 50)), 'api p99': ms(pct(a, 99)), 'api/bare': Number((pct(a, 50) / pct(b, 50)).toFixed(2)) });
+        const m = await apiVsBare(ROUNDS, r.bare, () => app.inject({ url: r.url, headers: { cookie } }));
+        out.push({ scope: r.what, ...m });
       }
       return out;
     } finally {

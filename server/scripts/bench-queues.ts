@@ -8,7 +8,6 @@
  * Database: `gc_bench_queues`, a copy of `gc_bench_stats` (bench-stats.ts: the demo district with 50,000 cases of
  * history) to which the open cases are added by cloning the street's own cases in open states and at every level.
  */
-import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { buildApp } from '../src/app.ts';
@@ -18,19 +17,13 @@ import { tuneSessions } from '../src/plugins/db.ts';
 import { seedDemoUsers } from '../src/modules/auth/seed.ts';
 import * as repo from '../src/modules/queues/repository.ts';
 import { adminUrlFor, ensureDatabase } from './bench-stats.ts';
+import { apiVsBare } from './bench-util.ts';
 
 const OPEN = Number(process.env.BENCH_QUEUES_OPEN ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_QUEUES_ROUNDS ?? 30);
 const PASSWORD = 'bench-queues-1';
 const DB = 'gc_bench_queues';
 
-const pct = (s: number[], p: number) => [...s].sort((a, b) => a - b)[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
-const ms = (v: number) => Number(v.toFixed(2));
-async function time(fn: () => Promise<unknown>): Promise<number> {
-  const t0 = performance.now();
-  await fn();
-  return performance.now() - t0;
-}
 
 /** A fresh copy of the stats bench database with OPEN open cases added to its first street. */
 async function prepare(adminUrl: string, source: string): Promise<{ url: string; street: string; department: string }> {
@@ -100,13 +93,8 @@ export async function benchQueues() {
         const first = await app.inject({ url: r.url, headers: { cookie } });
         if (first.statusCode !== 200) throw new Error(`${r.url}: ${first.statusCode} ${first.body}`);
         await r.bare();
-        const a: number[] = [];
-        const b: number[] = [];
-        for (let i = 0; i < ROUNDS; i++) {
-          b.push(await time(r.bare));
-          a.push(await time(() => app.inject({ url: r.url, headers: { cookie } })));
-        }
-        out.push({ query: r.what, 'bare p50': ms(pct(b, 50)), 'bare p99': ms(pct(b, 99)), 'api p50': ms(pct(a, 50)), 'api p99': ms(pct(a, 99)), 'api/bare p50': Number((pct(a, 50) / pct(b, 50)).toFixed(2)) });
+        const m = await apiVsBare(ROUNDS, r.bare, () => app.inject({ url: r.url, headers: { cookie } }));
+        out.push({ query: r.what, ...m });
       }
       return { open, street, department, rows: out };
     } finally {

@@ -1,5 +1,6 @@
-/** pnpm db:start | db:stop | db:reset | db:psql — the project-local PostgreSQL cluster. */
+/** pnpm db:start | db:stop | db:reset | db:psql | db replica start|stop|status — the project-local PostgreSQL cluster. */
 import { spawnSync } from 'node:child_process';
+import { replicaCommand } from './db-replica.ts';
 import { loadConfig } from '../src/config.ts';
 import { localBaseDir, prepareDatabase } from '../src/db/index.ts';
 import { removeLocalCluster, stopLocalCluster } from '../src/db/local.ts';
@@ -31,8 +32,11 @@ async function run(): Promise<void> {
       process.exitCode = res.status ?? 1;
       break;
     }
+    case 'replica':
+      process.exitCode = await replicaCommand(config, process.argv[3]);
+      break;
     default:
-      console.error('usage: db start|stop|reset|psql');
+      console.error('usage: db start|stop|reset|psql | db replica start|stop|status');
       process.exitCode = 2;
   }
 }

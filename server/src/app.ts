@@ -11,6 +11,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type pg from 'pg';
 import { proxyTrust, type Config } from './config.ts';
 import dbPlugin from './plugins/db.ts';
+import readPoolPlugin from './plugins/read-pool.ts';
+import type { ReadRouter } from './db/read-pool.ts';
 import errorsPlugin, { badRequest } from './plugins/errors.ts';
 import { clientRoot, registerClient, spaFallback } from './plugins/client.ts';
 import { isWellFormedUrl, strictValidatorCompiler } from './plugins/validation.ts';
@@ -28,6 +30,9 @@ import catalogueRoutes from './modules/catalogue/routes.ts';
 import teamsPlugin from './modules/teams/index.ts';
 import statsPlugin from './modules/stats/index.ts';
 import indicatorsPlugin from './modules/indicators/index.ts';
+import bulletinsPlugin from './modules/bulletins/index.ts';
+import unitReportsPlugin from './modules/unit-reports/index.ts';
+import assessmentPlugin from './modules/assessment/index.ts';
 import fieldPlugin from './modules/field/index.ts';
 import open311Plugin from './modules/open311/index.ts';
 import alertsPlugin from './modules/alerts/index.ts';
@@ -51,6 +56,8 @@ declare module 'fastify' {
 export interface BuildAppOptions {
   config: Config;
   pool: pg.Pool;
+  /** the lag-tolerant reads' router (a streaming replica, DATABASE_READ_URL); absent: app.readPool is app.pool */
+  readRouter?: ReadRouter | null;
   /** Fastify logger options; false (the default) for none */
   logger?: boolean | object;
   /** in-process tile cache; { maxBytes: 0 } disables it */
@@ -91,6 +98,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
 
   // app decorators
   await app.register(dbPlugin, { pool: opts.pool });
+  await app.register(readPoolPlugin, { router: opts.readRouter });
   const tileCache = new TileCache({ ...DEFAULT_TILE_CACHE, ...opts.tileCache });
   app.decorate('tileCache', tileCache);
 
@@ -117,6 +125,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(teamsPlugin, { config: opts.config });
   await app.register(statsPlugin, { now: opts.now });
   await app.register(indicatorsPlugin, { now: opts.now });
+  await app.register(bulletinsPlugin, { now: opts.now });
+  await app.register(unitReportsPlugin, { now: opts.now });
+  await app.register(assessmentPlugin, { now: opts.now });
   await app.register(fieldPlugin, { config: opts.config });
   await app.register(open311Plugin);
   await app.register(alertsPlugin);

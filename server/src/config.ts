@@ -8,6 +8,12 @@ export interface Config {
   port: number;
   /** an explicit PostGIS connection string; when absent a project-local cluster is provisioned */
   databaseUrl: string | null;
+  /** DATABASE_READ_URL: a streaming replica for lag-tolerant reads (tiles, OGC, Open311 GETs); null: all reads on the primary */
+  readDatabaseUrl: string | null;
+  /** GC_READ_MAX_LAG_MS: replay lag beyond which the lag-tolerant reads go back to the primary */
+  readMaxLagMs: number;
+  /** GC_JOBS: this process runs the background jobs (light job, position pruning, demo simulator); off on all but one of several API processes */
+  jobs: boolean;
   /** project-local PostgreSQL cluster settings (used when databaseUrl is null) */
   localDb: { port: number; database: string; dataDir: string | null };
   /** demo mode: seed the demo district (and later simulated activity) */
@@ -164,10 +170,13 @@ export function parsePublicUrl(raw: string | undefined): string | null {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  return {
+  const config: Config = {
     host: env.HOST || '0.0.0.0',
     port: intFromEnv(env, 'PORT', 8080, 0, 65535),
     databaseUrl: env.DATABASE_URL || null,
+    readDatabaseUrl: env.DATABASE_READ_URL || null,
+    readMaxLagMs: intFromEnv(env, 'GC_READ_MAX_LAG_MS', 10_000, 0, 3_600_000),
+    jobs: boolFromEnv(env, 'GC_JOBS', true),
     localDb: {
       port: intFromEnv(env, 'GC_PG_PORT', 54329, 1024, 65535),
       database: env.GC_PG_DATABASE || 'gridcommand',
@@ -202,4 +211,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     deviceSessionDays: intFromEnv(env, 'GC_DEVICE_SESSION_DAYS', DEFAULT_DEVICE_SESSION_DAYS, 1, 3650),
     publicRate: intFromEnv(env, 'GC_PUBLIC_RATE', 10, 1, 100_000),
   };
+  // GC_JOBS=false: an extra API process beside the one that runs the jobs (docs/deploy.md)
+  return config.jobs ? config : { ...config, lightJobIntervalMs: 0, positionRetentionDays: 0, simRate: 0, simRateOverride: null };
 }

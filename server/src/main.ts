@@ -2,6 +2,7 @@
 import { loadConfig } from './config.ts';
 import { prepareDatabase } from './db/index.ts';
 import { createPool } from './db/pool.ts';
+import { ReadRouter } from './db/read-pool.ts';
 import { buildApp } from './app.ts';
 import { describeDemoUsers, prepareDemo } from './modules/demo/index.ts';
 import { Simulator } from './modules/demo/simulator.ts';
@@ -14,7 +15,10 @@ async function main(): Promise<void> {
   const url = await prepareDatabase(config);
   const pool = createPool(url, 20);
   const demo = config.demo ? await prepareDemo(pool, config) : null;
-  const app = await buildApp({ config, pool, logger: { level: config.logLevel } });
+  // lag-tolerant reads on a streaming replica while it keeps up (DATABASE_READ_URL, docs/deploy.md)
+  const readRouter = config.readDatabaseUrl ? new ReadRouter({ primary: pool, replicaUrl: config.readDatabaseUrl, maxLagMs: config.readMaxLagMs }) : null;
+  await readRouter?.start();
+  const app = await buildApp({ config, pool, readRouter, logger: { level: config.logLevel } });
 
   let simulator: Simulator | null = null;
   let closing = false;
@@ -26,6 +30,7 @@ async function main(): Promise<void> {
     force.unref();
     await simulator?.stop();
     await app.close().catch(() => {});
+    await readRouter?.close();
     await pool.end().catch(() => {});
     process.exit(0);
   };

@@ -100,6 +100,22 @@ const queues = {
   areaChildren: (code: string) => ['queues', 'children', code] as const,
 };
 
+/** the monthly assessment (/insights/assessment, the phone's 我的考核): per month and unit ('' = the caller's own) */
+const assessment = {
+  all: () => ['assessment'] as const,
+  sheet: (month: string, unit: string) => ['assessment', 'sheet', month, unit] as const,
+  myScore: (month: string) => ['assessment', 'me', month] as const,
+  duties: (month: string) => ['assessment', 'duties', month] as const,
+};
+
+/** the bulletins page (/insights/bulletin): a bulletin per kind and date; the zero-report overview per month */
+const bulletins = {
+  all: () => ['bulletins'] as const,
+  one: (kind: string, date: string) => ['bulletins', 'one', kind, date] as const,
+  reportsAll: () => ['bulletins', 'unit-reports'] as const,
+  reports: (period: string) => ['bulletins', 'unit-reports', period] as const,
+};
+
 export const keys = {
   /** who is logged in */
   me: () => ['auth', 'me'] as const,
@@ -131,4 +147,6 @@ export const keys = {
   admin,
   indicators,
   queues,
+  assessment,
+  bulletins,
 };

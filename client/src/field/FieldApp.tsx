@@ -24,12 +24,14 @@ const loaders = {
   patrol: () => import('./screens/Patrol.tsx'),
   outbox: () => import('./screens/Outbox.tsx'),
   me: () => import('./screens/Me.tsx'),
+  score: () => import('./screens/Score.tsx'),
 };
 const ReportScreen = lazy(loaders.report);
 const TaskScreen = lazy(loaders.task);
 const PatrolScreen = lazy(loaders.patrol);
 const OutboxScreen = lazy(loaders.outbox);
 const MeScreen = lazy(loaders.me);
+const ScoreScreen = lazy(loaders.score);
 
 /** The other screens load after the first one is drawn, so that a tab opens at once (and works offline). */
 function preloadScreens(): void {
@@ -150,6 +152,8 @@ function Screen({ route, me }: { route: FieldRoute; me: FieldMe }) {
       return <OutboxScreen />;
     case 'me':
       return <MeScreen me={me} />;
+    case 'score':
+      return <ScoreScreen me={me} />;
   }
 }
 
@@ -160,7 +164,7 @@ function Header({ route, online }: { route: FieldRoute; online: boolean }) {
   return (
     <header className="f-header">
       <div className="f-header-title">
-        {route.name === 'task' ? (
+        {route.name === 'task' || route.name === 'score' ? (
           <button type="button" className="f-back" onClick={back} aria-label={t('app.back')}>
             ‹
           </button>
@@ -193,7 +197,7 @@ const TAB_ICONS: Record<(typeof TABS)[number], string> = {
 function TabBar({ route }: { route: FieldRoute }) {
   const { t } = useTranslation();
   const box = useOutbox();
-  const active = route.name === 'task' ? 'today' : route.name;
+  const active = route.name === 'task' ? 'today' : route.name === 'score' ? 'me' : route.name;
   return (
     <nav className="f-tabs" aria-label="tabs">
       {TABS.map((name) => (

@@ -10,7 +10,8 @@ export type FieldRoute =
   | { name: 'task'; id: number }
   | { name: 'patrol' }
   | { name: 'outbox' }
-  | { name: 'me' };
+  | { name: 'me' }
+  | { name: 'score' };
 
 export function parseRoute(hash: string): FieldRoute {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean);
@@ -27,6 +28,8 @@ export function parseRoute(hash: string): FieldRoute {
       return { name: 'outbox' };
     case 'me':
       return { name: 'me' };
+    case 'score':
+      return { name: 'score' };
     default:
       return { name: 'today' };
   }

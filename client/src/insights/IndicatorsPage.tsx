@@ -16,6 +16,8 @@ import { useAreas } from '../api/queries.ts';
 import { LanguageSwitch } from '../panels/LanguageSwitch.tsx';
 import { LockedPanel } from '../panels/LockedPanel.tsx';
 import './indicators-i18n.ts';
+import './bulletin-i18n.ts';
+import './assessment-i18n.ts';
 import '../wall/insights.css';
 import './indicators.css';
 
@@ -153,6 +155,8 @@ export function IndicatorsPage() {
             </label>
           )}
           <a className="ind__link" href={`/api/indicators.xlsx?${query}`} download data-testid="ind-xlsx">{t('indicators.excel')}</a>
+          <a className="ind__link" href="/insights/assessment" data-testid="ind-assessment">{t('assessment.link')}</a>
+          <a className="ind__link" href="/insights/bulletin" data-testid="ind-bulletin">{t('bulletin.link')}</a>
           <a className="ind__link" href="/insights">{t('indicators.back')}</a>
           <LanguageSwitch />
         </div>

@@ -6,8 +6,9 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useQueryClient } from '@tanstack/react-query';
 import type { Map as MapLibreMap, MapMouseEvent } from 'maplibre-gl';
-import type { Case, PatrolListResponse, PatrolZone, Team, TeamListResponse } from '@gridcommand/shared/schemas';
+import type { Case, PatrolListResponse, Team, TeamListResponse } from '@gridcommand/shared/schemas';
 import { useDeskLive } from '../dispatch/useDeskLive.ts';
+import { useIntake, usePatrolPlanning, useTeamActions } from '../dispatch/useDeskActions.ts';
 import { ApiError } from '../api/http.ts';
 import { keys } from '../api/keys.ts';
 import { useArea, useAreas, useGrids } from '../api/queries.ts';
@@ -19,27 +20,7 @@ import { isValidBBox } from '../map/bounds.ts';
 import { navigate } from '../router.tsx';
 import { useToasts } from '../panels/Toasts.tsx';
 import { DISTRICT_CODE } from './MapPage.tsx';
-import {
-  assignTeam,
-  caseAction,
-  createCase,
-  createZone,
-  deleteZone,
-  locate,
-  setTeamStatus,
-  teamStep,
-  useCase,
-  useCategories,
-  useCoverage,
-  useGridCases,
-  useMe,
-  useNearest,
-  useQueue,
-  useActivePatrols,
-  useRoster,
-  useTeams,
-  useZones,
-} from '../dispatch/api.ts';
+import { assignTeam, caseAction, useCase, useCategories, useGridCases, useMe, useNearest, useQueue, useActivePatrols, useRoster, useTeams } from '../dispatch/api.ts';
 import { Queues } from '../dispatch/Queues.tsx';
 import { byUrgency, mapCasesOf, openCasesOf, queueSections } from '../dispatch/queueModel.ts';
 import { useRunAction } from '../dispatch/useRunAction.ts';
@@ -47,7 +28,7 @@ import { useLasso } from '../dispatch/useLasso.ts';
 import { useDeskKeys } from '../dispatch/useDeskKeys.ts';
 import { TeamBoard } from '../dispatch/TeamBoard.tsx';
 import { DetailPanel } from '../dispatch/DetailPanel.tsx';
-import { IntakeForm, type IntakeValues } from '../dispatch/IntakeForm.tsx';
+import { IntakeForm } from '../dispatch/IntakeForm.tsx';
 import { PatrolPanel } from '../dispatch/PatrolPanel.tsx';
 import { CallbacksPanel } from '../dispatch/CallbacksPanel.tsx';
 import { HelpOverlay } from '../dispatch/HelpOverlay.tsx';
@@ -199,95 +180,17 @@ function Desk({ user }: { user: { displayName: string; role: string } }) {
     [focusCase, run, t, qc],
   );
 
-  const markBusy = (id: number, on: boolean) =>
-    setBusyTeams((s) => {
-      const n = new Set(s);
-      if (on) n.add(id);
-      else n.delete(id);
-      return n;
-    });
-  const onStep = async (team: Team, step: 'arrived' | 'finished') => {
-    markBusy(team.id, true);
-    const r = await run(`step:${team.id}`, () => teamStep(team.id, step), (x) =>
-      t('dispatch.result.teamStatus', { team: team.name, status: t(`labels.teamStatus.${x.team.status}`) }),
-    );
-    if (r) putTeam(r.team);
-    markBusy(team.id, false);
-  };
-  const onStatus = async (team: Team, status: 'available' | 'off_duty') => {
-    markBusy(team.id, true);
-    const r = await run(`status:${team.id}`, () => setTeamStatus(team, status), (x) =>
-      t('dispatch.result.teamStatus', { team: team.name, status: t(`labels.teamStatus.${x.status}`) }),
-    );
-    if (r) putTeam(r);
-    markBusy(team.id, false);
-  };
+  const { onStep, onStatus } = useTeamActions(run, putTeam, setBusyTeams);
 
   // ── hotline intake ──
-  const [picking, setPicking] = useState(false);
-  const [intakePoint, setIntakePoint] = useState<{ lon: number; lat: number } | null>(null);
-  const [located, setLocated] = useState<{ gridName: string; gridCode: string; place: string } | 'outside' | 'locating' | null>(null);
-  const pickPoint = useCallback(async (lon: number, lat: number) => {
-    setIntakePoint({ lon, lat });
-    setPicking(false);
-    setLocated('locating');
-    try {
-      const r = await locate(lon, lat);
-      setLocated({ gridName: r.grid.name, gridCode: r.grid.code, place: `${r.street.name} ${r.community.name}` });
-    } catch {
-      setLocated('outside');
-    }
-  }, []);
-  const submitIntake = async (v: IntakeValues) => {
-    if (!intakePoint) return;
-    const body: Record<string, unknown> = {
-      categoryCode: v.categoryCode,
-      priority: v.priority,
-      title: v.title.trim(),
-      description: v.description,
-      source: 'hotline',
-      lon: intakePoint.lon,
-      lat: intakePoint.lat,
-      ...(v.address.trim() ? { address: v.address.trim() } : {}),
-      ...(v.reporterName.trim() ? { reporterName: v.reporterName.trim() } : {}),
-      ...(v.reporterPhone.trim() ? { reporterPhone: v.reporterPhone.trim() } : {}),
-    };
-    const c = await run('intake', () => createCase(body), (x) => t('dispatch.result.created', { case: x.code, grid: x.gridName }));
-    if (c) {
-      setIntakePoint(null);
-      setLocated(null);
-      setSide('detail');
-      setSel({ kind: 'case', id: c.id, gridCode: c.gridCode });
-      qc.setQueryData(keys.dispatch.case(c.id), c);
-    }
-  };
+  const { picking, setPicking, intakePoint, located, pickPoint, submitIntake } = useIntake(run, (c) => {
+    setSide('detail');
+    setSel({ kind: 'case', id: c.id, gridCode: c.gridCode });
+  });
 
   // ── patrol zones ──
-  const [patrolSel, setPatrolSel] = useState<string[]>([]);
-  const [lassoPolygon, setLassoPolygon] = useState<[number, number][] | null>(null);
-  const [showCoverage, setShowCoverage] = useState(false);
-  const zonesQ = useZones(true);
-  const coverageQ = useCoverage(side === 'patrol' || showCoverage);
-  const togglePatrolGrid = (code: string) => setPatrolSel((s) => (s.includes(code) ? s.filter((c) => c !== code) : [...s, code]));
-  const createPatrol = async (teamId: number, start: Date, end: Date) => {
-    const team = teams.find((x) => x.id === teamId);
-    const body: Record<string, unknown> = { teamId, shift: { start: start.toISOString(), end: end.toISOString() }, gridCodes: patrolSel };
-    if (lassoPolygon) body.polygon = { type: 'Polygon', coordinates: [[...lassoPolygon, lassoPolygon[0]!]] };
-    const z = await run('zone', () => createZone(body), (x) => t('dispatch.result.zoneCreated', { team: team?.name ?? '', n: x.gridCodes.length }));
-    if (z) {
-      setPatrolSel([]);
-      setLassoPolygon(null);
-      void qc.invalidateQueries({ queryKey: keys.dispatch.zones() });
-      void qc.invalidateQueries({ queryKey: keys.dispatch.coverage() });
-    }
-  };
-  const removeZone = async (z: PatrolZone) => {
-    const ok = await run('zone-del', () => deleteZone(z.id), () => t('dispatch.result.zoneDeleted'));
-    if (ok !== null) {
-      void qc.invalidateQueries({ queryKey: keys.dispatch.zones() });
-      void qc.invalidateQueries({ queryKey: keys.dispatch.coverage() });
-    }
-  };
+  const { patrolSel, setPatrolSel, setLassoPolygon, showCoverage, setShowCoverage, zonesQ, coverageQ, togglePatrolGrid, createPatrol, removeZone } =
+    usePatrolPlanning(run, teams, side === 'patrol');
 
   // ── the map: clicks, shift-clicks, picking and the lasso ──
   const [map, setMap] = useState<MapLibreMap | null>(null);

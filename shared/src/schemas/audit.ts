@@ -22,6 +22,8 @@ export const AUDIT_ACTIONS = [
   'account.updated',
   'account.deactivated',
   'department.created',
+  'assessment.closed',
+  'assessment.weights_updated',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -24,6 +24,22 @@ export const HealthResponse = Type.Object({
   ),
   /** server time, ISO 8601 */
   time: Type.Optional(Type.String({ description: 'server time, ISO 8601 (admins only)' })),
+  /** the streaming replica of the lag-tolerant reads (docs/deploy.md) */
+  replica: Type.Optional(
+    Type.Object(
+      {
+        configured: Type.Boolean(),
+        healthy: Type.Boolean(),
+        lagMs: Type.Union([Type.Number({ minimum: 0 }), Type.Null()]),
+        lagP99Ms: Type.Union([Type.Number({ minimum: 0 }), Type.Null()], { description: '99th percentile of the lag over the last probes' }),
+        lagBytes: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
+        usingReplica: Type.Boolean(),
+        maxLagMs: Type.Integer({ minimum: 0 }),
+        reason: Type.Optional(Type.String()),
+      },
+      { description: 'admins only' },
+    ),
+  ),
   /** why the service is degraded */
   message: Type.Optional(Type.String({ description: 'why the service is degraded (admins only)' })),
 });

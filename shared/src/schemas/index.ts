@@ -20,4 +20,7 @@ export * from './calendar.ts';
 export * from './accounts.ts';
 export * from './specialist.ts';
 export * from './indicators.ts';
+export * from './assessment.ts';
 export * from './queues.ts';
+export * from './bulletins.ts';
+export * from './unit-reports.ts';

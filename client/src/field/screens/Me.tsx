@@ -8,6 +8,8 @@ import { deviceNameFromUA } from '../device.ts';
 import { clearKept } from '../offline/persist.ts';
 import { go } from '../route.ts';
 import { useOutbox, useRuntime } from '../runtime.tsx';
+import './score-i18n.ts';
+import './score.css';
 
 export default function MeScreen({ me }: { me: FieldMe }) {
   const { t, i18n } = useTranslation();
@@ -40,6 +42,14 @@ export default function MeScreen({ me }: { me: FieldMe }) {
           </span>
         </div>
       </section>
+      <a className="f-card f-score-link" href="#/score" data-testid="me-score">
+        <span>
+          <strong>{t('score.open')}</strong>
+          <br />
+          <span className="f-muted">{t('score.openHint')}</span>
+        </span>
+        <span aria-hidden="true">›</span>
+      </a>
       <section className="f-card">
         <h2>{t('me.grids')}</h2>
         <ul className="f-plain">

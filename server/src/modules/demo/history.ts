@@ -11,6 +11,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { DAY_MS, escalationIndex, type WorkCalendar } from '@gridcommand/shared/domain';
 import { HistoryPlanner, type CategoryRow, type GridRow, type PlannedCase } from './history-plan.ts';
 import { payloadOf, type HistoryEvent, type WalkCase } from './history-walk.ts';
+import { rebuildRollups } from '../stats/rollup-repository.ts';
 
 export { HistoryPlanner, planHistory, type HistoryPlan } from './history-plan.ts';
 
@@ -215,6 +216,8 @@ export async function seedHistory(pool: pg.Pool, options: HistoryOptions): Promi
     // Writers of cases and supervision records wait until the history is in: the ids it takes from their
     // sequences below are then its own, and "no cases yet" stays true until it commits.
     await client.query('LOCK TABLE cases, supervision IN EXCLUSIVE MODE');
+    // the statistics rollups (migration 023): no per-statement upkeep during the COPY, one rebuild before COMMIT
+    await client.query(`SET LOCAL gc.rollup_defer = 'on'`);
     const { rows: existing } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM cases');
     if ((existing[0]?.n ?? 0) > 0) {
       await client.query('ROLLBACK');
@@ -312,11 +315,13 @@ export async function seedHistory(pool: pg.Pool, options: HistoryOptions): Promi
               setval(pg_get_serial_sequence('supervision', 'id'), $3), setval('supervision_notice_seq', $4)`,
       [first.caseId + Math.max(n, 1) - 1, first.caseSeq + Math.max(n, 1) - 1, first.supervisionId + Math.max(m, 1) - 1, first.noticeSeq + Math.max(m, 1) - 1],
     );
+    await rebuildRollups(client);
+    step('rollups rebuilt');
     await client.query('COMMIT');
     step('committed');
     // fresh statistics for the first queries; of the events only the columns queries filter on (the payloads
     // are most of the table, and autovacuum gets to them later)
-    await client.query('ANALYZE cases; ANALYZE supervision; ANALYZE event (id, at, type, case_id, team_id, street_code, actor_id, actor_role)');
+    await client.query('ANALYZE cases; ANALYZE supervision; ANALYZE rollup_flow; ANALYZE rollup_due; ANALYZE rollup_trend; ANALYZE event (id, at, type, case_id, team_id, street_code, actor_id, actor_role)');
     step('analysed');
     return { cases: n, events, supervision: m, ms: Date.now() - t };
   } catch (err) {

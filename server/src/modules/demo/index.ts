@@ -3,6 +3,8 @@ import type pg from 'pg';
 import type { Config } from '../../config.ts';
 import { seedDemoUsers, seedDemoWallToken, type DemoUser } from '../auth/seed.ts';
 import { getWorkCalendar } from '../calendar/repository.ts';
+import { seedAssessmentDemo } from '../assessment/demo.ts';
+import { seedDemoUnitReports } from '../unit-reports/demo.ts';
 import { seedHistory } from './history.ts';
 
 export async function prepareDemo(
@@ -19,6 +21,10 @@ export async function prepareDemo(
       log(`Loading ${config.demoHistoryCases.toLocaleString('en')} cases of demo history (30 days)…`);
       const r = await seedHistory(pool, { calendar: await getWorkCalendar(pool), count: config.demoHistoryCases });
       log(`Demo history: ${r.cases.toLocaleString('en')} cases, ${r.events.toLocaleString('en')} events in ${(r.ms / 1000).toFixed(1)} s`);
+      // the grid workers' duties of the same days (visits, records, leave), for the monthly assessment
+      await seedAssessmentDemo(pool);
+      // the units' periodic reports (零报制): most on time, some late, a few missing
+      await seedDemoUnitReports(pool);
     }
   }
   return { users, wallToken };

@@ -39,5 +39,5 @@ export async function healthReport(
  */
 export async function healthFor(app: FastifyInstance, request: FastifyRequest): Promise<{ status: 200 | 503; body: HealthResponse }> {
   const [r, user] = await Promise.all([healthReport(app.pool, request.log), app.authenticate(request).catch(() => null)]);
-  return user?.role === 'admin' ? r : { status: r.status, body: { status: r.body.status } };
+  return user?.role === 'admin' ? { status: r.status, body: { ...r.body, replica: app.replicaStatus() } } : { status: r.status, body: { status: r.body.status } };
 }

@@ -71,7 +71,7 @@ const ogcRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const root = rootOf(request);
     const majors = await sensitive();
     const defs = visibleCollections(await roleOf(request));
-    const ext = await repo.extents(app.pool, defs, majors);
+    const ext = await repo.extents(app.readPool, defs, majors);
     const docs = defs.map((d, i) => collectionDoc(root, d, ext[i]!));
     reply.header('vary', 'cookie, authorization');
     return collectionsDoc(root, docs);
@@ -82,7 +82,7 @@ const ogcRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { ...publicRoute, schema: { params: CollectionParams, querystring: PlainQuery, response: responses.json(Collection) } },
     async (request, reply) => {
       const def = await collectionOf(request, reply, request.params.collectionId);
-      const [ext] = await repo.extents(app.pool, [def], await sensitive());
+      const [ext] = await repo.extents(app.readPool, [def], await sensitive());
       return collectionDoc(rootOf(request), def, ext!);
     },
   );
@@ -112,7 +112,7 @@ const ogcRoutes: FastifyPluginAsyncTypebox = async (app) => {
         limit: query.limit ?? DEFAULT_LIMIT,
         offset: query.offset ?? 0,
       };
-      const page = await repo.items(app.pool, def, q, await sensitive());
+      const page = await repo.items(app.readPool, def, q, await sensitive());
       const links: Link[] = [
         { href: selfOf(request), rel: 'self', type: GEOJSON, title: 'this page' },
         { href: selfOf(request, { f: 'json' }), rel: 'alternate', type: JSON_TYPE, title: 'this page as application/json' },
@@ -134,7 +134,7 @@ const ogcRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const def = await collectionOf(request, reply, request.params.collectionId);
       const { featureId } = request.params;
-      const f = await repo.feature(app.pool, def, featureId, await sensitive());
+      const f = await repo.feature(app.readPool, def, featureId, await sensitive());
       if (!f) throw notFound('NO_FEATURE', `collection ${def.id} has no feature "${featureId}"`);
       const root = rootOf(request);
       const links: Link[] = [

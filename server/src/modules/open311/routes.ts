@@ -108,7 +108,7 @@ const georeportRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
     app.get(`/v2/services.${format}`, { schema: { querystring: PlainQuery, ...answers('the services') } }, async (request, reply) => {
       const lang = langOf(request);
-      return sendList(reply, format, 'services', 'service', (await repo.services(app.pool)).map((s) => presentService(s, lang)));
+      return sendList(reply, format, 'services', 'service', (await repo.services(app.readPool)).map((s) => presentService(s, lang)));
     });
 
     app.post(`/v2/requests.${format}`, { schema: { body: PostBody, ...answers('the new service request', 201) }, bodyLimit: 64 * 1024 }, async (request, reply) => {
@@ -121,7 +121,7 @@ const georeportRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
     app.get(`/v2/requests.${format}`, { schema: { querystring: RequestsQuery, ...answers('service requests') } }, async (request, reply) => {
       const q = requestsQuery(request.query as RequestsQueryInput, new Date());
-      const rows = await repo.requests(app.pool, q);
+      const rows = await repo.requests(app.readPool, q);
       const lang = langOf(request);
       const origin = originOf(request);
       const majors = (await publicSettings(app.pool)).sensitiveMajors;
@@ -131,7 +131,7 @@ const georeportRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/v2/services/:file', { schema: { querystring: PlainQuery, params: FileParams, ...answers('a service definition') } }, async (request, reply) => {
     const { id, format } = fileOf(request);
-    const svc = await repo.service(app.pool, id);
+    const svc = await repo.service(app.readPool, id);
     if (!svc) throw notFound(`service_code "${id}" not found`);
     // metadata is false for every service: the definition has no attributes
     return sendObject(reply, format, 'service_definition', { service_code: svc.code, attributes: format === 'json' ? [] : '' });
@@ -139,7 +139,10 @@ const georeportRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/v2/requests/:file', { schema: { querystring: PlainQuery, params: FileParams, ...answers('one service request') } }, async (request, reply) => {
     const { id, format } = fileOf(request);
-    const [row] = await repo.requests(app.pool, { codes: [id], limit: 1 });
+    // a request just filed may not have reached the replica yet: then the primary answers
+    const one = { codes: [id], limit: 1 };
+    let [row] = await repo.requests(app.readPool, one);
+    if (!row && app.readPool !== app.pool) [row] = await repo.requests(app.pool, one);
     if (!row) throw notFound(`service_request_id "${id}" not found`);
     return sendList(reply, format, 'service_requests', 'request', [presentRequest(row, langOf(request), originOf(request), (await publicSettings(app.pool)).sensitiveMajors)]);
   });

@@ -26,7 +26,7 @@ const NOT_DUE_STATES = NEVER_DUE_STATES;
 const BY_LIGHT = ['green', 'due_soon', 'yellow', 'red'] as const satisfies readonly Light[];
 
 /** How cases are selected below an area of each level ($n is the area's code). */
-const CASES_BELOW: Record<AreaLevel, (p: string) => string> = {
+export const CASES_BELOW: Record<AreaLevel, (p: string) => string> = {
   district: (p) => `left(c.grid_code, 6) = ${p}`,
   street: (p) => `c.street_code = ${p}`,
   zone: (p) => `c.zone_code = ${p}`,
@@ -35,7 +35,7 @@ const CASES_BELOW: Record<AreaLevel, (p: string) => string> = {
 };
 
 /** The area column cases are grouped by, per level. */
-const GROUP_COLUMN = { street: 'c.street_code', zone: 'c.zone_code', community: 'c.community_code', grid: 'c.grid_code' } as const;
+export const GROUP_COLUMN = { street: 'c.street_code', zone: 'c.zone_code', community: 'c.community_code', grid: 'c.grid_code' } as const;
 export type GroupLevel = keyof typeof GROUP_COLUMN;
 
 export interface IndicatorCounts {
@@ -66,32 +66,51 @@ export const ZERO_COUNTS: IndicatorCounts = {
 // $7 states that are never due, then the lights of BY_LIGHT one by one
 const IN_P = (col: string) => `(c.${col} >= $1 AND c.${col} < $2)`;
 const IS_OPEN = `c.status = ANY($4::text[])`;
-/** Due to close in [$1, $2): resolve-by in the period, or the backlog (resolve-by before it, not closed when it began). */
-const DUE = `(c.status <> ALL($7::text[]) AND (${IN_P('resolve_by')} OR (c.resolve_by < $1 AND (c.closed_at IS NULL OR c.closed_at >= $1))))`;
 const FIRST_LIGHT_PARAM = 8;
 /** How many parameters baseParams() gives: a query's own parameters start after them. */
-const COUNT_PARAM_COUNT = FIRST_LIGHT_PARAM - 1 + BY_LIGHT.length;
+export const COUNT_PARAM_COUNT = FIRST_LIGHT_PARAM - 1 + BY_LIGHT.length;
 
-const COUNT_COLUMNS = `
-  count(*) FILTER (WHERE ${IN_P('reported_at')})::int AS reported,
-  count(*) FILTER (WHERE ${IN_P('filed_at')})::int AS filed,
-  count(*) FILTER (WHERE ${IN_P('closed_at')})::int AS closed,
-  count(*) FILTER (WHERE ${IN_P('reported_at')} AND c.status = ANY($5::text[]))::int AS "inProgress",
-  count(*) FILTER (WHERE ${IN_P('reported_at')} AND c.escalation_level > 0)::int AS escalated,
-  count(*) FILTER (WHERE ${DUE})::int AS "dueToClose",
-  count(*) FILTER (WHERE ${DUE} AND c.closed_at < $2)::int AS "closedOfDue",
-  count(*) FILTER (WHERE ${DUE} AND c.closed_at < $2 AND c.closed_at <= c.resolve_by)::int AS "closedOnTime",
+/** The period numbers (docs/stats.md). */
+export const PERIOD_FIELDS = ['reported', 'filed', 'closed', 'inProgress', 'escalated', 'dueToClose', 'closedOfDue', 'closedOnTime'] as const;
+export type PeriodField = (typeof PERIOD_FIELDS)[number];
+
+/**
+ * The predicate of each period number over the window [f, t) (two placeholders; $5 and $7 as in baseParams()).
+ * Due to close: resolve-by in the window, or the backlog (resolve-by before it, not closed when it began).
+ */
+export function periodPredicates(f: string, t: string): Record<PeriodField, string> {
+  const inW = (col: string) => `(c.${col} >= ${f} AND c.${col} < ${t})`;
+  const due = `(c.status <> ALL($7::text[]) AND (${inW('resolve_by')} OR (c.resolve_by < ${f} AND (c.closed_at IS NULL OR c.closed_at >= ${f}))))`;
+  return {
+    reported: inW('reported_at'),
+    filed: inW('filed_at'),
+    closed: inW('closed_at'),
+    inProgress: `${inW('reported_at')} AND c.status = ANY($5::text[])`,
+    escalated: `${inW('reported_at')} AND c.escalation_level > 0`,
+    dueToClose: due,
+    closedOfDue: `${due} AND c.closed_at < ${t}`,
+    closedOnTime: `${due} AND c.closed_at < ${t} AND c.closed_at <= c.resolve_by`,
+  };
+}
+
+/** The "now" numbers: the cases as they stand ($4 open states, $6 overdue lights, then the lights of BY_LIGHT). */
+export const NOW_COLUMNS = `
   count(*) FILTER (WHERE ${IS_OPEN})::int AS open,
   ${BY_LIGHT.map((l, i) => `count(*) FILTER (WHERE ${IS_OPEN} AND c.light = $${FIRST_LIGHT_PARAM + i})::int AS ${l},`).join('\n  ')}
   count(*) FILTER (WHERE ${IS_OPEN} AND c.light = ANY($6::text[]))::int AS overdue,
   count(*) FILTER (WHERE c.supervised)::int AS supervised,
   count(*) FILTER (WHERE ${IS_OPEN} AND c.priority = 'emergency')::int AS "emergenciesOpen"`;
 
+const PERIOD = periodPredicates('$1', '$2');
+const COUNT_COLUMNS = `
+  ${PERIOD_FIELDS.map((k) => `count(*) FILTER (WHERE ${PERIOD[k]})::int AS "${k}",`).join('\n  ')}
+  ${NOW_COLUMNS}`;
+
 /** Every case any of the columns can count: each arm is served by an index (a bitmap OR). */
 const RELEVANT = `(${IN_P('reported_at')} OR ${IN_P('filed_at')} OR c.closed_at >= $1 OR ${IN_P('resolve_by')}
   OR c.status = ANY($3::text[]) OR c.supervised)`;
 
-function baseParams(from: Date, to: Date): unknown[] {
+export function baseParams(from: Date, to: Date): unknown[] {
   return [from, to, NOT_FINAL_STATES, OPEN_STATES, ACTIVE_STATES, OVERDUE_LIGHTS, NOT_DUE_STATES, ...BY_LIGHT];
 }
 

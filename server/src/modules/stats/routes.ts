@@ -44,6 +44,8 @@ import { parseBbox } from '../grids/routes.ts';
 import { dayLabel, niceBreaks, requestWindow } from './periods.ts';
 import * as heat from './heatmap-repository.ts';
 import * as repo from './repository.ts';
+// the period numbers from the rollups (migration 023, docs/rollups.md); repository.ts keeps the raw reference
+import * as rollup from './rollup-repository.ts';
 
 const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
 
@@ -94,13 +96,13 @@ const statsRoutes: FastifyPluginAsyncTypebox<StatsRoutesOptions> = async (app, o
   const config = { roles: 'any' as const };
 
   async function requireStreet(code: string): Promise<void> {
-    const area = await repo.findArea(app.pool, code);
+    const area = await repo.findArea(app.readPool, code);
     if (!area || area.level !== 'street') throw notFound('AREA_NOT_FOUND', `street ${code} not found`);
   }
 
   async function requireCategory(code: string | undefined): Promise<string | null> {
     if (code === undefined) return null;
-    if (!(await repo.categoryExists(app.pool, code))) throw badRequest('UNKNOWN_CATEGORY', `unknown category ${code}`);
+    if (!(await repo.categoryExists(app.readPool, code))) throw badRequest('UNKNOWN_CATEGORY', `unknown category ${code}`);
     return code;
   }
 
@@ -112,7 +114,7 @@ const statsRoutes: FastifyPluginAsyncTypebox<StatsRoutesOptions> = async (app, o
       const { street } = request.query;
       if (street) await requireStreet(street);
       const w = periodWindow(period, now());
-      const c = await repo.indicatorTotals(app.pool, w.from, w.to, street ? { level: 'street', code: street } : null);
+      const c = await rollup.rollupIndicatorTotals(app.readPool, w.from, w.to, street ? { level: 'street', code: street } : null);
       return {
         period,
         from: w.from.toISOString(),
@@ -142,7 +144,7 @@ const statsRoutes: FastifyPluginAsyncTypebox<StatsRoutesOptions> = async (app, o
       const period = request.query.period ?? 'today';
       if (request.query.street) throw badRequest('BAD_PARAMETER', 'query parameter "street" does not apply to the street ranking');
       const w = periodWindow(period, now());
-      const rows = await repo.indicatorsByArea(app.pool, 'street', w.from, w.to);
+      const rows = await rollup.rollupIndicatorsByArea(app.readPool, 'street', w.from, w.to);
       const items = rows.map((r) => ({
         code: r.code,
         name: r.name,
@@ -179,10 +181,10 @@ const statsRoutes: FastifyPluginAsyncTypebox<StatsRoutesOptions> = async (app, o
       const filter: heat.HeatFilter = { from: w.from, to: w.to, category, bbox };
       const win = { from: w.from.toISOString(), to: w.to.toISOString() };
       if (mode === 'points') {
-        const r = await heat.pointHeatmap(app.pool, filter, POINTS_CAP);
+        const r = await heat.pointHeatmap(app.readPool, filter, POINTS_CAP);
         return { mode, ...win, points: r.points, total: r.total, truncated: r.places > POINTS_CAP };
       }
-      const cells = mode === 'hex' ? await heat.hexHeatmap(app.pool, filter, q.cellKm ?? 1) : await heat.gridHeatmap(app.pool, filter);
+      const cells = mode === 'hex' ? await heat.hexHeatmap(app.readPool, filter, q.cellKm ?? 1) : await heat.gridHeatmap(app.readPool, filter);
       let max = 0;
       let total = 0;
       for (const c of cells) {
@@ -208,7 +210,7 @@ const statsRoutes: FastifyPluginAsyncTypebox<StatsRoutesOptions> = async (app, o
       // the basis ends at today's 00:00 CST: the scale changes once a day, not with every request
       const basisTo = startOfCstDay(now());
       const basisFrom = cstDate(addCstDays(cstDateKey(basisTo), -SCALE_BASIS_DAYS));
-      const p99 = await heat.cellDayP99(app.pool, mode, basisFrom, basisTo, category, cellKm);
+      const p99 = await heat.cellDayP99(app.readPool, mode, basisFrom, basisTo, category, cellKm);
       return {
         mode,
         cellKm: mode === 'hex' ? cellKm : null,
@@ -229,7 +231,7 @@ const statsRoutes: FastifyPluginAsyncTypebox<StatsRoutesOptions> = async (app, o
       const level = q.level ?? 'street';
       const metric = q.metric ?? 'on_time_rate';
       const w = requestWindow(q, now());
-      const rows = await repo.indicatorsByArea(app.pool, level, w.from, w.to);
+      const rows = await rollup.rollupIndicatorsByArea(app.readPool, level, w.from, w.to);
       let min: number | null = null;
       let max: number | null = null;
       const items = rows.map((r) => {
@@ -250,12 +252,12 @@ const statsRoutes: FastifyPluginAsyncTypebox<StatsRoutesOptions> = async (app, o
     async (request) => {
       const { code } = request.params;
       const w = requestWindow(request.query, now());
-      const area = await repo.findArea(app.pool, code);
+      const area = await repo.findArea(app.readPool, code);
       if (!area) throw notFound('AREA_NOT_FOUND', `area ${code} not found`);
       const scope = { level: area.level, code: area.code };
       const [c, daily] = await Promise.all([
-        repo.indicatorTotals(app.pool, w.from, w.to, scope),
-        repo.dailyCounts(app.pool, w.from, w.to, scope),
+        rollup.rollupIndicatorTotals(app.readPool, w.from, w.to, scope),
+        rollup.rollupDailyCounts(app.readPool, w.from, w.to, scope),
       ]);
       return {
         code: area.code,
@@ -285,7 +287,7 @@ const statsRoutes: FastifyPluginAsyncTypebox<StatsRoutesOptions> = async (app, o
       const t = now();
       const w = requestWindow(q, t);
       if (q.street) await requireStreet(q.street);
-      const rows = await repo.trendCounts(app.pool, by, w.from, w.to, t, q.street ?? null);
+      const rows = await rollup.rollupTrendCounts(app.readPool, by, w.from, w.to, t, q.street ?? null);
       const found = new Map(rows.map((r) => [r.key, r]));
       const zero = (key: string, label: string) => ({ key, label, reported: 0, closed: 0, overdue: 0 });
       let items: { key: string; label: string; reported: number; closed: number; overdue: number }[];
@@ -295,7 +297,7 @@ const statsRoutes: FastifyPluginAsyncTypebox<StatsRoutesOptions> = async (app, o
       } else if (by === 'source') {
         items = CASE_SOURCES.map((key) => ({ ...zero(key, labelOf(SOURCE_LABELS, key)), ...strip(found.get(key)) }));
       } else {
-        const names = await repo.labels(app.pool, by);
+        const names = await repo.labels(app.readPool, by);
         const keys = by === 'street' && q.street ? [q.street] : [...names.keys()];
         items = keys.map((key) => ({ ...zero(key, names.get(key) ?? key), ...strip(found.get(key)) }));
         if (by === 'category') items = items.filter((i) => i.reported + i.closed + i.overdue > 0);

@@ -54,8 +54,8 @@ const tileRoutes: FastifyPluginAsyncTypebox<TileRoutesOptions> = async (app, opt
       if (!tile) {
         const version = cache.version;
         // zooms at which even the layer's largest feature is too small to draw are empty without a query
-        const largest = await cache.memo(`largest:${layer}`, () => largestFeatureSize(app.pool, layer));
-        tile = cache.set(key, largest < minFeatureSize(z) ? null : await fetchTile(app.pool, layer, z, x, y), version);
+        const largest = await cache.memo(`largest:${layer}`, () => largestFeatureSize(app.readPool, layer));
+        tile = cache.set(key, largest < minFeatureSize(z) ? null : await fetchTile(app.readPool, layer, z, x, y), version);
       }
 
       reply.header('Cache-Control', cacheControl).header('Vary', 'Accept-Encoding');
@@ -73,7 +73,7 @@ const tileRoutes: FastifyPluginAsyncTypebox<TileRoutesOptions> = async (app, opt
     { config: { roles: 'public' }, schema: { params: TileJsonParams, response: { 200: TileJson, ...errors } } },
     async (request, reply) => {
       const layer = checkLayer(request.params.layer);
-      const extent = await layerExtent(app.pool, layer);
+      const extent = await layerExtent(app.readPool, layer);
       if (!extent) throw notFound('EMPTY_LAYER', `tile layer "${layer}" holds no feature`);
       // from configuration or a trusted proxy, never the Host a client names (the answer is cacheable)
       const origin = app.publicOrigin(request);
