@@ -29,6 +29,8 @@ export async function launchBrowser(): Promise<Browser> {
     args: [
       '--headless', '--no-sandbox', '--disable-background-networking', '--disable-component-update',
       '--disable-sync', '--no-first-run', '--disable-quic', '--use-gl=angle', '--use-angle=gl-egl', '--ignore-gpu-blocklist',
+      // no endless pulsing and blinking (the product honours reduced motion): software WebGL redraws are costly
+      '--force-prefers-reduced-motion',
     ],
   });
 }

@@ -129,6 +129,8 @@ describe('two API processes behind nginx', () => {
         created.push(c.id);
         retried += c.attempts - 1;
         if (++written === Math.floor(CASES / 3) && !killed) {
+          // the stream has delivered something before its process dies (under load the first events can lag)
+          await first.waitUntil(() => first.ids().length > 0, 30_000, 'a first event on the stream');
           killed = true;
           killTree(victim.child.pid!);
         }

@@ -14,7 +14,6 @@ import { keys } from '../api/keys.ts';
 import { useArea, useAreas, useGrids } from '../api/queries.ts';
 import type { GridProperties } from '../api/types.ts';
 import { MapView, type MapLabels } from '../map/MapView.tsx';
-import { LAYER_IDS } from '../map/style.ts';
 import { areaLabels, gridLabels } from '../map/layers/labels.ts';
 import { isValidBBox } from '../map/bounds.ts';
 import { navigate } from '../router.tsx';
@@ -26,6 +25,8 @@ import { byUrgency, mapCasesOf, openCasesOf, queueSections } from '../dispatch/q
 import { useRunAction } from '../dispatch/useRunAction.ts';
 import { useLasso } from '../dispatch/useLasso.ts';
 import { useDeskKeys } from '../dispatch/useDeskKeys.ts';
+import { mapClickOf } from '../dispatch/mapClick.ts';
+import { DeskEmpty } from '../dispatch/DeskEmpty.tsx';
 import { TeamBoard } from '../dispatch/TeamBoard.tsx';
 import { DetailPanel } from '../dispatch/DetailPanel.tsx';
 import { IntakeForm } from '../dispatch/IntakeForm.tsx';
@@ -203,25 +204,15 @@ function Desk({ user }: { user: { displayName: string; role: string } }) {
       void pickPoint(lng, lat);
       return;
     }
-    const hit = map.getLayer(LAYER_IDS.gridFill) ? map.queryRenderedFeatures(e.point, { layers: [LAYER_IDS.gridFill] })[0] : undefined;
-    const code = hit?.properties?.code !== undefined ? String(hit.properties.code) : null;
-    if (e.originalEvent.shiftKey && code) {
-      togglePatrolGrid(code);
+    const click = mapClickOf(map, e, mapCases);
+    if (click.kind === 'toggle') {
+      togglePatrolGrid(click.code);
       setSide('patrol');
-      return;
-    }
-    // a case point within a few pixels wins over the grid under it
-    let best: { id: number; gridCode: string; d: number } | null = null;
-    for (const c of mapCases) {
-      const pt = map.project([c.lon, c.lat]);
-      const d = Math.hypot(pt.x - e.point.x, pt.y - e.point.y);
-      if (d < 9 && (!best || d < best.d)) best = { id: c.id, gridCode: c.gridCode, d };
-    }
-    if (best) {
-      setSel({ kind: 'case', id: best.id, gridCode: best.gridCode });
+    } else if (click.kind === 'case') {
+      setSel({ kind: 'case', id: click.id, gridCode: click.gridCode });
       setSide('detail');
-    } else if (code) {
-      setSel({ kind: 'grid', code });
+    } else if (click.kind === 'grid') {
+      setSel({ kind: 'grid', code: click.code });
       setSide('detail');
     } else setSel(null);
   };
@@ -461,24 +452,7 @@ function Desk({ user }: { user: { displayName: string; role: string } }) {
             onSelectCase={selectCase}
           />
         ) : (
-          <section className="dpanel dempty">
-            <h2>{t('dispatch.title')}</h2>
-            <p>{t('dispatch.emptyHint')}</p>
-            <ul className="dempty__keys">
-              <li>
-                <kbd>j</kbd> {t('dispatch.help.j')}
-              </li>
-              <li>
-                <kbd>n</kbd> {t('dispatch.help.n')}
-              </li>
-              <li>
-                <kbd>p</kbd> {t('dispatch.help.p')}
-              </li>
-              <li>
-                <kbd>?</kbd> {t('dispatch.help.question')}
-              </li>
-            </ul>
-          </section>
+          <DeskEmpty />
         )}
       </aside>
       {help ? <HelpOverlay onClose={() => setHelp(false)} /> : null}

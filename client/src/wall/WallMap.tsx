@@ -90,7 +90,8 @@ export function WallMap(props: WallMapProps) {
   const emergencies = useMemo(() => store.activeEmergencies(), [store, versions]);
   const [phase, setPhase] = useState(0);
   useEffect(() => {
-    if (emergencies.length === 0) return;
+    // with reduced motion (the OS setting) the rings stand still: no redraw 15 times a second
+    if (emergencies.length === 0 || prefersReducedMotion()) return;
     let raf = 0;
     let last = 0;
     const start = performance.now();
@@ -162,4 +163,8 @@ export function WallMap(props: WallMapProps) {
 
 function noop() {
   /* the wall is not clicked */
+}
+
+function prefersReducedMotion(): boolean {
+  return typeof window !== 'undefined' && typeof window.matchMedia === 'function' && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 }

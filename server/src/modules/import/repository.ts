@@ -202,6 +202,7 @@ export const AREA_REFERENCES = [
   { name: 'cases.zone_code', sql: `SELECT x.zone_code AS code FROM cases x WHERE x.zone_code = ANY($1::text[])` },
   { name: 'cases.street_code', sql: `SELECT x.street_code AS code FROM cases x WHERE x.street_code = ANY($1::text[])` },
   { name: 'checkin.grid_code', sql: `SELECT x.grid_code AS code FROM checkin x WHERE x.grid_code = ANY($1::text[])` },
+  { name: 'duty_record.grid_code', sql: `SELECT x.grid_code AS code FROM duty_record x WHERE x.grid_code = ANY($1::text[])` },
   { name: 'household_visit.grid_code', sql: `SELECT x.grid_code AS code FROM household_visit x WHERE x.grid_code = ANY($1::text[])` },
   { name: 'app_user.grid_codes', sql: `SELECT g AS code FROM app_user x CROSS JOIN LATERAL unnest(x.grid_codes) AS g WHERE g = ANY($1::text[])` },
 ] as const;
