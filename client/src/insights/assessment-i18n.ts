@@ -52,14 +52,6 @@ const zhCN = {
       onTimeVerification: '{{count}} 次核查超过 24 小时',
     },
     cover: '顶岗 {{name}} 的网格',
-    record: '登记工作',
-    recordKinds: { info_update: '信息变动', renter_meeting: '租房户见面', newcomer: '新流入人员' },
-    grid: '网格',
-    occurredOn: '发生日期',
-    subject: '住户 / 人员',
-    note: '备注',
-    save: '保存',
-    saved: '已登记',
   },
 };
 
@@ -113,14 +105,6 @@ const en: typeof zhCN = {
       onTimeVerification: '{{count}} checks after 24 hours',
     },
     cover: 'Covering {{name}}',
-    record: 'Record a duty',
-    recordKinds: { info_update: 'Info update', renter_meeting: 'Renter meeting', newcomer: 'Newcomer' },
-    grid: 'Grid',
-    occurredOn: 'Date',
-    subject: 'Household / person',
-    note: 'Note',
-    save: 'Save',
-    saved: 'Recorded',
   },
 };
 

@@ -88,7 +88,8 @@ export function ensureBinaries(log: (l: string) => void = console.log): Binaries
 }
 
 /** Runs a PostgreSQL binary, as the postgres OS user when we are root. */
-function runPg(bins: Binaries, cmd: string, args: string[], opts: { allowFail?: boolean } = {}) {
+/** A PostgreSQL binary of `bins`, run as the postgres OS user when root. */
+export function runPg(bins: Binaries, cmd: string, args: string[], opts: { allowFail?: boolean } = {}) {
   const file = path.join(bins.bindir, cmd);
   const res = isRoot
     ? spawnSync('runuser', ['-u', 'postgres', '--', file, ...args], { encoding: 'utf8' })
@@ -115,7 +116,7 @@ export function resolveBaseDir(baseDir: string, log: (l: string) => void = () =>
   return fallback;
 }
 
-function chownToPostgres(dir: string): void {
+export function chownToPostgres(dir: string): void {
   if (!isRoot) return;
   execFileSync('chown', ['-R', 'postgres:postgres', dir]);
   // /var/lib/gridcommand itself must be traversable
@@ -146,11 +147,7 @@ export async function ensureLocalCluster(opts: LocalClusterOptions): Promise<Loc
   // a Unix socket beside the data: local connections skip the loopback TCP stack (cheaper per query); TCP on
   // 127.0.0.1 stays for tools. Socket paths are limited to ~107 bytes.
   const socketDir = path.join(baseDir, 'run');
-  const useSocket = socketDir.length + 20 < 104 && !/['\s]/.test(socketDir);
-  if (useSocket && !fs.existsSync(socketDir)) {
-    fs.mkdirSync(socketDir, { recursive: true });
-    chownToPostgres(socketDir);
-  }
+  const useSocket = prepareSocketDir(socketDir);
 
   if (!clusterRunning(bins, dataDir)) {
     const settings = [
@@ -227,4 +224,17 @@ export function removeLocalCluster(baseDirWanted: string, log: (l: string) => vo
   const baseDir = resolveBaseDir(baseDirWanted);
   fs.rmSync(baseDir, { recursive: true, force: true });
   log(`Removed ${baseDir}.`);
+}
+
+/**
+ * The folder of a cluster's Unix socket, made (owned by postgres when root) if it can hold one: socket paths are
+ * limited to ~107 bytes and PostgreSQL's setting cannot quote every character. False: the cluster listens on TCP only.
+ */
+export function prepareSocketDir(socketDir: string): boolean {
+  const usable = socketDir.length + 20 < 104 && !/['\s]/.test(socketDir);
+  if (usable && !fs.existsSync(socketDir)) {
+    fs.mkdirSync(socketDir, { recursive: true });
+    chownToPostgres(socketDir);
+  }
+  return usable;
 }

@@ -6,11 +6,10 @@
  * starts it as a hot standby on its own port. Same binaries and the same rule as the local cluster: as root, the
  * PostgreSQL programs run as the `postgres` OS user. Idempotent: a second start finds the replica and (re)starts it.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { ProvisioningError, clusterRunning, ensureBinaries, resolveBaseDir } from './local.ts';
+import { ProvisioningError, chownToPostgres, clusterRunning, ensureBinaries, prepareSocketDir, resolveBaseDir, runPg } from './local.ts';
 
 export interface ReplicaOptions {
   /** base folder of the primary local cluster (its data/ inside), as given to ensureLocalCluster */
@@ -42,18 +41,6 @@ const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 /** WAL the primary keeps for a replica that was stopped a while (no slot: a forgotten replica never fills the disk) */
 const WAL_KEEP = '1GB';
 
-function runPg(bins: Binaries, cmd: string, args: string[], allowFail = false) {
-  const file = path.join(bins.bindir, cmd);
-  const res = isRoot
-    ? spawnSync('runuser', ['-u', 'postgres', '--', file, ...args], { encoding: 'utf8' })
-    : spawnSync(file, args, { encoding: 'utf8' });
-  if (res.status !== 0 && !allowFail) throw new ProvisioningError(`${cmd} ${args.join(' ')} failed:\n${res.stderr || res.stdout}`);
-  return res;
-}
-
-function chownToPostgres(dir: string): void {
-  if (isRoot) execFileSync('chown', ['-R', 'postgres:postgres', dir]);
-}
 
 function logTail(file: string): string {
   return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').slice(-15).join('\n') : '';
@@ -124,11 +111,7 @@ export async function ensureReplica(opts: ReplicaOptions): Promise<Replica> {
   }
 
   const socketDir = path.join(baseDir, 'run');
-  const useSocket = socketDir.length + 20 < 104 && !/['\s]/.test(socketDir);
-  if (useSocket && !fs.existsSync(socketDir)) {
-    fs.mkdirSync(socketDir, { recursive: true });
-    chownToPostgres(socketDir);
-  }
+  const useSocket = prepareSocketDir(socketDir);
 
   if (!clusterRunning(bins, dataDir)) {
     const settings = [
@@ -141,7 +124,7 @@ export async function ensureReplica(opts: ReplicaOptions): Promise<Replica> {
       '-c hot_standby_feedback=on',
       ...(opts.fast ? ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off'] : []),
     ].join(' ');
-    const res = runPg(bins, 'pg_ctl', ['-D', dataDir, '-l', logFile, '-o', settings, '-w', '-t', '60', 'start'], true);
+    const res = runPg(bins, 'pg_ctl', ['-D', dataDir, '-l', logFile, '-o', settings, '-w', '-t', '60', 'start'], { allowFail: true });
     if (res.status !== 0) {
       throw new ProvisioningError(`The replica did not start on port ${opts.port}:\n${res.stderr}\n${logTail(logFile)}`);
     }
