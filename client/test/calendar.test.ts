@@ -104,7 +104,7 @@ describe('the work calendar page', () => {
     // back to a missing next year
     await db.pool.query(`DELETE FROM work_calendar WHERE day >= make_date($1, 1, 1) AND day < make_date($1 + 1, 1, 1)`, [NEXT_YEAR]);
     const token = await wallToken(db.pool);
-    const wall = await (await browser.newContext({ viewport: { width: 1920, height: 1080 } })).newPage();
+    const wall = await (await browser.newContext({ viewport: { width: 1280, height: 720 } })).newPage();
     await wall.goto(`${server.url}/wall?token=${encodeURIComponent(token)}&rotate=0`);
     const banner = wall.locator('[data-testid="calendar-warning"]');
     await banner.waitFor({ timeout: 60_000 });

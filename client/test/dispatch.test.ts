@@ -204,6 +204,22 @@ describe('dispatch desk', () => {
     await pageA.locator('[data-testid^="zone-"]').first().waitFor({ timeout: 30_000 });
     await pageA.locator('label.toggle').click();
     await pageA.getByTestId('coverage').filter({ hasText: '2' }).waitFor();
+    // zones and coverage gaps are feature-state on the grid vector tiles (no grid polygons downloaded for them)
+    await pageA.waitForFunction(
+      () => {
+        const map = (window as unknown as { __GC__: { map: import('maplibre-gl').Map } }).__GC__.map;
+        const zone = new Set<unknown>();
+        const uncovered = new Set<unknown>();
+        for (const f of map.querySourceFeatures('grid', { sourceLayer: 'grid' })) {
+          const st = map.getFeatureState({ source: 'grid', sourceLayer: 'grid', id: f.id! });
+          if (st.zone) zone.add(f.id);
+          if (st.uncovered) uncovered.add(f.id);
+        }
+        return zone.size >= 2 && uncovered.size > 0;
+      },
+      undefined,
+      { timeout: 10_000 },
+    );
     await pageA.evaluate(() => (window as unknown as { __GC__: { map: { zoomTo(z: number): void } } }).__GC__.map.zoomTo(13.5));
     await pageA.waitForTimeout(800);
     await screenshot(pageA, 'dispatch-patrol');

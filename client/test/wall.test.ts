@@ -123,7 +123,7 @@ beforeAll(async () => {
   page.on('console', (m) => {
     if (m.type() === 'error') consoleErrors.push(m.text());
   });
-  await page.goto(`${server.url}/wall?token=${encodeURIComponent(token)}&rotate=0&staleAfter=5`, { waitUntil: 'domcontentloaded' });
+  await page.goto(`${server.url}/wall?token=${encodeURIComponent(token)}&rotate=0&staleAfter=5&reconnectMax=2`, { waitUntil: 'domcontentloaded' });
   await waitWall('w && w.ready === true', null, 120_000);
 });
 
@@ -228,6 +228,12 @@ describe('video wall', () => {
       grid.id,
     );
     expect(state.light).toBe('red');
+    // zoomed out, the grid's community in the tiles' aggregates (grid_agg, id = its code) shows the worst light of its grids
+    const aggregate = await page.evaluate(
+      (code) => (window as unknown as { __GC__: { map: { getFeatureState(f: object): Record<string, unknown> } } }).__GC__.map.getFeatureState({ source: 'grid', sourceLayer: 'grid_agg', id: code }),
+      Number(grid.code.slice(0, 12)),
+    );
+    expect(aggregate.light).toBe('red');
     await screenshot(page, 'wall-red');
   });
 

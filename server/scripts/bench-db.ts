@@ -79,3 +79,12 @@ export async function ensureProfileDatabase(adminUrl: string, profile: Profile):
   return url;
 }
 
+
+/**
+ * The megacity profile with a year of history (megacity-db.ts: `gc_megacity_<cases>`, 2,000,000 cases by default,
+ * BENCH_MEGACITY_CASES/_DAYS/_OPEN), built once by the bulk loader and reused by every bench that asks for it.
+ */
+export async function ensureMegacityHistoryDatabase(adminUrl: string): Promise<string> {
+  const { ensureMegacityDatabase } = await import('./megacity-db.ts');
+  return (await ensureMegacityDatabase(adminUrl)).url;
+}

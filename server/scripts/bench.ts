@@ -1,6 +1,6 @@
 /**
  * pnpm bench — every benchmark, one after another, each printing its own table with ratios against a
- * baseline measured in the same run. BENCH_ONLY=tiles,intake,live,stats,dispatch,wall,field,public,export,ogc,indicators,queues,assessment,rollups,replica,bulletins picks sections;
+ * baseline measured in the same run. BENCH_ONLY=tiles,intake,live,stats,dispatch,wall,field,public,export,ogc,indicators,queues,assessment,rollups,replica,bulletins,open-cases picks sections;
  * BENCH_PROFILES=demo,megacity picks the districts (see each script's header for its own options).
  */
 import { spawnSync } from 'node:child_process';
@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const SECTIONS = ['tiles', 'intake', 'live', 'stats', 'dispatch', 'wall', 'field', 'public', 'export', 'ogc', 'indicators', 'queues', 'assessment', 'rollups', 'replica', 'bulletins'];
+const SECTIONS = ['tiles', 'intake', 'live', 'stats', 'dispatch', 'wall', 'field', 'public', 'export', 'ogc', 'indicators', 'queues', 'assessment', 'rollups', 'replica', 'bulletins', 'open-cases'];
 const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',').map((s) => s.trim()) : SECTIONS;
 const unknown = only.filter((s) => !SECTIONS.includes(s));
 if (unknown.length) {

@@ -88,8 +88,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(fastifyCompress, {
     encodings: ['gzip', 'deflate'],
     threshold: 1024,
-    // JSON, GeoJSON, text and vector tiles
-    customTypes: /^text\/(?!event-stream)|(?:\+|\/)json(?:;|$)|^application\/vnd\.mapbox-vector-tile/,
+    // JSON, GeoJSON, text, vector tiles and the maps' binary open-case snapshot (docs/map-data.md)
+    customTypes: /^text\/(?!event-stream)|(?:\+|\/)json(?:;|$)|^application\/vnd\.mapbox-vector-tile|^application\/vnd\.gridcommand\.open-cases/,
   });
   await app.register(fastifyCookie);
   // security headers (nosniff, frame-ancestors, referrer policy, HSTS over https…); the content security policy is

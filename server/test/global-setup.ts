@@ -13,11 +13,14 @@ import { createDatabaseIfMissing, dropDatabase, ensureLocalCluster, stopLocalClu
 import { MIGRATIONS_DIR, migrate } from '../src/db/migrate.ts';
 import { createPool } from '../src/db/pool.ts';
 import { seedDistrict } from '../src/db/seed.ts';
+import { buildServerBundle } from './server-bundle.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     gcAdminUrl: string;
     gcTemplate: string;
+    /** server/src/main.ts as one module (server-bundle.ts), for the tests that run the server as a process */
+    gcServerBundle: string;
   }
 }
 
@@ -33,6 +36,14 @@ function templateName(): string {
 }
 
 let startedHere = false;
+
+/** pg_stat_file needs a superuser or pg_read_server_files (the embedded cluster's postgres is one). */
+async function canStatFiles(admin: pg.Client): Promise<boolean> {
+  const { rows } = await admin.query<{ ok: boolean }>(
+    `SELECT rolsuper OR pg_has_role(current_user, 'pg_read_server_files', 'member') AS ok FROM pg_roles WHERE rolname = current_user`,
+  );
+  return rows[0]?.ok === true;
+}
 
 export async function setup(project: TestProject): Promise<void> {
   let adminUrl = process.env.DATABASE_URL ?? null;
@@ -55,11 +66,16 @@ export async function setup(project: TestProject): Promise<void> {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
-    const { rows } = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'gc\\_%'`);
+    const { rows } = await admin.query<{ datname: string; old: boolean }>(
+      `SELECT datname, ${await canStatFiles(admin) ? `(pg_stat_file('base/' || oid || '/PG_VERSION')).modification < now() - interval '3 hours'` : 'true'} AS old
+       FROM pg_database WHERE datname LIKE 'gc\\_%'`,
+    );
     const have = rows.some((r) => r.datname === template);
-    // leftovers from earlier runs: old templates and test databases (those in use by a concurrent run stay)
+    // Leftovers from earlier runs: old templates and test databases. A concurrent run (another checkout, another
+    // engineer) may be using its own template and databases between two connections, so only those made more than
+    // three hours ago go (a database's PG_VERSION file is written once, when it is created).
     for (const r of rows) {
-      if (r.datname === template) continue;
+      if (r.datname === template || !r.old) continue;
       await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(r.datname)}`).catch(() => {});
     }
     if (!have) {
@@ -81,6 +97,7 @@ export async function setup(project: TestProject): Promise<void> {
   }
   project.provide('gcAdminUrl', adminUrl);
   project.provide('gcTemplate', template);
+  project.provide('gcServerBundle', await buildServerBundle());
 }
 
 export async function teardown(): Promise<void> {

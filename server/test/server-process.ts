@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
+import { inject } from 'vitest';
 import { REPO_ROOT } from '../src/config.ts';
 
 export interface ServerProcess {
@@ -26,8 +27,12 @@ export async function freePort(): Promise<number> {
 
 export async function startServer(opts: { databaseUrl: string; port?: number; env?: Record<string, string> }): Promise<ServerProcess> {
   const port = opts.port ?? (await freePort());
-  const tsx = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
-  const child = spawn(tsx, [path.join(REPO_ROOT, 'server/src/main.ts')], {
+  // the bundle the run's global setup built (server-bundle.ts), else the sources under tsx
+  const bundle = inject('gcServerBundle');
+  const [command, args] = bundle
+    ? [process.execPath, [bundle]]
+    : [path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), [path.join(REPO_ROOT, 'server/src/main.ts')]];
+  const child = spawn(command, args, {
     cwd: REPO_ROOT,
     env: {
       ...process.env,

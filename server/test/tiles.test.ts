@@ -174,7 +174,8 @@ describe('GET /tiles/:layer.json', () => {
     expect(tj.tiles).toEqual(['http://gis.example.org:8443/tiles/grid/{z}/{x}/{y}.mvt']);
     expect(tj.minzoom).toBe(0);
     expect(tj.maxzoom).toBe(22);
-    expect(tj.vector_layers).toHaveLength(1);
+    // the grid layer and its companion of aggregates at z0–10 (tiles-aggregate.test.ts)
+    expect(tj.vector_layers.map((l) => l.id)).toEqual(['grid', 'grid_agg']);
     const vl = tj.vector_layers[0]!;
     expect(vl.id).toBe('grid');
     expect(vl.minzoom).toBe(0);

@@ -138,6 +138,8 @@ export const keys = {
   teams: () => ['teams'] as const,
   gridLights: () => ['map', 'grid-lights'] as const,
   openCases: () => ['map', 'open-cases'] as const,
+  /** GET /api/map/open-cases.bin, decoded (docs/map-data.md) */
+  openCasesBin: () => ['map', 'open-cases.bin'] as const,
   supervisionOpen: () => ['supervision', 'open'] as const,
   supervisionOpenIn: (street: string | null) => ['supervision', 'open', street] as const,
   stats,

@@ -288,7 +288,7 @@ export class LiveConnection {
  * busy stream does not re-render a whole page per event: handle events in `onBatch`, show freshness from the
  * state.
  */
-export function useLive(onBatch: LiveBatchListener, filter: LiveFilter & { enabled?: boolean } = {}): LiveState {
+export function useLive(onBatch: LiveBatchListener, filter: LiveFilter & { enabled?: boolean; maxDelayMs?: number } = {}): LiveState {
   const handlerRef = useRef(onBatch);
   handlerRef.current = onBatch;
   const lastIdRef = useRef<number | null>(null);
@@ -298,6 +298,7 @@ export function useLive(onBatch: LiveBatchListener, filter: LiveFilter & { enabl
   const typesKey = (filter.types ?? []).join(',');
   const enabled = filter.enabled ?? true;
   const since = filter.since ?? null;
+  const maxDelayMs = filter.maxDelayMs;
   const sinceRef = useRef(since);
   sinceRef.current = since;
 
@@ -307,6 +308,7 @@ export function useLive(onBatch: LiveBatchListener, filter: LiveFilter & { enabl
       street: streetKey ? streetKey.split(',') : null,
       types: typesKey ? (typesKey.split(',') as LiveTypeFilter[]) : null,
       since: lastIdRef.current ?? sinceRef.current,
+      ...(maxDelayMs !== undefined ? { maxDelayMs } : {}),
     });
     let timer: ReturnType<typeof setTimeout> | null = null;
     let shownConnected = false;
@@ -335,7 +337,7 @@ export function useLive(onBatch: LiveBatchListener, filter: LiveFilter & { enabl
       offState();
       conn.stop();
     };
-  }, [enabled, streetKey, typesKey]);
+  }, [enabled, streetKey, typesKey, maxDelayMs]);
 
   return state;
 }

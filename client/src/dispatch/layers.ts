@@ -1,35 +1,32 @@
-/** Pure deck.gl layer builders of the dispatcher's map: patrol grids, coverage gaps, the lasso, the picked point, and all of them together. */
-import { GeoJsonLayer, LineLayer, PathLayer, ScatterplotLayer } from '@deck.gl/layers';
+/**
+ * Pure layer builders of the dispatcher's map: the lasso, the picked point, patrols, cases and teams (deck.gl), and
+ * the grid highlights — patrol selection, zones of the shift, uncovered grids — as feature-state on the grid vector
+ * tiles (MapView `gridHighlights`, drawn by the style's highlight layers: no grid polygons are downloaded for them).
+ */
+import { LineLayer, PathLayer, ScatterplotLayer } from '@deck.gl/layers';
 import type { Layer } from '@deck.gl/core';
-import type { Feature, MultiPolygon } from 'geojson';
 import type { NearestResponse, Patrol, Team } from '@gridcommand/shared/schemas';
 import { buildCaseLayer, buildEmergencyLayers, buildTeamLayers, type CasePoint } from '../map/layers/live.ts';
+import type { GridHighlight } from '../map/style.ts';
 import type { Rgba } from '../map/theme.ts';
 
-export type GridShape = Feature<MultiPolygon, { code: string }>;
-
-export interface GridSetLayerInput {
-  id: string;
-  grids: readonly GridShape[];
-  fill: Rgba;
-  line: Rgba;
-  lineWidth?: number;
+export interface DeskHighlightsInput {
+  gridIdByCode: ReadonlyMap<string, number>;
+  /** codes of the grids no patrol zone covers (null: coverage not shown) */
+  uncovered: readonly string[] | null;
+  /** the zones of the shift (null: not shown) */
+  zones: readonly { gridCodes: readonly string[] }[] | null;
+  patrolSelection: readonly string[];
 }
 
-/** A set of grids filled and outlined (the patrol selection, zones of the shift, uncovered grids). */
-export function buildGridSetLayer({ id, grids, fill, line, lineWidth = 1.5 }: GridSetLayerInput): Layer {
-  return new GeoJsonLayer<{ code: string }>({
-    id,
-    data: grids as GridShape[],
-    pickable: false,
-    stroked: true,
-    filled: true,
-    getFillColor: fill,
-    getLineColor: line,
-    lineWidthUnits: 'pixels',
-    getLineWidth: lineWidth,
-    parameters: { depthCompare: 'always' },
-  });
+/** Tile feature ids of the grids each highlight marks. */
+export function deskHighlights(p: DeskHighlightsInput): Record<GridHighlight, number[]> {
+  const ids = (codes: Iterable<string>) => [...new Set(codes)].map((c) => p.gridIdByCode.get(c)).filter((id): id is number => id !== undefined);
+  return {
+    uncovered: p.uncovered ? ids(p.uncovered) : [],
+    zone: p.zones ? ids(p.zones.flatMap((z) => z.gridCodes)) : [],
+    patrol: ids(p.patrolSelection),
+  };
 }
 
 export function buildLassoLayer(points: readonly [number, number][]): Layer | null {
@@ -113,12 +110,6 @@ export function buildPatrolLayers(patrols: readonly Patrol[]): Layer[] {
 }
 
 export interface DeskLayersInput {
-  shapeByCode: ReadonlyMap<string, GridShape>;
-  /** codes of the grids no patrol zone covers (null: coverage not shown) */
-  uncovered: readonly string[] | null;
-  /** the zones of the shift (null: not shown) */
-  zones: readonly { gridCodes: readonly string[] }[] | null;
-  patrolSelection: readonly string[];
   lasso: readonly [number, number][];
   cases: CasePoint[];
   caseVersion: number;
@@ -133,12 +124,6 @@ export interface DeskLayersInput {
 /** Every layer of the desk's map, bottom to top. */
 export function deskLayers(p: DeskLayersInput): Layer[] {
   const out: (Layer | null)[] = [];
-  const shapes = (codes: Iterable<string>) => [...codes].map((c) => p.shapeByCode.get(c)).filter((s): s is GridShape => s !== undefined);
-  if (p.uncovered) out.push(buildGridSetLayer({ id: 'dispatch-uncovered', grids: shapes(p.uncovered), fill: [239, 68, 68, 60], line: [248, 113, 113, 160], lineWidth: 1 }));
-  if (p.zones) {
-    out.push(buildGridSetLayer({ id: 'dispatch-zones', grids: shapes(new Set(p.zones.flatMap((z) => z.gridCodes))), fill: [45, 212, 191, 45], line: [45, 212, 191, 200], lineWidth: 1.2 }));
-  }
-  if (p.patrolSelection.length) out.push(buildGridSetLayer({ id: 'dispatch-patrol-selection', grids: shapes(p.patrolSelection), fill: [56, 189, 248, 90], line: [125, 211, 252, 255], lineWidth: 2 }));
   out.push(buildLassoLayer(p.lasso));
   out.push(...buildPatrolLayers(p.patrols));
   out.push(buildCaseLayer({ data: p.cases, colourVersion: p.caseVersion, show: 'all', scale: 1.3 }));

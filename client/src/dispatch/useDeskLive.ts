@@ -3,19 +3,26 @@
  * from the teams query, changed by `applyEvents` only, written back into the react-query cache (batched, so a
  * storm of positions re-renders the board a few times a second at most). Case, dispatch and supervision events
  * ask for a (debounced) refetch of the queues and panels; patrol zone events refetch the zones and coverage.
+ * Every open case in scope is on the map as typed arrays (`caseMap`: the binary snapshot GET
+ * /api/map/open-cases.bin folded with the same events, docs/map-data.md); the stream starts where it ends.
  */
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { applyEvents, boardFromSnapshot, type BoardState } from '@gridcommand/shared/domain';
 import type { LiveEvent, Team, TeamListResponse } from '@gridcommand/shared/schemas';
 import { keys } from '../api/keys.ts';
 import { useLive, type LiveState, type LiveTypeFilter } from '../api/live.ts';
+import { useOpenCasesBin } from '../api/open-cases-bin.ts';
+import { CASE_PAINT } from '../map/layers/case-paint.ts';
+import { LiveCaseMap } from '../wall/case-columns.ts';
 
 const LIVE_TYPES: readonly LiveTypeFilter[] = ['case.*', 'team.*', 'dispatch.*', 'patrol_zone.*', 'supervision.*', 'patrol.*', 'areas.*'];
 const CASE_REFRESH_MS = 300;
 /** grid workers' tracks are read again at most this often while they move */
 const PATROL_REFRESH_MS = 2_000;
 const TEAM_WRITE_MS = 250;
+/** the map of open cases is redrawn at most this often while events arrive */
+const CASE_MAP_DRAW_MS = 250;
 /** team events kept to fold again onto a team list that was read before they happened */
 const RECENT_TEAM_EVENTS = 2_000;
 
@@ -163,6 +170,10 @@ export interface DeskLive {
   refreshCases(): void;
   /** puts a team the server answered with on the board (assign, step, status change) */
   putTeam(team: Team): void;
+  /** every open case in scope, as the map draws them */
+  caseMap: LiveCaseMap;
+  /** bumps (at most every CASE_MAP_DRAW_MS) when the case map changed */
+  caseMapVersion: number;
 }
 
 /** `teamsUpdatedAt`: the teams query's dataUpdatedAt (0 while it has no data). */
@@ -206,8 +217,33 @@ export function useDeskLive(teamsUpdatedAt: number): DeskLive {
     [],
   );
 
+  // ── every open case: the binary snapshot, then the stream from where it ends ──
+  const [caseMap] = useState(() => new LiveCaseMap(CASE_PAINT));
+  const [caseMapVersion, setCaseMapVersion] = useState(0);
+  const bin = useOpenCasesBin();
+  const drawTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const redraw = useCallback(() => {
+    if (drawTimer.current !== null) return;
+    drawTimer.current = setTimeout(() => {
+      drawTimer.current = null;
+      setCaseMapVersion(caseMap.columns.version);
+    }, CASE_MAP_DRAW_MS);
+  }, [caseMap]);
+  useEffect(() => {
+    if (!bin.data) return;
+    caseMap.load(bin.data);
+    setCaseMapVersion(caseMap.columns.version);
+  }, [bin.data, caseMap]);
+  useEffect(
+    () => () => {
+      if (drawTimer.current !== null) clearTimeout(drawTimer.current);
+    },
+    [],
+  );
+
   const onBatch = useCallback(
     (events: readonly LiveEvent[]) => {
+      if (caseMap.fold(events)) redraw();
       const impact = impactOf(events);
       if (impact.teamEvents.length > 0) fold.fold(impact.teamEvents);
       if (impact.teamStatus) {
@@ -226,9 +262,10 @@ export function useDeskLive(teamsUpdatedAt: number): DeskLive {
         void qc.invalidateQueries({ queryKey: keys.dispatch.coverage() });
       }
     },
-    [fold, qc, refreshCases, refreshPatrols],
+    [fold, qc, refreshCases, refreshPatrols, caseMap, redraw],
   );
-  const live = useLive(onBatch, { types: LIVE_TYPES });
+  const binSettled = bin.isSuccess || bin.isError;
+  const live = useLive(onBatch, { types: LIVE_TYPES, enabled: binSettled, since: bin.data?.lastEventId ?? null });
 
   // a reconnect missed nothing (the stream replays), but the team list is a snapshot: refresh it
   const wasConnected = useRef(false);
@@ -238,5 +275,5 @@ export function useDeskLive(teamsUpdatedAt: number): DeskLive {
   }, [live.connected, qc, teamsLoaded]);
 
   const putTeam = useCallback((team: Team) => fold.put(team), [fold]);
-  return { live, refreshCases, putTeam };
+  return { live, refreshCases, putTeam, caseMap, caseMapVersion };
 }

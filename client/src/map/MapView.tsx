@@ -7,7 +7,7 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import { MapLibreOverlay } from '@deck.gl/maplibre';
 import type { Layer } from '@deck.gl/core';
 import type { BBox } from '../api/types.ts';
-import { buildOfflineStyle } from './style.ts';
+import { buildOfflineStyle, GRID_HIGHLIGHTS, type GridHighlight } from './style.ts';
 import { buildLabelLayers, type Label, type LabelBands } from './layers/labels.ts';
 import { DEFAULT_DISTRICT_BBOX, fitPadding, isValidBBox } from './bounds.ts';
 import { clearTestApi, exposeTestApi, markReady } from './testHooks.ts';
@@ -62,6 +62,11 @@ export interface MapViewProps {
   labelBands?: LabelBands;
   /** label size factor on top of uiScale (the wall reads from across the room) */
   labelScale?: number;
+  /**
+   * Grid ids per highlight of the dispatch desk (feature-state uncovered / zone / patrol on the grid tiles, drawn
+   * by the style's highlight layers). Whether the layers exist is fixed at creation: pass it from the start.
+   */
+  gridHighlights?: Readonly<Partial<Record<GridHighlight, readonly number[]>>>;
 }
 
 type FeatureId = string | number;
@@ -113,6 +118,7 @@ export function MapView(props: MapViewProps) {
           origin: window.location.origin,
           gridBase: propsRef.current.gridBase ?? 'population',
           vacancy: propsRef.current.showVacancy ?? true,
+          highlights: propsRef.current.gridHighlights !== undefined,
         }),
         bounds: DEFAULT_DISTRICT_BBOX,
         fitBoundsOptions: { padding: fitPadding(container.clientWidth, container.clientHeight) },
@@ -275,6 +281,21 @@ export function MapView(props: MapViewProps) {
     }
     vacantRef.current = next;
   }, [styleLoaded, props.vacantGridIds]);
+
+  // ── the desk's highlights via feature-state (only what changed) ──────────
+  const highlightRef = useRef<Map<GridHighlight, Set<number>>>(new Map());
+  useEffect(() => {
+    const map = mapRef.current;
+    const wanted = props.gridHighlights;
+    if (!map || !styleLoaded || !wanted) return;
+    for (const h of GRID_HIGHLIGHTS) {
+      const prev = highlightRef.current.get(h) ?? new Set<number>();
+      const next = new Set(wanted[h] ?? []);
+      for (const id of prev) if (!next.has(id)) map.setFeatureState({ source: GRID_SOURCE, sourceLayer: GRID_SOURCE_LAYER, id }, { [h]: false });
+      for (const id of next) if (!prev.has(id)) map.setFeatureState({ source: GRID_SOURCE, sourceLayer: GRID_SOURCE_LAYER, id }, { [h]: true });
+      highlightRef.current.set(h, next);
+    }
+  }, [styleLoaded, props.gridHighlights]);
 
   // ── selection via feature-state ────────────────────────────────────────
   useEffect(() => {

@@ -17,7 +17,34 @@ export const LAYER_IDS = {
   gridHover: 'grid-hover-line',
   gridSelected: 'grid-selected-line',
   gridVacancy: 'grid-vacancy-line',
+  /** the aggregates of the grid tiles at z0–10 (MVT layer grid_agg: community / street / district by code) */
+  aggregateFill: 'grid-agg-fill',
+  aggregateLine: 'grid-agg-line',
 } as const;
+
+/**
+ * The companion layer of the grid tiles (server/src/modules/tiles/plan.ts): where grids are too small or too many
+ * to draw, the community, street or district holding them. Its feature id is its `code` as a number (the code is
+ * the prefix of its grids' codes), so a page sets the worst light of those grids on it (map/aggregate-lights.ts).
+ * (Not promoteId: MapLibre then reads an absent property as the id of the `grid` features too.)
+ */
+export const AGGREGATE_SOURCE_LAYER = 'grid_agg';
+
+/** The feature id of an aggregate in grid_agg. */
+export const aggregateFeatureId = (code: string): number => Number(code);
+
+/** Grid highlights of the dispatch desk, each a boolean feature-state on the grid tiles. */
+export const GRID_HIGHLIGHTS = ['uncovered', 'zone', 'patrol'] as const;
+export type GridHighlight = (typeof GRID_HIGHLIGHTS)[number];
+
+/** Colours of the highlights (what the desk's GeoJSON layers drew before): fill, outline, outline width. */
+const HIGHLIGHT_LOOK: Record<GridHighlight, { fill: string; fillOpacity: number; line: string; lineOpacity: number; width: number }> = {
+  uncovered: { fill: 'rgb(239, 68, 68)', fillOpacity: 0.24, line: 'rgb(248, 113, 113)', lineOpacity: 0.63, width: 1 },
+  zone: { fill: 'rgb(45, 212, 191)', fillOpacity: 0.18, line: 'rgb(45, 212, 191)', lineOpacity: 0.78, width: 1.2 },
+  patrol: { fill: 'rgb(56, 189, 248)', fillOpacity: 0.35, line: 'rgb(125, 211, 252)', lineOpacity: 1, width: 2 },
+};
+
+export const highlightLayerIds = (h: GridHighlight) => ({ fill: `grid-${h}-fill`, line: `grid-${h}-line` });
 
 export interface StyleOptions {
   /** absolute origin of the server, e.g. "http://127.0.0.1:8080" — style source URLs must be absolute */
@@ -29,6 +56,8 @@ export interface StyleOptions {
   gridBase?: 'population' | 'neutral';
   /** draw the dashed 网格真空 outline (default true) */
   vacancy?: boolean;
+  /** add the dispatch desk's highlight layers (feature-state uncovered / zone / patrol; default false) */
+  highlights?: boolean;
 }
 
 /** Fill colours of the traffic lights on the map (feature-state `light`). */
@@ -109,6 +138,26 @@ function source(origin: string, layer: TileLayer): SourceSpecification {
   return { type: 'vector', url: `${origin}/tiles/${layer}.json` };
 }
 
+/** The desk's highlights: a fill and an outline per highlight, shown where its feature-state is true. */
+function highlightLayers(): LayerSpecification[] {
+  return GRID_HIGHLIGHTS.flatMap((h): LayerSpecification[] => {
+    const on: ExpressionSpecification = ['boolean', ['feature-state', h], false];
+    const look = HIGHLIGHT_LOOK[h];
+    const ids = highlightLayerIds(h);
+    return [
+      { id: ids.fill, type: 'fill', source: 'grid', 'source-layer': 'grid', paint: { 'fill-color': look.fill, 'fill-opacity': ['case', on, look.fillOpacity, 0] } },
+      {
+        id: ids.line,
+        type: 'line',
+        source: 'grid',
+        'source-layer': 'grid',
+        layout: { 'line-join': 'round' },
+        paint: { 'line-color': look.line, 'line-width': look.width, 'line-opacity': ['case', on, look.lineOpacity, 0] },
+      },
+    ];
+  });
+}
+
 /** by zoom: [zoom, value, zoom, value, …] */
 function byZoom(...stops: number[]): ExpressionSpecification {
   return ['interpolate', ['linear'], ['zoom'], ...stops] as unknown as ExpressionSpecification;
@@ -118,7 +167,7 @@ function byZoom(...stops: number[]): ExpressionSpecification {
  * The offline dark basemap: nothing but our own boundaries. No glyphs, no sprite, no remote
  * source — text is drawn by deck.gl's TextLayer on top.
  */
-export function buildOfflineStyle({ origin, gridBase = 'population', vacancy = true }: StyleOptions): StyleSpecification {
+export function buildOfflineStyle({ origin, gridBase = 'population', vacancy = true, highlights = false }: StyleOptions): StyleSpecification {
   const base = origin.replace(/\/+$/, '');
   const layers: LayerSpecification[] = [
     { id: 'background', type: 'background', paint: { 'background-color': palette.background } },
@@ -166,6 +215,25 @@ export function buildOfflineStyle({ origin, gridBase = 'population', vacancy = t
         ],
         'fill-opacity': gridFillOpacity(gridBase),
       },
+    },
+    // zoomed out where grids are too small (z0–10): their community / street / district, lit by the worst light
+    // of its grids (feature-state `light`, on the id aggregateFeatureId(code))
+    {
+      id: LAYER_IDS.aggregateFill,
+      type: 'fill',
+      source: 'grid',
+      'source-layer': AGGREGATE_SOURCE_LAYER,
+      maxzoom: 11,
+      paint: { 'fill-color': lightColour(palette.gridLow), 'fill-opacity': gridFillOpacity('neutral') },
+    },
+    {
+      id: LAYER_IDS.aggregateLine,
+      type: 'line',
+      source: 'grid',
+      'source-layer': AGGREGATE_SOURCE_LAYER,
+      maxzoom: 11,
+      layout: { 'line-join': 'round' },
+      paint: { 'line-color': palette.gridLine, 'line-width': 0.4, 'line-opacity': 0.45 },
     },
     areaValueFill('zone'),
     areaValueFill('street'),
@@ -276,6 +344,8 @@ export function buildOfflineStyle({ origin, gridBase = 'population', vacancy = t
         'line-opacity': 0.95,
       },
     },
+
+    ...(highlights ? highlightLayers() : []),
 
     // interaction outlines above the boundaries so they always read
     {

@@ -11,17 +11,15 @@ import { useDeskLive } from '../dispatch/useDeskLive.ts';
 import { useIntake, usePatrolPlanning, useTeamActions } from '../dispatch/useDeskActions.ts';
 import { ApiError } from '../api/http.ts';
 import { keys } from '../api/keys.ts';
-import { useArea, useAreas, useGrids } from '../api/queries.ts';
-import type { GridProperties } from '../api/types.ts';
-import { MapView, type MapLabels } from '../map/MapView.tsx';
-import { areaLabels, gridLabels } from '../map/layers/labels.ts';
+import { MapView } from '../map/MapView.tsx';
 import { isValidBBox } from '../map/bounds.ts';
 import { navigate } from '../router.tsx';
 import { useToasts } from '../panels/Toasts.tsx';
-import { DISTRICT_CODE } from './MapPage.tsx';
-import { assignTeam, caseAction, useCase, useCategories, useGridCases, useMe, useNearest, useQueue, useActivePatrols, useRoster, useTeams } from '../dispatch/api.ts';
+import { assignTeam, caseAction, useCase, useCategories, useGridCases, useMe, useNearest, useActivePatrols, useRoster, useTeams } from '../dispatch/api.ts';
 import { Queues } from '../dispatch/Queues.tsx';
-import { byUrgency, mapCasesOf, openCasesOf, queueSections } from '../dispatch/queueModel.ts';
+import { byUrgency, mapCasesOf, openCasesOf } from '../dispatch/queueModel.ts';
+import { useDeskQueues } from '../dispatch/useDeskData.ts';
+import { useGeography } from '../map/useGeography.ts';
 import { useRunAction } from '../dispatch/useRunAction.ts';
 import { useLasso } from '../dispatch/useLasso.ts';
 import { useDeskKeys } from '../dispatch/useDeskKeys.ts';
@@ -33,7 +31,8 @@ import { IntakeForm } from '../dispatch/IntakeForm.tsx';
 import { PatrolPanel } from '../dispatch/PatrolPanel.tsx';
 import { CallbacksPanel } from '../dispatch/CallbacksPanel.tsx';
 import { HelpOverlay } from '../dispatch/HelpOverlay.tsx';
-import { deskLayers, type GridShape } from '../dispatch/layers.ts';
+import { deskHighlights, deskLayers } from '../dispatch/layers.ts';
+import { buildCaseColumnsLayer } from '../map/layers/live.ts';
 import { exposeDispatchHooks } from '../dispatch/testHooks.ts';
 import { DeskHeader } from '../dispatch/DeskHeader.tsx';
 import { logout } from '../dispatch/session.ts';
@@ -72,43 +71,12 @@ function Desk({ user }: { user: { displayName: string; role: string } }) {
   const qc = useQueryClient();
 
   // ── reference data (shared with the map page's cache) ──
-  const district = useArea(DISTRICT_CODE);
-  const streets = useAreas('street');
-  const zonesA = useAreas('zone');
-  const communities = useAreas('community');
-  const grids = useGrids();
+  const { district, gridProps, gridByCode, gridIdByCode, labels } = useGeography();
   const categories = useCategories();
-
-  const gridProps = useMemo<GridProperties[]>(
-    () => (grids.data?.features ?? EMPTY).map((f) => f.properties).filter((p): p is GridProperties => p != null),
-    [grids.data],
-  );
-  const gridByCode = useMemo(() => new Map(gridProps.map((p) => [p.code, p])), [gridProps]);
-  const gridIdByCode = useMemo(() => new Map(gridProps.map((p) => [p.code, p.id])), [gridProps]);
-  const shapeByCode = useMemo(
-    () => new Map((grids.data?.features ?? EMPTY).map((f) => [f.properties.code, f as unknown as GridShape])),
-    [grids.data],
-  );
-  const labels = useMemo<MapLabels>(
-    () => ({
-      streets: areaLabels(streets.data?.items ?? EMPTY),
-      zones: areaLabels(zonesA.data?.items ?? EMPTY),
-      communities: areaLabels(communities.data?.items ?? EMPTY),
-      grids: gridLabels(gridProps),
-    }),
-    [streets.data, zonesA.data, communities.data, gridProps],
-  );
 
   // ── live data ──
   const teamsQ = useTeams(true);
   const teams = teamsQ.data?.items ?? EMPTY;
-  const qEmergency = useQueue('emergency', true);
-  const qReported = useQueue('reported', true);
-  const qFiled = useQueue('filed', true);
-  const qRed = useQueue('red', true);
-  const qYellow = useQueue('yellow', true);
-  const qSupervised = useQueue('supervised', true);
-  const qFlagged = useQueue('flagged', true);
   const patrolsQ = useActivePatrols();
 
   const [now, setNow] = useState(() => new Date());
@@ -140,19 +108,11 @@ function Desk({ user }: { user: { displayName: string; role: string } }) {
   const nearestQ = useNearest(sel ? nearestTarget : null);
 
   // ── queues ──
-  const sections = useMemo(
-    () =>
-      queueSections(
-        t,
-        { emergency: qEmergency.data, reported: qReported.data, filed: qFiled.data, red: qRed.data, yellow: qYellow.data, supervised: qSupervised.data, flagged: qFlagged.data },
-        now,
-      ),
-    [qEmergency.data, qReported.data, qFiled.data, qRed.data, qYellow.data, qSupervised.data, qFlagged.data, now, t],
-  );
+  const { sections, loaded: queuesLoaded } = useDeskQueues(t, now);
   const mapCases = useMemo(() => mapCasesOf(sections, gridOpenCases, now), [sections, gridOpenCases, now]);
 
   // ── live: teams through the shared fold, cases refetched (debounced) ──
-  const { live, refreshCases, putTeam } = useDeskLive(teamsQ.dataUpdatedAt);
+  const { live, refreshCases, putTeam, caseMap, caseMapVersion } = useDeskLive(teamsQ.dataUpdatedAt);
 
   // ── running an action: result or a message that says what to do ──
   const { run, busy } = useRunAction(refreshCases);
@@ -240,13 +200,14 @@ function Desk({ user }: { user: { displayName: string; role: string } }) {
   const teamVersion = teamsQ.dataUpdatedAt;
   const caseVersionRef = useRef(0);
   const caseVersion = useMemo(() => ++caseVersionRef.current, [mapCases]);
-  const layers = useMemo(
+  // every open case in scope beneath the desk's own layers, drawn from typed arrays (docs/map-data.md)
+  const openCaseLayer = useMemo(
+    () => buildCaseColumnsLayer({ id: 'desk-open-cases', columns: caseMap.columns, version: caseMapVersion, show: 'all', scale: 0.9 }),
+    [caseMap, caseMapVersion],
+  );
+  const deskOwnLayers = useMemo(
     () =>
       deskLayers({
-        shapeByCode,
-        uncovered: showCoverage ? (coverageQ.data?.uncovered.map((g) => g.code) ?? null) : null,
-        zones: side === 'patrol' || showCoverage ? (zonesQ.data?.items ?? EMPTY) : null,
-        patrolSelection: patrolSel,
         lasso: lasso.points,
         cases: mapCases,
         caseVersion,
@@ -257,7 +218,19 @@ function Desk({ user }: { user: { displayName: string; role: string } }) {
         intakePoint,
         patrols: patrolsQ.data?.items ?? EMPTY,
       }),
-    [patrolsQ.data, showCoverage, coverageQ.data, side, zonesQ.data, patrolSel, lasso.points, mapCases, caseVersion, focusCase, nearestQ.data, teams, teamVersion, intakePoint, shapeByCode],
+    [patrolsQ.data, lasso.points, mapCases, caseVersion, focusCase, nearestQ.data, teams, teamVersion, intakePoint],
+  );
+  const layers = useMemo(() => [openCaseLayer, ...deskOwnLayers], [openCaseLayer, deskOwnLayers]);
+  // patrol selection, zones and coverage gaps: feature-state on the grid tiles (no grid polygons)
+  const highlights = useMemo(
+    () =>
+      deskHighlights({
+        gridIdByCode,
+        uncovered: showCoverage ? (coverageQ.data?.uncovered.map((g) => g.code) ?? null) : null,
+        zones: side === 'patrol' || showCoverage ? (zonesQ.data?.items ?? EMPTY) : null,
+        patrolSelection: patrolSel,
+      }),
+    [gridIdByCode, showCoverage, coverageQ.data, side, zonesQ.data, patrolSel],
   );
 
   const onMapError = useCallback(
@@ -312,7 +285,7 @@ function Desk({ user }: { user: { displayName: string; role: string } }) {
   const [mapReady, setMapReady] = useState(false);
   useEffect(() => {
     exposeDispatchHooks({
-      ready: () => mapReady && teamsQ.isSuccess && qReported.isSuccess,
+      ready: () => mapReady && teamsQ.isSuccess && queuesLoaded,
       liveConnected: () => live.connected,
       teamStatus: (code) => qc.getQueryData<TeamListResponse>(keys.teams())?.items.find((x) => x.code === code)?.status ?? null,
       selectGrid: (code) => {
@@ -325,7 +298,7 @@ function Desk({ user }: { user: { displayName: string; role: string } }) {
       },
       patrolTracks: () => (qc.getQueryData<PatrolListResponse>(keys.dispatch.patrols())?.items ?? []).filter((x) => x.track.length >= 2).length,
     });
-  }, [mapReady, teamsQ.isSuccess, qReported.isSuccess, live.connected, qc]);
+  }, [mapReady, teamsQ.isSuccess, queuesLoaded, live.connected, qc]);
 
   const selectCase = (c: Case) => {
     setSel({ kind: 'case', id: c.id, gridCode: c.gridCode });
@@ -388,6 +361,7 @@ function Desk({ user }: { user: { displayName: string; role: string } }) {
           uiScale={1}
           showVacancy={false}
           layers={layers}
+          gridHighlights={highlights}
           onMapLoad={onMapLoad}
           onReady={() => setMapReady(true)}
           padding={{ top: 30, bottom: 30, left: 30, right: 30 }}

@@ -2,10 +2,8 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { useViewportScale } from '../map/useViewportScale.ts';
 import { useTranslation } from 'react-i18next';
-import { useArea, useAreas, useGrids } from '../api/queries.ts';
-import type { GridProperties } from '../api/types.ts';
-import { MapView, type MapLabels } from '../map/MapView.tsx';
-import { areaLabels, gridLabels } from '../map/layers/labels.ts';
+import { MapView } from '../map/MapView.tsx';
+import { DISTRICT_CODE, useGeography } from '../map/useGeography.ts';
 import { isValidBBox } from '../map/bounds.ts';
 import { Header, type HeaderStat } from '../panels/Header.tsx';
 import { Legend } from '../panels/Legend.tsx';
@@ -17,10 +15,9 @@ import { useSpecialistLayers } from '../specialist/api.ts';
 import { showSpecialistLayer } from '../specialist/mapLayer.ts';
 
 /** GB/T 2260 code of the district this deployment governs. */
-export const DISTRICT_CODE = '370211';
+export { DISTRICT_CODE } from '../map/useGeography.ts';
 
 const EMPTY: never[] = [];
-
 
 /** The district map: boundaries, labels, hover and a grid profile on click. */
 export function MapPage() {
@@ -28,11 +25,7 @@ export function MapPage() {
   const toasts = useToasts();
   const uiScale = useViewportScale(2);
 
-  const district = useArea(DISTRICT_CODE);
-  const streets = useAreas('street');
-  const zones = useAreas('zone');
-  const communities = useAreas('community');
-  const grids = useGrids();
+  const { district, streets, zones, communities, grids, gridProps, gridByCode, gridIdByCode, labels } = useGeography();
 
   const [selected, setSelected] = useState<string | null>(null);
   const close = useCallback(() => setSelected(null), []);
@@ -45,23 +38,7 @@ export function MapPage() {
     if (map) showSpecialistLayer(map, specialistLayers.data?.items.find((l) => l.code === specialist) ?? null);
   }, [map, specialist, specialistLayers.data]);
 
-  const gridProps = useMemo<GridProperties[]>(
-    () => (grids.data?.features ?? EMPTY).map((f) => f.properties).filter((p): p is GridProperties => p != null),
-    [grids.data],
-  );
-  const gridByCode = useMemo(() => new Map(gridProps.map((p) => [p.code, p])), [gridProps]);
-  const gridIdByCode = useMemo(() => new Map(gridProps.map((p) => [p.code, p.id])), [gridProps]);
   const vacantGridIds = useMemo(() => gridProps.filter((p) => p.vacancy).map((p) => p.id), [gridProps]);
-
-  const labels = useMemo<MapLabels>(
-    () => ({
-      streets: areaLabels(streets.data?.items ?? EMPTY),
-      zones: areaLabels(zones.data?.items ?? EMPTY),
-      communities: areaLabels(communities.data?.items ?? EMPTY),
-      grids: gridLabels(gridProps),
-    }),
-    [streets.data, zones.data, communities.data, gridProps],
-  );
 
   const onMapError = useCallback(
     (key: string, message: string) => toasts.push({ kind: 'error', title: t('errors.map'), message, key }),

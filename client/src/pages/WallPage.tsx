@@ -99,7 +99,7 @@ export function WallPage() {
   }, [streets.data, zones.data, params.street]);
 
   // ── the live store, its snapshots and the stream ──────────────────
-  const { store, live, snapshotsSettled } = useWallLive({ street: params.street, gridIdByCode, gridsSettled: settled(grids) });
+  const { store, live, snapshotsSettled } = useWallLive({ street: params.street, gridIdByCode, gridsSettled: settled(grids), reconnectMaxMs: params.reconnectMaxSeconds * 1000 });
 
   // ── numbers: refetched on events (useWallLive), at most every 10 s; and every 5 min regardless ──
   const overviewToday = useOverview('today', params.street, { refetchInterval: 300_000 });

@@ -8,8 +8,9 @@ import type { Layer } from '@deck.gl/core';
 import type { Light } from '@gridcommand/shared/domain';
 import type { BBox } from '../api/types.ts';
 import { MapView, type MapLabels } from '../map/MapView.tsx';
-import { gridFillOpacity, LAYER_IDS } from '../map/style.ts';
-import { buildCaseLayer, buildEmergencyLayers, buildHeatmapLayer, buildHexLayer, buildTeamLayers } from '../map/layers/live.ts';
+import { AGGREGATE_SOURCE_LAYER, aggregateFeatureId, gridFillOpacity, LAYER_IDS } from '../map/style.ts';
+import { AggregateLights } from '../map/aggregate-lights.ts';
+import { buildCaseColumnsLayer, buildEmergencyLayers, buildHeatmapLayer, buildHexLayer, buildTeamLayers } from '../map/layers/live.ts';
 import type { LabelBands } from '../map/layers/labels.ts';
 import type { HeatmapResponse } from '../api/stats.ts';
 import type { WallStore } from './store.ts';
@@ -17,6 +18,7 @@ import { buildConvergenceLayer, convergenceLines } from './convergence.ts';
 import type { WallMode } from './params.ts';
 
 const GRID = { source: 'grid', sourceLayer: 'grid' } as const;
+const AGGREGATE = { source: 'grid', sourceLayer: AGGREGATE_SOURCE_LAYER } as const;
 
 /**
  * The wall reads from across the room: street names at district zoom, zone names once a street fills the view.
@@ -47,6 +49,7 @@ export interface WallMapProps {
 }
 
 const NO_VACANCY: number[] = [];
+const NO_POINTS: ReturnType<WallStore['casePoints']> = [];
 /** how much the heatmap mode quietens the grid fills (the density layer reads on top) */
 const HEATMAP_GRID_DIM = 0.24;
 const NO_GRIDS = new Map<string, number>();
@@ -57,25 +60,38 @@ export function WallMap(props: WallMapProps) {
   const [mapLoaded, setMapLoaded] = useState(false);
 
   // membership / colour / team versions, published at most once per frame by the store
-  const versions = useSyncExternalStore(store.subscribe, () => `${store.version}:${store.colourVersion}:${store.teamVersion}:${store.emergencyCount}`);
-  const [version, colourVersion, teamVersion] = versions.split(':').map(Number) as [number, number, number];
+  const versions = useSyncExternalStore(
+    store.subscribe,
+    () => `${store.version}:${store.columns.version}:${store.teamVersion}:${store.emergencyCount}`,
+  );
+  const [version, columnsVersion, teamVersion] = versions.split(':').map(Number) as [number, number, number];
 
-  // ── grid lights: feature-state by id, straight from the store (no React round trip) ──
+  // ── grid lights: feature-state by id, straight from the store (no React round trip); zoomed out, the
+  // aggregates of the grid tiles (by code) show the worst light of their grids ──
+  const aggregates = useMemo(
+    () => new AggregateLights((code, light) => mapRef.current?.setFeatureState({ ...AGGREGATE, id: aggregateFeatureId(code) }, { light })),
+    [store],
+  );
   const onMapLoad = useCallback(
     (map: MapLibreMap | null) => {
       mapRef.current = map;
       setMapLoaded(map !== null);
       if (!map) return;
-      store.forEachGridLight((id, light) => map.setFeatureState({ ...GRID, id }, { light }));
+      store.forEachGridLight((id: number, light: Light, code?: string) => {
+        map.setFeatureState({ ...GRID, id }, { light });
+        if (code) aggregates.set(code, light);
+      });
+      for (const [code, light] of aggregates.lights()) map.setFeatureState({ ...AGGREGATE, id: aggregateFeatureId(code) }, { light });
     },
-    [store],
+    [store, aggregates],
   );
   useEffect(
     () =>
-      store.onGridLight((id: number, light: Light) => {
+      store.onGridLight((id: number, light: Light, code?: string) => {
         mapRef.current?.setFeatureState({ ...GRID, id }, { light });
+        if (code) aggregates.set(code, light);
       }),
-    [store],
+    [store, aggregates],
   );
 
   // heatmap mode quietens the grid fills (a paint property: nothing is downloaded again). Both values are
@@ -83,7 +99,9 @@ export function WallMap(props: WallMapProps) {
   useEffect(() => {
     const map = mapRef.current;
     if (!map || !mapLoaded || !map.getLayer(LAYER_IDS.gridFill)) return;
-    map.setPaintProperty(LAYER_IDS.gridFill, 'fill-opacity', gridFillOpacity('neutral', mode === 'heatmap' ? HEATMAP_GRID_DIM : 1));
+    for (const id of [LAYER_IDS.gridFill, LAYER_IDS.aggregateFill]) {
+      if (map.getLayer(id)) map.setPaintProperty(id, 'fill-opacity', gridFillOpacity('neutral', mode === 'heatmap' ? HEATMAP_GRID_DIM : 1));
+    }
   }, [mode, mapLoaded]);
 
   // ── emergency pulse: a phase advanced ~15 times a second only while there is an emergency ──
@@ -107,7 +125,8 @@ export function WallMap(props: WallMapProps) {
 
   const scale = Math.max(1, Math.min(2.4, uiScale));
   const labelBands = useMemo(() => wallLabelBands(uiScale), [uiScale]);
-  const points = useMemo(() => store.casePoints(), [store, version]);
+  // the case points draw from the store's typed arrays; an object per case only for the open-case heatmap
+  const points = useMemo(() => (mode === 'heatmap' ? store.casePoints() : NO_POINTS), [store, version, mode]);
   const teams = useMemo(() => [...store.teams.values()], [store, teamVersion]);
   // every team on its way to an open case, lead and supporting teams converging on the scene
   const lines = useMemo(() => convergenceLines(store.state), [store, teamVersion, version]);
@@ -121,9 +140,9 @@ export function WallMap(props: WallMapProps) {
       else layers.push(buildHeatmapLayer('wall-heat-open', points.map((p) => [p.lon, p.lat, 1] as [number, number, number]), 8, scale));
     }
     layers.push(
-      buildCaseLayer({
-        data: points,
-        colourVersion,
+      buildCaseColumnsLayer({
+        columns: store.columns,
+        version: columnsVersion,
         show: mode === 'overdue' ? 'overdue' : 'all',
         scale: mode === 'heatmap' || mode === 'teams' ? scale * 0.7 : scale,
       }),
@@ -133,7 +152,7 @@ export function WallMap(props: WallMapProps) {
       layers.push(...buildTeamLayers(teams, teamVersion, scale, mode === 'teams', false));
     }
     return layers;
-  }, [mode, points, colourVersion, teams, lines, teamVersion, version, scale, props.heat, props.heatBreaks, props.heatCellKm]);
+  }, [mode, points, store, columnsVersion, teams, lines, teamVersion, version, scale, props.heat, props.heatBreaks, props.heatCellKm]);
 
   const layers = useMemo(() => [...baseLayers, ...buildEmergencyLayers(emergencies, phase, scale)], [baseLayers, emergencies, phase, scale]);
 

@@ -10,7 +10,11 @@
 import { worstLight, type Light } from '@gridcommand/shared/domain';
 import type { CaseFacts, GridLightItem } from '@gridcommand/shared/schemas';
 
-export type TileLightListener = (tileId: number, light: Light) => void;
+/**
+ * A tile's light changed. `code` is the grid's code (for the aggregates zoomed out: map/aggregate-lights.ts); a
+ * listener that only needs the tile id may leave it out.
+ */
+export type TileLightListener = (tileId: number, light: Light, code: string) => void;
 
 export class GridLightIndex {
   /** grid code → ids of the open cases in it */
@@ -22,6 +26,8 @@ export class GridLightIndex {
   private placeholderActive = true;
   /** tile id → the light shown (absent: neutral) */
   private readonly shown = new Map<number, Light>();
+  /** tile id → the grid code it was lit for */
+  private readonly codeOfTile = new Map<number, string>();
   private readonly listeners = new Set<TileLightListener>();
 
   constructor(private gridIdByCode: ReadonlyMap<string, number>) {}
@@ -36,8 +42,8 @@ export class GridLightIndex {
   }
 
   /** every tile with a light, for a map that (re)attaches */
-  forEach(fn: (tileId: number, light: Light) => void): void {
-    for (const [id, l] of this.shown) fn(id, l);
+  forEach(fn: (tileId: number, light: Light, code: string) => void): void {
+    for (const [id, l] of this.shown) fn(id, l, this.codeOfTile.get(id) ?? '');
   }
 
   tileLight(tileId: number): Light {
@@ -139,31 +145,40 @@ export class GridLightIndex {
     return worstLight([fromCases, this.placeholder.get(code)?.light ?? 'none']);
   }
 
-  private set(tileId: number, light: Light): void {
+  private set(tileId: number, light: Light, code: string): void {
     if ((this.shown.get(tileId) ?? 'none') === light) return;
-    if (light === 'none') this.shown.delete(tileId);
-    else this.shown.set(tileId, light);
-    for (const fn of this.listeners) fn(tileId, light);
+    if (light === 'none') {
+      this.shown.delete(tileId);
+      this.codeOfTile.delete(tileId);
+    } else {
+      this.shown.set(tileId, light);
+      this.codeOfTile.set(tileId, code);
+    }
+    for (const fn of this.listeners) fn(tileId, light, code);
   }
 
   private publish(code: string): void {
     const tile = this.tileOf(code);
-    if (tile !== undefined) this.set(tile, this.wanted(code));
+    if (tile !== undefined) this.set(tile, this.wanted(code), code);
   }
 
   /** Recomputes every tile (after a snapshot, a new grid index, or the placeholder's end). */
   private republish(): void {
     const next = new Map<number, Light>();
+    const codeOf = new Map<number, string>();
     const codes = new Set(this.lightByGrid.keys());
     if (this.placeholderActive) for (const code of this.placeholder.keys()) codes.add(code);
     for (const code of codes) {
       const tile = this.tileOf(code);
       const light = this.wanted(code);
-      if (tile !== undefined && light !== 'none') next.set(tile, worstLight([next.get(tile) ?? 'none', light]));
+      if (tile !== undefined && light !== 'none') {
+        next.set(tile, worstLight([next.get(tile) ?? 'none', light]));
+        codeOf.set(tile, code);
+      }
     }
     const gone: number[] = [];
     for (const id of this.shown.keys()) if (!next.has(id)) gone.push(id);
-    for (const id of gone) this.set(id, 'none');
-    for (const [id, light] of next) this.set(id, light);
+    for (const id of gone) this.set(id, 'none', this.codeOfTile.get(id) ?? '');
+    for (const [id, light] of next) this.set(id, light, codeOf.get(id)!);
   }
 }

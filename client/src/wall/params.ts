@@ -6,6 +6,7 @@
  *   lang=en                               English (default Chinese)
  *   sound=1                               beep on a new emergency (WebAudio; off by default)
  *   staleAfter=SECONDS                    silence before the "data stale" banner (default 30)
+ *   reconnectMax=SECONDS                  longest wait between two reconnection attempts (default 30, at least 2)
  *   token=…                               wall display token (see api/http.ts)
  */
 export const WALL_MODES = ['overview', 'overdue', 'heatmap', 'teams'] as const;
@@ -17,6 +18,8 @@ export interface WallParams {
   street: string | null;
   sound: boolean;
   staleAfterSeconds: number;
+  /** the live stream's longest retry delay after a lost connection */
+  reconnectMaxSeconds: number;
 }
 
 export function parseWallParams(search: string): WallParams {
@@ -26,11 +29,13 @@ export function parseWallParams(search: string): WallParams {
   const rotateN = rotate === null ? 30 : Number(rotate);
   const street = q.get('street');
   const stale = Number(q.get('staleAfter') ?? 30);
+  const reconnect = Number(q.get('reconnectMax') ?? 30);
   return {
     mode: (WALL_MODES as readonly string[]).includes(mode ?? '') ? (mode as WallMode) : null,
     rotateSeconds: Number.isFinite(rotateN) && rotateN >= 0 ? (rotateN === 0 ? 0 : Math.max(5, rotateN)) : 30,
     street: street && /^\d{9}$/.test(street) ? street : null,
     sound: q.get('sound') === '1',
     staleAfterSeconds: Number.isFinite(stale) && stale >= 1 ? stale : 30,
+    reconnectMaxSeconds: Number.isFinite(reconnect) && reconnect >= 2 ? Math.min(reconnect, 300) : 30,
   };
 }

@@ -3,8 +3,11 @@
  * the teams, changed only by `applyEvents`, plus what the wall derives from it — the light of each grid, the
  * case points, counts by light, the emergency banner and the ticker.
  *
- * - Snapshots (GET /api/map/open-cases, GET /api/teams) build the board with `boardFromSnapshot`; the grid-lights
- *   snapshot only stands in for the grid colours until the open cases have arrived.
+ * - Snapshots (GET /api/map/open-cases.bin — or the JSON route —, GET /api/teams) build the board with
+ *   `boardFromSnapshot`; the grid-lights snapshot only stands in for the grid colours until the open cases have arrived.
+ * - The map draws the cases from `columns` (typed arrays, a slot per case id: case-columns.ts), filled from the
+ *   binary snapshot and rewritten in place with what each fold changed; a reconnect resumes the stream, it never
+ *   downloads the snapshot again.
  * - Stream events are buffered and folded once per animation frame (every 100 ms while the tab is hidden), so a
  *   board of 100,000 cases is copied once per frame, not once per event.
  * - What is open is the board's rule (OPEN_STATES): a handled, verified or parked case leaves the wall as it
@@ -24,7 +27,9 @@ import {
   type BoardState,
   type Light,
 } from '@gridcommand/shared/domain';
-import type { CaseFacts, GridLightItem, LiveEvent, OpenCases, Team } from '@gridcommand/shared/schemas';
+import { openCaseFacts, type CaseFacts, type DecodedOpenCases, type GridLightItem, type LiveEvent, type OpenCases, type Team } from '@gridcommand/shared/schemas';
+import { CASE_PAINT } from '../map/layers/case-paint.ts';
+import { CaseColumns, syncColumns } from './case-columns.ts';
 import { GridLightIndex } from './grid-lights.ts';
 import { TICKER_MAX, tickerLineOf, type TickerLine } from './ticker.ts';
 
@@ -66,7 +71,11 @@ export class WallStore {
   colourVersion = 0;
   teamVersion = 0;
 
+  /** the open cases as the map draws them (deck.gl binary attributes) */
+  readonly columns = new CaseColumns(CASE_PAINT);
   private points: WallCase[] = [];
+  /** the point array is rebuilt when asked for (the map draws from `columns`) */
+  private pointsDirty = true;
   private readonly pointIndex = new Map<number, number>();
   private counts: { of: ReadonlyMap<number, CaseFacts>; value: Record<Light, number> } | null = null;
   private readonly listeners = new Set<() => void>();
@@ -131,6 +140,7 @@ export class WallStore {
   }
   /** The open cases as an array (a new array only when cases came or went). */
   casePoints(): WallCase[] {
+    if (this.pointsDirty) this.rebuildPoints();
     return this.points;
   }
   gridLight(tileId: number): Light {
@@ -165,12 +175,31 @@ export class WallStore {
   }
 
   loadOpenCases(snapshot: Pick<OpenCases, 'lastEventId' | 'items'>): void {
-    const teams = [...this.board.teams.values()];
-    const fresh = boardFromSnapshot({ cases: snapshot.items, teams, lastEventId: snapshot.lastEventId, street: this.street });
-    // what came in before the snapshot and is newer than it
-    this.board = applyEvents(fresh, this.replay.filter((e) => e.id > snapshot.lastEventId)).state;
-    this.lights.casesKnown();
+    this.loadBoard(snapshot.items, snapshot.lastEventId);
+    this.columns.loadFacts(this.board.cases.values(), this.board.cases.size);
     this.reindex();
+  }
+
+  /** The binary snapshot (docs/map-data.md): the columns come straight from its typed arrays. */
+  loadOpenCasesBin(snapshot: DecodedOpenCases): void {
+    const items = openCaseFacts(snapshot);
+    const changed = this.loadBoard(items, snapshot.lastEventId);
+    const street = this.street;
+    const streets = snapshot.dictionary.grids.map((g) => g[3]);
+    this.columns.loadDecoded(snapshot, (i) => street === null || streets[snapshot.columns.grid[i]!] === street);
+    syncColumns(this.columns, changed, this.board.cases);
+    this.reindex();
+  }
+
+  /** The board from a snapshot and the newer events that came in before it; says which cases those changed. */
+  private loadBoard(items: readonly CaseFacts[], lastEventId: number): ReadonlySet<number> {
+    const teams = [...this.board.teams.values()];
+    const fresh = boardFromSnapshot({ cases: items, teams, lastEventId, street: this.street });
+    // what came in before the snapshot and is newer than it
+    const { state, changedCases } = applyEvents(fresh, this.replay.filter((e) => e.id > lastEventId));
+    this.board = state;
+    this.lights.casesKnown();
+    return changedCases;
   }
 
   loadTeams(items: readonly Team[]): void {
@@ -208,6 +237,7 @@ export class WallStore {
     if (this.replay.length > 2 * REPLAY_MAX) this.replay = this.replay.slice(-REPLAY_MAX);
     if (changedCases.size > 0) {
       this.lights.update(changedCases, before.cases, state.cases);
+      syncColumns(this.columns, changedCases, state.cases);
       this.updatePoints(changedCases, before.cases, state.cases);
       for (const id of changedCases) {
         if (state.cases.get(id)?.priority === 'emergency') this.emergencyIds.add(id);
@@ -249,8 +279,12 @@ export class WallStore {
       }
     }
     if (membership) {
-      this.rebuildPoints();
+      this.pointsDirty = true;
       this.version++;
+      return;
+    }
+    if (this.pointsDirty) {
+      this.colourVersion++;
       return;
     }
     for (const id of changed) {
@@ -265,12 +299,13 @@ export class WallStore {
     this.points = [...this.board.cases.values()];
     this.pointIndex.clear();
     this.points.forEach((c, i) => this.pointIndex.set(c.id, i));
+    this.pointsDirty = false;
   }
 
   /** Everything derived from the cases, from scratch (after a snapshot). */
   private reindex(): void {
     this.lights.reset(this.board.cases.values());
-    this.rebuildPoints();
+    this.pointsDirty = true;
     this.emergencyIds.clear();
     for (const c of this.board.cases.values()) if (c.priority === 'emergency') this.emergencyIds.add(c.id);
     this.version++;

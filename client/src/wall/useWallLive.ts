@@ -1,13 +1,15 @@
 /**
- * The wall's live data: the store seeded from the snapshots (grid lights as a placeholder, open cases, teams),
- * the live stream resumed where the snapshots end and fed to the store in batches, and the headline numbers
- * refetched (debounced) when an event may have moved them.
+ * The wall's live data: the store seeded from the snapshots (grid lights as a placeholder, the open cases as the
+ * binary snapshot GET /api/map/open-cases.bin, teams), the live stream resumed where the snapshots end and fed to
+ * the store in batches, and the headline numbers refetched (debounced) when an event may have moved them. The
+ * snapshot is read once: a reconnect resumes the stream with Last-Event-ID (the server replays the gap).
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { keys } from '../api/keys.ts';
+import { useOpenCasesBin } from '../api/open-cases-bin.ts';
 import { useLive, type LiveEvent, type LiveState } from '../api/live.ts';
-import { useGridLights, useOpenCases, useTeams } from '../api/stats.ts';
+import { useGridLights, useTeams } from '../api/stats.ts';
 import { WallStore } from './store.ts';
 import { affectsStats } from './ticker.ts';
 
@@ -22,7 +24,7 @@ export interface WallLive {
 
 const settled = (q: { isSuccess: boolean; isError: boolean }) => q.isSuccess || q.isError;
 
-export function useWallLive(opts: { street: string | null; gridIdByCode: ReadonlyMap<string, number>; gridsSettled: boolean }): WallLive {
+export function useWallLive(opts: { street: string | null; gridIdByCode: ReadonlyMap<string, number>; gridsSettled: boolean; reconnectMaxMs?: number }): WallLive {
   const queryClient = useQueryClient();
   const [store] = useState(() => new WallStore({ gridIdByCode: opts.gridIdByCode, street: opts.street }));
   useEffect(() => () => store.dispose(), [store]);
@@ -30,7 +32,7 @@ export function useWallLive(opts: { street: string | null; gridIdByCode: Readonl
 
   // ── snapshots, each loaded once ──
   const gridLights = useGridLights();
-  const openCases = useOpenCases();
+  const openCases = useOpenCasesBin();
   const teams = useTeams();
   const loaded = useRef({ lights: false, cases: false, teams: false });
   useEffect(() => {
@@ -42,7 +44,7 @@ export function useWallLive(opts: { street: string | null; gridIdByCode: Readonl
   useEffect(() => {
     if (openCases.data && !loaded.current.cases) {
       loaded.current.cases = true;
-      store.loadOpenCases(openCases.data);
+      store.loadOpenCasesBin(openCases.data);
     }
   }, [openCases.data, store]);
   useEffect(() => {
@@ -88,7 +90,7 @@ export function useWallLive(opts: { street: string | null; gridIdByCode: Readonl
     },
     [store, refreshStats, queryClient],
   );
-  const live = useLive(onBatch, { enabled: snapshotsSettled, since, street: opts.street });
+  const live = useLive(onBatch, { enabled: snapshotsSettled, since, street: opts.street, maxDelayMs: opts.reconnectMaxMs });
 
   return { store, live, snapshotsSettled };
 }

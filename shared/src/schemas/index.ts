@@ -24,3 +24,4 @@ export * from './assessment.ts';
 export * from './queues.ts';
 export * from './bulletins.ts';
 export * from './unit-reports.ts';
+export * from './open-cases-bin.ts';

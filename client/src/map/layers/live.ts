@@ -7,16 +7,11 @@ import { ColumnLayer, IconLayer, ScatterplotLayer, TextLayer } from '@deck.gl/la
 import { HeatmapLayer } from '@deck.gl/aggregation-layers';
 import type { Layer } from '@deck.gl/core';
 import type { Light } from '@gridcommand/shared/domain';
-import { LIGHT_FILL } from '../style.ts';
 import { CJK_FONT_STACK, hexToRgba, palette, type Rgba } from '../theme.ts';
+import type { CaseColumns, ShowMode } from '../../wall/case-columns.ts';
+import { CASE_RIM, LIGHT_RADIUS, LIGHT_RGBA } from './case-paint.ts';
 
-export const LIGHT_RGBA: Record<Light, Rgba> = {
-  none: [125, 160, 200, 130],
-  green: hexToRgba(LIGHT_FILL.green),
-  due_soon: hexToRgba(LIGHT_FILL.due_soon),
-  yellow: hexToRgba(LIGHT_FILL.yellow),
-  red: hexToRgba(LIGHT_FILL.red),
-};
+export { LIGHT_RGBA };
 
 export interface CasePoint {
   id: number;
@@ -47,15 +42,46 @@ export function buildCaseLayer<T extends CasePoint>({ data, colourVersion, show,
     pickable: false,
     radiusUnits: 'pixels',
     getPosition: (d) => [d.lon, d.lat],
-    getRadius: (d) => (!visible(d) ? 0 : d.light === 'red' ? 4.2 : d.light === 'yellow' ? 3.6 : d.light === 'none' ? 2 : 2.8),
+    getRadius: (d) => (!visible(d) ? 0 : LIGHT_RADIUS[d.light]),
     radiusScale: scale,
     getFillColor: (d) => (visible(d) ? LIGHT_RGBA[d.light] : hidden),
     stroked: true,
-    getLineColor: (d) => (visible(d) ? [5, 10, 20, 210] : hidden),
+    getLineColor: (d) => (visible(d) ? CASE_RIM : hidden),
     lineWidthUnits: 'pixels',
     getLineWidth: 1,
     lineWidthScale: scale,
     updateTriggers: { getFillColor: [colourVersion, show], getRadius: [colourVersion, show], getLineColor: [colourVersion, show] },
+    parameters: { depthCompare: 'always' },
+  });
+}
+
+export interface CaseColumnsLayerInput {
+  /** 'live-cases' unless given */
+  id?: string;
+  columns: CaseColumns;
+  /** the columns' version: bumps whenever a byte changed (the layer's data is a new object then) */
+  version: number;
+  show: ShowMode;
+  scale: number;
+}
+
+/**
+ * Open cases drawn straight from typed arrays (deck.gl binary attributes, docs/map-data.md): positions, colours
+ * and radii are the columns' own buffers, rewritten in place by live events; no object per case.
+ */
+export function buildCaseColumnsLayer({ id = 'live-cases', columns, version, show, scale }: CaseColumnsLayerInput): Layer {
+  columns.setShow(show);
+  void version;
+  return new ScatterplotLayer({
+    id,
+    data: columns.layerData(),
+    pickable: false,
+    radiusUnits: 'pixels',
+    radiusScale: scale,
+    stroked: true,
+    lineWidthUnits: 'pixels',
+    getLineWidth: 1,
+    lineWidthScale: scale,
     parameters: { depthCompare: 'always' },
   });
 }

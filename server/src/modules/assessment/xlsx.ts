@@ -1,5 +1,4 @@
 /** The monthly assessment sheet as an Excel workbook (exceljs): one worksheet per street, Chinese headers. */
-import ExcelJS from 'exceljs';
 import { DUTIES, type Duty } from '@gridcommand/shared/domain';
 import type { AssessmentSheet } from '@gridcommand/shared/schemas';
 
@@ -24,6 +23,8 @@ const sheetName = (s: string, used: Set<string>) => {
 };
 
 export async function assessmentWorkbook(sheet: AssessmentSheet): Promise<Buffer> {
+  // loaded on first use: exceljs is most of a second of module loading at every start otherwise
+  const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.Workbook();
   const byStreet = new Map<string, AssessmentSheet['rows']>();
   for (const r of sheet.rows) {

@@ -61,6 +61,12 @@ export interface PlanOptions {
   firstSeq: number;
   firstSupervisionId: number;
   firstNoticeSeq: number;
+  /**
+   * Share of cases (0–1) that stall at a random stage of their life and are still open now, late and supervised
+   * (a city's backlog, for the megacity profile's open-case count); 0 or absent: none, and no random draws
+   * are spent on it (the demo history stays as it is).
+   */
+  stallShare?: number;
 }
 
 export interface PlannedCase {
@@ -313,6 +319,8 @@ export class HistoryPlanner {
     this.lastSeen.set(dupKey, { id, at: t0 });
     for (const s of steps) s.at = Math.floor(s.at); // whole milliseconds, as Date keeps them
     steps.sort((a, b) => a.at - b.at);
+    // a stalled case stops before its last step (the close, or a void): it waits there until now
+    if (opts.stallShare && rand() < opts.stallShare) steps.length = Math.floor(rand() * steps.length);
     for (const s of steps) {
       if (s.at >= now) break;
       walk.act(s.at, s.role ?? (walk.record.status === 'in_progress' ? 'handler' : 'dispatcher'), s.cmd);

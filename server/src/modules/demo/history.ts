@@ -3,14 +3,14 @@
  * shared case rules like a live case (history-walk.ts), loaded with COPY in one transaction: the cases, their
  * supervision records and their events, in time order so that event ids follow time as they do live. Every
  * event validates against the event vocabulary (LiveEvent), and each case row is the fold of its events.
+ * Bulk loads (`bulk`, the megacity profile) build the secondary indexes once at the end (history-bulk.ts).
  */
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
-import { DAY_MS, escalationIndex, type WorkCalendar } from '@gridcommand/shared/domain';
-import { HistoryPlanner, type CategoryRow, type GridRow, type PlannedCase } from './history-plan.ts';
-import { payloadOf, type HistoryEvent, type WalkCase } from './history-walk.ts';
+import type { WorkCalendar } from '@gridcommand/shared/domain';
+import { HistoryPlanner, type CategoryRow, type GridRow } from './history-plan.ts';
+import type { HistoryEvent } from './history-walk.ts';
+import { CASE_COLUMNS, caseLine, copyChunks, copyRows, eventChunks, supervisionLines } from './history-copy.ts';
+import { BULK_TABLES, dropSecondaryIndexes, recreateIndexes } from './history-bulk.ts';
 import { rebuildRollups } from '../stats/rollup-repository.ts';
 
 export { HistoryPlanner, planHistory, type HistoryPlan } from './history-plan.ts';
@@ -21,6 +21,31 @@ export interface HistoryOptions {
   seed?: number;
   now?: Date;
   calendar: WorkCalendar;
+  /**
+   * Bulk load (profiles, not the demo start): the secondary indexes of event, cases and supervision are dropped
+   * in the transaction and built again after the COPY; commits do not wait for the WAL flush.
+   */
+  bulk?: boolean;
+  /** share of cases left stalled at a stage of their life (history-plan.ts `stallShare`); 0 for the demo */
+  stallShare?: number;
+  /** cases per COPY of the cases while the events stream (bounded memory for long histories) */
+  casesPerCopy?: number;
+  log?: (line: string) => void;
+}
+
+/** Milliseconds per phase of a load. */
+export interface HistoryPhases {
+  /** reading the district and catalogue, sampling report points */
+  prepare: number;
+  /** planning the history while its events stream in */
+  events: number;
+  cases: number;
+  supervision: number;
+  /** dropping and building again the secondary indexes (bulk loads) */
+  indexes: number;
+  rollups: number;
+  commit: number;
+  analyze: number;
 }
 
 export interface HistoryResult {
@@ -28,168 +53,7 @@ export interface HistoryResult {
   events: number;
   supervision: number;
   ms: number;
-}
-
-const NULL = '\\N';
-
-const PAD2 = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
-const PAD3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
-let isoDay = NaN;
-let isoDayPrefix = '';
-
-/** An instant as ISO 8601 (UTC) for COPY; the date part is cached, as consecutive instants mostly share it. */
-function ts(d: Date | number | null | undefined): string {
-  if (d === null || d === undefined) return NULL;
-  const ms = typeof d === 'number' ? Math.floor(d) : d.getTime();
-  const day = Math.floor(ms / DAY_MS);
-  if (day !== isoDay) {
-    isoDay = day;
-    isoDayPrefix = new Date(day * DAY_MS).toISOString().slice(0, 11);
-  }
-  let r = ms - day * DAY_MS;
-  const milli = r % 1000;
-  r = (r - milli) / 1000;
-  const sec = r % 60;
-  r = (r - sec) / 60;
-  const min = r % 60;
-  const hour = (r - min) / 60;
-  return `${isoDayPrefix}${PAD2[hour]}:${PAD2[min]}:${PAD2[sec]}.${PAD3[milli]}Z`;
-}
-
-const NEEDS_ESCAPE = /[\\\t\n\r]/;
-
-/** COPY text: backslash, tab and line breaks escaped (most values have none). */
-function txt(s: string | null | undefined): string {
-  if (s === null || s === undefined) return NULL;
-  if (!NEEDS_ESCAPE.test(s)) return s;
-  return s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
-}
-
-async function copyRows(client: pg.PoolClient, sql: string, rows: Iterable<string>): Promise<void> {
-  function* chunks() {
-    let buf = '';
-    for (const r of rows) {
-      buf += r;
-      if (buf.length > 1 << 16) {
-        yield buf;
-        buf = '';
-      }
-    }
-    if (buf) yield buf;
-  }
-  await copyChunks(client, sql, chunks());
-}
-
-async function copyChunks(client: pg.PoolClient, sql: string, chunks: Iterable<string | Buffer>): Promise<void> {
-  await pipeline(Readable.from(chunks), client.query(copyFrom(sql)));
-}
-
-const CHUNK = 1 << 18;
-
-/**
- * COPY text written straight into buffers, for the events: most of an event's bytes are its case's fixed facts,
- * encoded once per case and copied for each event; the rest is mostly ASCII, copied as it is.
- */
-class CopyWriter {
-  private buf = Buffer.allocUnsafe(CHUNK);
-  private len = 0;
-
-  get full(): boolean {
-    return this.len > CHUNK - (CHUNK >> 3);
-  }
-
-  /** Text with nothing but ASCII in it. */
-  ascii(s: string): void {
-    this.room(s.length);
-    this.len += this.buf.write(s, this.len, 'latin1');
-  }
-
-  utf8(s: string): void {
-    this.room(3 * s.length);
-    this.len += this.buf.write(s, this.len, 'utf8');
-  }
-
-  bytes(b: Buffer): void {
-    this.room(b.length);
-    this.len += b.copy(this.buf, this.len);
-  }
-
-  take(): Buffer {
-    const out = this.buf.subarray(0, this.len);
-    this.buf = Buffer.allocUnsafe(CHUNK);
-    this.len = 0;
-    return out;
-  }
-
-  private room(n: number): void {
-    if (this.len + n <= this.buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.len + n));
-    this.buf.copy(next, 0, 0, this.len);
-    this.buf = next;
-  }
-}
-
-const CASE_COLUMNS = [
-  'id', 'code', 'source', 'category_code', 'priority', 'title', 'description', 'address', 'location',
-  'grid_code', 'community_code', 'zone_code', 'street_code', 'reporter_name', 'reporter_phone',
-  'department_code', 'team_id', 'status', 'status_before_park', 'escalation_level', 'duplicate_of', 'void_reason',
-  'park_reason', 'park_review_date', 'rework_count', 'reported_at', 'filed_at', 'dispatched_at', 'accepted_at',
-  'handled_at', 'verified_at', 'closed_at', 'voided_at', 'respond_by', 'respond_warn_at', 'respond_red_at',
-  'resolve_by', 'resolve_warn_at', 'resolve_red_at', 'light', 'next_light_at', 'supervised', 'version', 'updated_at',
-  'sign_by', 'return_count', 'return_reason', 'returned_by',
-];
-
-function caseLine(c: PlannedCase): string {
-  const r = c.record;
-  const s = r.stamps;
-  const k = c.clocks;
-  return (
-    [
-      c.id, c.code, c.source, c.category.code, c.priority, txt(c.title), txt(c.description), txt(c.address), c.walk.point,
-      c.grid.code, c.grid.community_code, c.grid.zone_code, c.grid.street_code, txt(c.reporterName), txt(c.reporterPhone),
-      txt(r.departmentCode), r.teamId ?? NULL, r.status, r.parkedFrom ?? NULL, escalationIndex(r.escalationLevel),
-      r.duplicateOf ?? NULL, txt(r.voidReason), txt(r.parkReason), r.parkReviewDate ?? NULL, r.reworkCount,
-      ts(c.reportedAt), ts(s.filedAt), ts(s.dispatchedAt), ts(s.respondedAt), ts(s.handledAt), ts(s.verifiedAt),
-      ts(s.closedAt), ts(s.voidedAt), ts(k.respondBy), ts(k.respondWarnAt), ts(k.respondRedAt), ts(k.resolveBy),
-      ts(k.resolveWarnAt), ts(k.resolveRedAt), r.light, ts(r.nextLightAt), r.supervised ? 't' : 'f', r.version, ts(r.updatedAt),
-      ts(r.signBy), r.returnCount, txt(r.returnReason), txt(r.returnedBy),
-    ].join('\t') + '\n'
-  );
-}
-
-function* supervisionLines(planner: HistoryPlanner): Generator<string> {
-  for (const s of planner.supervision) {
-    yield [s.id, s.caseId, s.noticeNo, s.level, txt(s.reason), ts(s.openedAt), ts(s.closedAt), txt(s.closeNote)].join('\t') + '\n';
-  }
-}
-
-/** A case's fixed facts as COPY bytes: encoded once, for all its events. */
-const prefixBytes = new WeakMap<WalkCase, Buffer>();
-
-function writeEvent(w: CopyWriter, e: HistoryEvent): void {
-  const c = e.case;
-  w.ascii(`${ts(e.at)}\t${e.type}\t${c.id}\t${c.streetCode}\t${e.role}\t${e.from ?? NULL}\t${e.to ?? NULL}\t`);
-  w.utf8(txt(e.note));
-  w.ascii(`\t${c.point}\t${c.gridCode}\t${c.departmentCode}\t`);
-  if (e.supervision) {
-    w.utf8(`${txt(payloadOf(e))}\n`);
-    return;
-  }
-  let prefix = prefixBytes.get(c);
-  if (!prefix) prefixBytes.set(c, (prefix = Buffer.from(txt(c.factsPrefix), 'utf8')));
-  // escaping composes piece by piece; heads hold nothing to escape
-  w.ascii(e.head);
-  w.bytes(prefix);
-  w.utf8(`${txt(e.facts)}${txt(e.tail)}\n`);
-}
-
-function* eventChunks(events: Iterable<HistoryEvent>): Generator<Buffer> {
-  const w = new CopyWriter();
-  for (const e of events) {
-    writeEvent(w, e);
-    if (w.full) yield w.take();
-  }
-  yield w.take();
+  phases: HistoryPhases;
 }
 
 /** The cases' lines as each case is planned; the events meanwhile are kept for later. */
@@ -209,7 +73,15 @@ function* caseLinesWhilePlanning(planner: HistoryPlanner, events: HistoryEvent[]
 export async function seedHistory(pool: pg.Pool, options: HistoryOptions): Promise<HistoryResult> {
   const t = Date.now();
   const opts = { days: 30, count: 50_000, seed: 20_261_126, now: new Date(), ...options };
-  const debug = process.env.GC_DEBUG_SEED ? (l: string) => console.log(l) : () => {};
+  const log = opts.log ?? (process.env.GC_DEBUG_SEED ? (l: string) => console.log(l) : () => {});
+  const phases: HistoryPhases = { prepare: 0, events: 0, cases: 0, supervision: 0, indexes: 0, rollups: 0, commit: 0, analyze: 0 };
+  let tLap = t;
+  /** the time since the last lap goes to `phase` */
+  const lap = (phase: keyof HistoryPhases) => {
+    const now = Date.now();
+    phases[phase] += now - tLap;
+    tLap = now;
+  };
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -218,10 +90,12 @@ export async function seedHistory(pool: pg.Pool, options: HistoryOptions): Promi
     await client.query('LOCK TABLE cases, supervision IN EXCLUSIVE MODE');
     // the statistics rollups (migration 023): no per-statement upkeep during the COPY, one rebuild before COMMIT
     await client.query(`SET LOCAL gc.rollup_defer = 'on'`);
+    // a bulk load is repeatable: its commit need not wait for the WAL to reach the disk
+    if (opts.bulk) await client.query('SET LOCAL synchronous_commit = off');
     const { rows: existing } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM cases');
     if ((existing[0]?.n ?? 0) > 0) {
       await client.query('ROLLBACK');
-      return { cases: 0, events: 0, supervision: 0, ms: Date.now() - t };
+      return { cases: 0, events: 0, supervision: 0, ms: Date.now() - t, phases };
     }
     const grids = (
       await client.query<GridRow>(
@@ -272,58 +146,75 @@ export async function seedHistory(pool: pg.Pool, options: HistoryOptions): Promi
       firstNoticeSeq: first.noticeSeq,
     });
 
-    let tStep = Date.now();
-    const step = (what: string) => {
-      debug(`  ${what} in ${Date.now() - tStep} ms`);
-      tStep = Date.now();
-    };
     const caseSql = `COPY cases (${CASE_COLUMNS.join(', ')}) FROM STDIN`;
     const supervisionSql = 'COPY supervision (id, case_id, notice_no, level, reason, opened_at, closed_at, close_note) FROM STDIN';
     const eventSql = 'COPY event (at, type, case_id, street_code, actor_role, from_state, to_state, note, location, grid_code, department_code, payload) FROM STDIN';
+    const dropped = opts.bulk ? await dropSecondaryIndexes(client, BULK_TABLES) : [];
+    lap('prepare');
     // The database reads one table while the history is being planned: the events (most of the bytes) when
     // no foreign keys are checked, otherwise the cases, which the events' keys then find.
     let n = 0;
     let events = 0;
     if (superuser) {
+      // the events stream while the cases are planned; every `casesPerCopy` cases the stream pauses for one COPY
+      // of the cases planned meanwhile (memory stays bounded however long the history)
+      const perCopy = Math.max(1, opts.casesPerCopy ?? 100_000);
       const cases: string[] = [];
-      const planned = function* () {
-        for (const e of planner.plan((c) => cases.push(caseLine(c)))) {
+      const planned = planner.plan((c) => cases.push(caseLine(c)))[Symbol.iterator]();
+      let done = false;
+      const upToNextCopy = function* (): Generator<HistoryEvent> {
+        while (cases.length < perCopy) {
+          const next = planned.next();
+          if (next.done) {
+            done = true;
+            return;
+          }
           events++;
-          yield e;
+          yield next.value;
         }
       };
-      await copyChunks(client, eventSql, eventChunks(planned()));
-      step('planned, events copied');
-      n = cases.length;
-      await copyRows(client, caseSql, cases);
-      await copyRows(client, supervisionSql, supervisionLines(planner));
-      step('cases and supervision copied');
+      while (!done) {
+        await copyChunks(client, eventSql, eventChunks(upToNextCopy()));
+        lap('events');
+        n += cases.length;
+        await copyRows(client, caseSql, cases.splice(0));
+        lap('cases');
+        log(`  ${n.toLocaleString('en')} cases, ${events.toLocaleString('en')} events copied (${((Date.now() - t) / 1000).toFixed(0)} s)`);
+      }
+      await copyRows(client, supervisionSql, supervisionLines(planner.supervision));
+      lap('supervision');
     } else {
       const planned: HistoryEvent[] = [];
       await copyRows(client, caseSql, caseLinesWhilePlanning(planner, planned));
-      step('planned, cases copied');
+      lap('cases');
       n = planned.filter((e) => e.type === 'case.created').length;
       events = planned.length;
-      await copyRows(client, supervisionSql, supervisionLines(planner));
+      await copyRows(client, supervisionSql, supervisionLines(planner.supervision));
+      lap('supervision');
       await copyChunks(client, eventSql, eventChunks(planned));
-      step('supervision and events copied');
+      lap('events');
     }
     const m = planner.supervision.length;
-    debug(`history: ${n} cases, ${events} events, ${m} supervision records`);
+    log(`history: ${n} cases, ${events} events, ${m} supervision records`);
     await client.query(
       `SELECT setval(pg_get_serial_sequence('cases', 'id'), $1), setval('case_code_seq', $2),
               setval(pg_get_serial_sequence('supervision', 'id'), $3), setval('supervision_notice_seq', $4)`,
       [first.caseId + Math.max(n, 1) - 1, first.caseSeq + Math.max(n, 1) - 1, first.supervisionId + Math.max(m, 1) - 1, first.noticeSeq + Math.max(m, 1) - 1],
     );
+    if (dropped.length) {
+      log(`  building ${dropped.length} indexes…`);
+      await recreateIndexes(client, dropped);
+      lap('indexes');
+    }
     await rebuildRollups(client);
-    step('rollups rebuilt');
+    lap('rollups');
     await client.query('COMMIT');
-    step('committed');
+    lap('commit');
     // fresh statistics for the first queries; of the events only the columns queries filter on (the payloads
     // are most of the table, and autovacuum gets to them later)
     await client.query('ANALYZE cases; ANALYZE supervision; ANALYZE rollup_flow; ANALYZE rollup_due; ANALYZE rollup_trend; ANALYZE event (id, at, type, case_id, team_id, street_code, actor_id, actor_role)');
-    step('analysed');
-    return { cases: n, events, supervision: m, ms: Date.now() - t };
+    lap('analyze');
+    return { cases: n, events, supervision: m, ms: Date.now() - t, phases };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});
     throw err;

@@ -19,7 +19,8 @@ export async function prepareDemo(
     const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM cases');
     if ((rows[0]?.n ?? 0) === 0) {
       log(`Loading ${config.demoHistoryCases.toLocaleString('en')} cases of demo history (30 days)…`);
-      const r = await seedHistory(pool, { calendar: await getWorkCalendar(pool), count: config.demoHistoryCases });
+      // before the server listens, on an empty database: the bulk path (indexes built once at the end, docs/megacity.md)
+      const r = await seedHistory(pool, { calendar: await getWorkCalendar(pool), count: config.demoHistoryCases, bulk: true });
       log(`Demo history: ${r.cases.toLocaleString('en')} cases, ${r.events.toLocaleString('en')} events in ${(r.ms / 1000).toFixed(1)} s`);
       // the grid workers' duties of the same days (visits, records, leave), for the monthly assessment
       await seedAssessmentDemo(pool);

@@ -6,8 +6,7 @@
  * Everything here happens before anything is written.
  */
 import crypto from 'node:crypto';
-import sharp from 'sharp';
-import exifr from 'exifr';
+import type sharpType from 'sharp';
 import { PHOTO_MIME_TYPES } from '@gridcommand/shared/schemas';
 import { cstDate, isDateKey, parseCstInstant } from '@gridcommand/shared/domain';
 import { HttpError, badRequest } from '../../plugins/errors.ts';
@@ -43,6 +42,13 @@ const unsupported = (message: string) => new HttpError(415, 'UNSUPPORTED_PHOTO',
 const FORMATS: Record<string, PhotoMime> = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
 
 /** The format a file's first bytes announce, among the accepted ones; null for anything else. */
+/** sharp (libvips) and exifr load on the first photo, not at every start of the server. */
+let sharpModule: typeof sharpType | null = null;
+async function loadSharp(): Promise<typeof sharpType> {
+  sharpModule ??= (await import('sharp')).default;
+  return sharpModule;
+}
+
 export function sniffFormat(buf: Buffer): 'jpeg' | 'png' | 'webp' | null {
   if (buf.length >= 3 && buf[0] === 0xff && buf[1] === 0xd8 && buf[2] === 0xff) return 'jpeg';
   if (buf.length >= 8 && buf.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'png';
@@ -57,7 +63,8 @@ export async function inspectPhoto(buf: Buffer): Promise<InspectedPhoto> {
   const signature = sniffFormat(buf);
   if (!signature) throw unsupported('not a JPEG, PNG or WebP image (photos are recognised by their content, not by name or Content-Type)');
 
-  let meta: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
+  const sharp = await loadSharp();
+  let meta: Awaited<ReturnType<ReturnType<typeof sharpType>['metadata']>>;
   try {
     meta = await sharp(buf, SHARP_INPUT).metadata();
   } catch {
@@ -145,6 +152,7 @@ export function exifPosition(lon: unknown, lat: unknown): { lon: number; lat: nu
 async function readExif(buf: Buffer): Promise<{ takenAt: Date | null; gps: { lon: number; lat: number } | null }> {
   let tags: ExifFields | undefined;
   try {
+    const { default: exifr } = await import('exifr');
     tags = (await exifr.parse(buf, {
       pick: ['DateTimeOriginal', 'CreateDate', 'OffsetTimeOriginal', 'OffsetTime', 'GPSLatitude', 'GPSLatitudeRef', 'GPSLongitude', 'GPSLongitudeRef'],
       reviveValues: false,

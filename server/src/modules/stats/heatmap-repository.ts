@@ -17,7 +17,7 @@ export interface HeatFilter {
 }
 
 /** WHERE clause of the cases a heatmap counts (reported in the window), parameters appended to `params`. */
-function heatWhere(f: HeatFilter, params: unknown[]): string {
+export function heatWhere(f: HeatFilter, params: unknown[]): string {
   params.push(f.from, f.to);
   const parts = [`c.reported_at >= $${params.length - 1} AND c.reported_at < $${params.length}`];
   if (f.category) {
@@ -40,19 +40,28 @@ function heatWhere(f: HeatFilter, params: unknown[]): string {
  * Hexagon edge length in EPSG:3857 units for `cellKm` km on the ground at the district's latitude (Web Mercator
  * stretches distances by 1 / cos(latitude)). Fixed per district, so cells are the same for every window.
  */
-const HEX_SIZE = (p: string) =>
+export const HEX_SIZE = (p: string) =>
   `(${p} * 1000.0 / cos(radians(coalesce((SELECT ST_Y(label_point) FROM area WHERE level = 'district' ORDER BY code LIMIT 1), 0))))`;
 
 /** Spherical (Web) Mercator of c.location, EPSG:3857 metres: the formula, cheaper than ST_Transform per case. */
-const MERC_X = `(6378137.0 * radians(ST_X(c.location)))`;
-const MERC_Y = `(6378137.0 * ln(tan(pi() / 4 + radians(ST_Y(c.location)) / 2)))`;
+export const MERC_X = `(6378137.0 * radians(ST_X(c.location)))`;
+export const MERC_Y = `(6378137.0 * ln(tan(pi() / 4 + radians(ST_Y(c.location)) / 2)))`;
+
+/** The centres (lon, lat, 6 decimals) and counts of `cells(hq, hr, n)` on the lattice of edge `s.size`, in cell order. */
+export const HEX_CELL_CENTRES = `
+     SELECT round(ST_X(ll)::numeric, 6)::float8 AS lon, round(ST_Y(ll)::numeric, 6)::float8 AS lat, n AS count
+     FROM (
+       SELECT ST_Transform(ST_SetSRID(ST_MakePoint(size * 1.5 * hq, size * sqrt(3) * (hr + hq / 2.0)), 3857), 4326) AS ll, n, hq, hr
+       FROM cells, s
+     ) z
+     ORDER BY hq, hr`;
 
 /**
  * Snaps the points `pts(x, y)` (EPSG:3857) to flat-topped hexagons of edge `size` centred on a lattice anchored
  * at the projection's origin (axial coordinates, cube rounding): every point lands in exactly one cell, and
  * the cells are the same whatever the window or the bbox. Columns: q, r (the cell's axial coordinates).
  */
-const HEX_SNAP = `
+export const HEX_SNAP = `
   ax AS (SELECT (2.0 / 3 * x) / size AS q, (-1.0 / 3 * x + sqrt(3) / 3 * y) / size AS r, extra FROM pts, s),
   cube AS MATERIALIZED (SELECT q, r, -q - r AS t, round(q) AS rq, round(r) AS rr, round(-q - r) AS rt, extra FROM ax),
   hex AS (
@@ -80,12 +89,7 @@ export async function hexHeatmap(db: Queryable, f: HeatFilter, cellKm: number): 
      ),
      ${HEX_SNAP},
      cells AS (SELECT hq, hr, count(*)::int AS n FROM hex GROUP BY hq, hr)
-     SELECT round(ST_X(ll)::numeric, 6)::float8 AS lon, round(ST_Y(ll)::numeric, 6)::float8 AS lat, n AS count
-     FROM (
-       SELECT ST_Transform(ST_SetSRID(ST_MakePoint(size * 1.5 * hq, size * sqrt(3) * (hr + hq / 2.0)), 3857), 4326) AS ll, n, hq, hr
-       FROM cells, s
-     ) z
-     ORDER BY hq, hr`,
+     ${HEX_CELL_CENTRES}`,
     params,
   );
   return rows;

@@ -7,8 +7,9 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { LIGHTS, type Light } from '@gridcommand/shared/domain';
-import { ErrorResponse, GridLights, OpenCases, OpenCasesQuery } from '@gridcommand/shared/schemas';
+import { ErrorResponse, GridLights, OPEN_CASES_BIN_TYPE, OpenCases, OpenCasesQuery, encodeOpenCases } from '@gridcommand/shared/schemas';
 import { HttpError } from '../../plugins/errors.ts';
+import { binaryResponse } from '../../plugins/openapi-shapes.ts';
 import { parseBbox } from '../grids/routes.ts';
 import { liveScopeOf } from '../live/unit-scope.ts';
 import * as repo from './map-repository.ts';
@@ -52,6 +53,26 @@ const mapRoutes: FastifyPluginAsyncTypebox<MapRoutesOptions> = async (app, opts)
       const scope = await liveScopeOf(app.pool, request.user!);
       const { lastEventId, result } = await repo.inSnapshot(app.pool, frontier, (db) => repo.openCases(db, bbox, scope));
       return { lastEventId, items: result };
+    },
+  );
+
+  // the same open cases as little-endian columns for the maps (docs/map-data.md): no free text, a fraction of the bytes
+  app.get(
+    '/api/map/open-cases.bin',
+    {
+      config,
+      schema: {
+        summary: 'The open cases as a binary columnar snapshot (docs/map-data.md)',
+        querystring: OpenCasesQuery,
+        response: { 200: binaryResponse('header, dictionary and columns of the open cases', OPEN_CASES_BIN_TYPE), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const bbox = request.query.bbox !== undefined ? parseBbox(request.query.bbox) : null;
+      const scope = await liveScopeOf(app.pool, request.user!);
+      const { lastEventId, result } = await repo.inSnapshot(app.pool, frontier, (db) => repo.openCases(db, bbox, scope));
+      const bytes = encodeOpenCases(result, lastEventId);
+      return reply.type(OPEN_CASES_BIN_TYPE).header('cache-control', 'no-store').send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     },
   );
 };

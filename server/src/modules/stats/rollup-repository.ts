@@ -1,6 +1,8 @@
 /**
  * The period numbers of the statistics answered from the rollups of migration 023 (docs/rollups.md): whole CST days
- * from rollup_flow / rollup_due (per grid), rollup_street_flow / rollup_street_due (per street), rollup_trend, kept exact by triggers in the same transaction as every write to
+ * from rollup_flow / rollup_due (per grid), rollup_street_flow / rollup_street_due (per street), rollup_trend and its
+ * per-street / class / source sums rollup_trend_dim (migration 024), kept exact by triggers in the same transaction
+ * as every write to
  * `cases`; what the days cannot answer (the part of a window that does not start or end at 00:00 CST, "now"
  * numbers) from `cases`. Each function returns exactly what its raw counterpart in repository.ts returns (the
  * reference, held to it by server/test/rollups.test.ts), at a cost that follows the window, not the history.
@@ -39,7 +41,7 @@ const FIELDS = Object.keys(ZERO_COUNTS) as (keyof IndicatorCounts)[];
 const LIT = indexPredicate('cases_lit_grid_idx', 'c');
 
 /** 00:00 CST of the day of `t`, or of the next day when `t` is not already a day's start. */
-function ceilDay(t: Date): Date {
+export function ceilDay(t: Date): Date {
   const s = startOfCstDay(t);
   return s.getTime() === t.getTime() ? s : new Date(s.getTime() + DAY_MS);
 }
@@ -214,14 +216,22 @@ export async function rollupTrendCounts(
     pool,
     async (db) => {
       const params: unknown[] = [cstDateKey(F), cstDateKey(T)];
+      // the per-street, per-class and per-source sums of rollup_trend (migration 024) where they answer: one row a
+      // street (class, source) and day; a street's classes and sources from rollup_trend itself (its key starts there)
+      const dim = by === 'day' || by === 'street' ? 'street' : street ? null : by === 'category' ? 'major' : 'source';
       let within = '';
+      if (dim) {
+        params.push(dim);
+        within = `AND c.dim = $${params.length}`;
+      }
       if (street) {
         params.push(street);
-        within = `AND c.street_code = $${params.length}`;
+        within += ` AND c.${dim ? 'key' : 'street_code'} = $${params.length}`;
       }
+      const key = dim && by !== 'day' ? 'c.key' : TREND_ROLLUP_KEY[by];
       const { rows } = await db.query<{ key: string; reported: number; closed: number; overdue: number }>(
-        `SELECT ${TREND_ROLLUP_KEY[by]} AS key, sum(c.reported)::int AS reported, sum(c.closed)::int AS closed, sum(c.late)::int AS overdue
-         FROM rollup_trend c WHERE c.day >= $1::date AND c.day < $2::date ${within}
+        `SELECT ${key} AS key, sum(c.reported)::int AS reported, sum(c.closed)::int AS closed, sum(c.late)::int AS overdue
+         FROM ${dim ? 'rollup_trend_dim' : 'rollup_trend'} c WHERE c.day >= $1::date AND c.day < $2::date ${within}
          GROUP BY 1 HAVING sum(c.reported) <> 0 OR sum(c.closed) <> 0 OR sum(c.late) <> 0`,
         params,
       );

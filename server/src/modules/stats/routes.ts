@@ -43,6 +43,8 @@ import { badRequest, notFound } from '../../plugins/errors.ts';
 import { parseBbox } from '../grids/routes.ts';
 import { dayLabel, niceBreaks, requestWindow } from './periods.ts';
 import * as heat from './heatmap-repository.ts';
+// the hex and grid heatmaps and their scale from the rollups of migration 024 (points stay raw)
+import * as heatRollup from './heatmap-rollup-repository.ts';
 import * as repo from './repository.ts';
 // the period numbers from the rollups (migration 023, docs/rollups.md); repository.ts keeps the raw reference
 import * as rollup from './rollup-repository.ts';
@@ -184,7 +186,7 @@ const statsRoutes: FastifyPluginAsyncTypebox<StatsRoutesOptions> = async (app, o
         const r = await heat.pointHeatmap(app.readPool, filter, POINTS_CAP);
         return { mode, ...win, points: r.points, total: r.total, truncated: r.places > POINTS_CAP };
       }
-      const cells = mode === 'hex' ? await heat.hexHeatmap(app.readPool, filter, q.cellKm ?? 1) : await heat.gridHeatmap(app.readPool, filter);
+      const cells = mode === 'hex' ? await heatRollup.rollupHexHeatmap(app.readPool, filter, q.cellKm ?? 1) : await heatRollup.rollupGridHeatmap(app.readPool, filter);
       let max = 0;
       let total = 0;
       for (const c of cells) {
@@ -210,7 +212,7 @@ const statsRoutes: FastifyPluginAsyncTypebox<StatsRoutesOptions> = async (app, o
       // the basis ends at today's 00:00 CST: the scale changes once a day, not with every request
       const basisTo = startOfCstDay(now());
       const basisFrom = cstDate(addCstDays(cstDateKey(basisTo), -SCALE_BASIS_DAYS));
-      const p99 = await heat.cellDayP99(app.readPool, mode, basisFrom, basisTo, category, cellKm);
+      const p99 = await heatRollup.rollupCellDayP99(app.readPool, mode, basisFrom, basisTo, category, cellKm);
       return {
         mode,
         cellKm: mode === 'hex' ? cellKm : null,

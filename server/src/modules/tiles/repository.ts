@@ -5,6 +5,7 @@
 import type pg from 'pg';
 import { TILE_LAYERS, type TileLayer } from '@gridcommand/shared/schemas';
 import { SPECIALIST_LAYER_CODES } from '@gridcommand/shared/domain';
+import { AGGREGATE_LAYER, AGGREGATE_MAX_ZOOM, GRID_TILE_LEVELS, type GridTileLevel, type LevelStats } from './plan.ts';
 
 export const TILE_EXTENT = 4096;
 export const TILE_BUFFER = 64;
@@ -133,11 +134,102 @@ export function tileQuery(layer: AnyTileLayer, z: number, x: number, y: number):
     : { name: `tile-${layer}`, text: SQL[layer].plain, values: [z, x, y, minFeatureSize(z)] };
 }
 
-/** The tile's bytes, or null when it holds no feature. */
-export async function fetchTile(pool: pg.Pool, layer: AnyTileLayer, z: number, x: number, y: number): Promise<Buffer | null> {
-  const { rows } = await pool.query<{ tile: Buffer | null }>(tileQuery(layer, z, x, y));
+async function tileOf(pool: pg.Pool, query: pg.QueryConfig<number[]>): Promise<Buffer | null> {
+  const { rows } = await pool.query<{ tile: Buffer | null }>(query);
   const tile = rows[0]?.tile ?? null;
   return tile && tile.length > 0 ? tile : null;
+}
+
+/** The tile's bytes, or null when it holds no feature. */
+export async function fetchTile(pool: pg.Pool, layer: AnyTileLayer, z: number, x: number, y: number): Promise<Buffer | null> {
+  return tileOf(pool, tileQuery(layer, z, x, y));
+}
+
+// ------------------------------------------------------------------ grid tiles at low zooms (plan.ts)
+
+type AggregateLevel = Exclude<GridTileLevel, 'grid'>;
+
+/**
+ * Aggregates of one level (a literal from GRID_TILE_LEVELS) in the MVT layer grid_agg: code, name, level; the
+ * feature id is the code as a number (a client derives it from a grid code's prefix, no lookup).
+ */
+function aggregateTileSql(level: AggregateLevel, simplify: boolean): string {
+  const geom = simplify ? 'ST_SimplifyPreserveTopology(a.geom_3857, $4)' : 'a.geom_3857';
+  return `
+    WITH mvtgeom AS (
+      SELECT a.code::bigint AS id, a.code, a.name, '${level}' AS level,
+             ST_AsMVTGeom(${geom}, ST_TileEnvelope($1, $2, $3), ${TILE_EXTENT}, ${TILE_BUFFER}, true) AS geom
+      FROM area a
+      WHERE a.level = '${level}'
+        AND a.geom_3857 && ST_TileEnvelope($1, $2, $3, margin => ${TILE_BUFFER / TILE_EXTENT})
+    )
+    SELECT ST_AsMVT(mvtgeom.*, '${AGGREGATE_LAYER}', ${TILE_EXTENT}, 'geom', 'id') AS tile
+    FROM mvtgeom`;
+}
+
+const AGGREGATE_SQL = Object.fromEntries(
+  GRID_TILE_LEVELS.filter((l): l is AggregateLevel => l !== 'grid').map((l) => [l, { plain: aggregateTileSql(l, false), simplified: aggregateTileSql(l, true) }]),
+) as Record<AggregateLevel, { plain: string; simplified: string }>;
+
+/**
+ * The query of a grid tile at z0–AGGREGATE_MAX_ZOOM drawing `level` (gridTileLevel): every grid (no minimum
+ * size), or the aggregates of a coarser level in the layer grid_agg.
+ */
+export function gridTileQuery(level: GridTileLevel, z: number, x: number, y: number): pg.QueryConfig<number[]> {
+  const simplify = z <= SIMPLIFY_MAX_ZOOM;
+  if (level === 'grid') {
+    return simplify
+      ? { name: 'tile-grid-s', text: SQL.grid.simplified, values: [z, x, y, 0, simplifyTolerance(z)] }
+      : { name: 'tile-grid', text: SQL.grid.plain, values: [z, x, y, 0] };
+  }
+  return simplify
+    ? { name: `tile-grid-agg-${level}-s`, text: AGGREGATE_SQL[level].simplified, values: [z, x, y, simplifyTolerance(z)] }
+    : { name: `tile-grid-agg-${level}`, text: AGGREGATE_SQL[level].plain, values: [z, x, y] };
+}
+
+export async function fetchGridTile(pool: pg.Pool, level: GridTileLevel, z: number, x: number, y: number): Promise<Buffer | null> {
+  return tileOf(pool, gridTileQuery(level, z, x, y));
+}
+
+/**
+ * Per level of GRID_TILE_LEVELS: its count, median extent and, for every zoom 0..AGGREGATE_MAX_ZOOM, the most
+ * features any tile selects (by bounding box against the tile grown by the buffer, as the tile query does; below
+ * AGGREGATE_MAX_ZOOM an upper bound). Computed once per data version (TileCache.memo).
+ */
+export async function gridLevelStats(pool: pg.Pool): Promise<LevelStats[]> {
+  const { rows: sizes } = await pool.query<{ level: GridTileLevel; n: number; median: number }>(
+    `SELECT level::text AS level, count(*)::int AS n,
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY greatest(ST_XMax(geom_3857) - ST_XMin(geom_3857), ST_YMax(geom_3857) - ST_YMin(geom_3857)))::float8 AS median
+     FROM area WHERE level = ANY($1::area_level[]) GROUP BY level`,
+    [GRID_TILE_LEVELS],
+  );
+  // features per tile of zoom AGGREGATE_MAX_ZOOM (bounding box against the tile grown by the buffer), then summed
+  // into the tiles of each lower zoom: an upper bound there (a feature crossing tiles counts in each), safe for a cap
+  const { rows: dense } = await pool.query<{ level: GridTileLevel; z: number; densest: number }>(
+    `WITH f AS (
+       SELECT level, ST_XMin(geom_3857) AS x0, ST_XMax(geom_3857) AS x1, ST_YMin(geom_3857) AS y0, ST_YMax(geom_3857) AS y1
+       FROM area WHERE level = ANY($1::area_level[])
+     ), top AS (
+       SELECT f.level, tx, ty, count(*)::bigint AS n
+       FROM f
+       CROSS JOIN LATERAL generate_series(greatest(0, floor((f.x0 + $3::float8 / 2 - $4::float8) / $5::float8)::int), least($6::int, floor((f.x1 + $3::float8 / 2 + $4::float8) / $5::float8)::int)) AS tx
+       CROSS JOIN LATERAL generate_series(greatest(0, floor(($3::float8 / 2 - f.y1 - $4::float8) / $5::float8)::int), least($6::int, floor(($3::float8 / 2 - f.y0 + $4::float8) / $5::float8)::int)) AS ty
+       GROUP BY f.level, tx, ty
+     )
+     SELECT level::text AS level, z, max(n)::int AS densest
+     FROM (
+       SELECT top.level, zz.z, sum(top.n) AS n
+       FROM top CROSS JOIN generate_series(0, $2::int) AS zz(z)
+       GROUP BY top.level, zz.z, top.tx >> ($2::int - zz.z), top.ty >> ($2::int - zz.z)
+     ) c
+     GROUP BY level, z`,
+    [GRID_TILE_LEVELS, AGGREGATE_MAX_ZOOM, WORLD, (WORLD / 2 ** AGGREGATE_MAX_ZOOM) * (TILE_BUFFER / TILE_EXTENT), WORLD / 2 ** AGGREGATE_MAX_ZOOM, 2 ** AGGREGATE_MAX_ZOOM - 1],
+  );
+  return sizes.map((s) => {
+    const densest = Array.from({ length: AGGREGATE_MAX_ZOOM + 1 }, () => 0);
+    for (const d of dense) if (d.level === s.level) densest[d.z] = d.densest;
+    return { level: s.level, count: s.n, medianSize: s.median, densest };
+  });
 }
 
 /** The largest extent (EPSG:3857 metres) of any feature of a layer: zooms where it is below minFeatureSize are empty. */

@@ -11,7 +11,19 @@ import {
 } from '@gridcommand/shared/schemas';
 import { badRequest, notFound } from '../../plugins/errors.ts';
 import type { TileCache } from './cache.ts';
-import { ALL_TILE_LAYERS, fetchTile, isTileLayer, largestFeatureSize, layerExtent, layerInfo, minFeatureSize, type AnyTileLayer } from './repository.ts';
+import {
+  ALL_TILE_LAYERS,
+  fetchGridTile,
+  fetchTile,
+  gridLevelStats,
+  isTileLayer,
+  largestFeatureSize,
+  layerExtent,
+  layerInfo,
+  minFeatureSize,
+  type AnyTileLayer,
+} from './repository.ts';
+import { AGGREGATE_LAYER, AGGREGATE_MAX_ZOOM, gridTileLevel } from './plan.ts';
 
 export const MVT_TYPE = 'application/vnd.mapbox-vector-tile';
 const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
@@ -53,9 +65,16 @@ const tileRoutes: FastifyPluginAsyncTypebox<TileRoutesOptions> = async (app, opt
       let tile = cache.get(key);
       if (!tile) {
         const version = cache.version;
-        // zooms at which even the layer's largest feature is too small to draw are empty without a query
-        const largest = await cache.memo(`largest:${layer}`, () => largestFeatureSize(app.readPool, layer));
-        tile = cache.set(key, largest < minFeatureSize(z) ? null : await fetchTile(app.readPool, layer, z, x, y), version);
+        if (layer === 'grid' && z <= AGGREGATE_MAX_ZOOM) {
+          // low zooms: grids or their aggregates, one level per zoom (plan.ts)
+          const stats = await cache.memo('grid-levels', () => gridLevelStats(app.readPool));
+          const level = gridTileLevel(stats, z, minFeatureSize(z));
+          tile = cache.set(key, level === null ? null : await fetchGridTile(app.readPool, level, z, x, y), version);
+        } else {
+          // zooms at which even the layer's largest feature is too small to draw are empty without a query
+          const largest = await cache.memo(`largest:${layer}`, () => largestFeatureSize(app.readPool, layer));
+          tile = cache.set(key, largest < minFeatureSize(z) ? null : await fetchTile(app.readPool, layer, z, x, y), version);
+        }
       }
 
       reply.header('Cache-Control', cacheControl).header('Vary', 'Accept-Encoding');
@@ -89,7 +108,18 @@ const tileRoutes: FastifyPluginAsyncTypebox<TileRoutesOptions> = async (app, opt
         description: def.description,
         scheme: 'xyz' as const,
         tiles: [`${origin}/tiles/${layer}/{z}/{x}/{y}.mvt`],
-        vector_layers: [{ id: layer, description: def.description, fields: def.fields, minzoom: 0, maxzoom: TILE_MAX_ZOOM }],
+        vector_layers: [
+          { id: layer, description: def.description, fields: def.fields, minzoom: 0, maxzoom: TILE_MAX_ZOOM },
+          ...(layer === 'grid'
+            ? [{
+                id: AGGREGATE_LAYER,
+                description: 'Where grids are too small or too many to draw (z0–10): the community, street or district holding them; its code is the prefix of their codes',
+                fields: { code: 'String', name: 'String', level: 'String' },
+                minzoom: 0,
+                maxzoom: AGGREGATE_MAX_ZOOM,
+              }]
+            : []),
+        ],
         minzoom: 0,
         maxzoom: TILE_MAX_ZOOM,
         bounds: extent.bounds,
