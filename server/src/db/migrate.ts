@@ -24,6 +24,9 @@ export async function migrate(databaseUrl: string, log: (l: string) => void = ()
     direction: 'up',
     count: Infinity,
     checkOrder: true,
+    // several API processes starting at once (pnpm cluster, replicas of a deployment): the others wait for the
+    // first one's migrations, then find nothing pending
+    advisoryLockMode: 'wait',
     singleTransaction: true,
     verbose: false,
     log: () => {},

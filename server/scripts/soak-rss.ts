@@ -1,0 +1,132 @@
+/**
+ * Soak: the server's resident memory under live load over a long run (docs/megacity.md, "Memory").
+ *
+ * Starts the server (server/src/main.ts under tsx) on a megacity profile database with the simulator at a fixed
+ * rate, keeps SOAK_WALLS live streams open (as walls do) and, every few seconds, reads what walls and leaders read:
+ * the binary open-case snapshot, the grid lights, the overview, a heatmap and tiles at several zooms. Samples the
+ * RSS of the server's process tree every 10 s and prints a line a minute and a summary.
+ *
+ *   SOAK_DB=gc_megacity_20000 SOAK_MINUTES=30 SOAK_SIM_RATE=5 SOAK_WALLS=4 npx tsx server/scripts/soak-rss.ts
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const DB = process.env.SOAK_DB ?? 'gc_megacity_20000';
+const MINUTES = Number(process.env.SOAK_MINUTES ?? 30);
+const SIM_RATE = process.env.SOAK_SIM_RATE ?? '5';
+const WALLS = Number(process.env.SOAK_WALLS ?? 4);
+const PORT = Number(process.env.SOAK_PORT ?? 18_990);
+const PASSWORD = process.env.GC_DEMO_PASSWORD || 'gridcommand-demo';
+const base = `http://127.0.0.1:${PORT}`;
+
+function treeRssMb(pid: number): number {
+  let kb = 0;
+  const walk = (p: number) => {
+    try {
+      const status = fs.readFileSync(`/proc/${p}/status`, 'utf8');
+      kb = Math.max(kb, Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0));
+      for (const t of fs.readdirSync(`/proc/${p}/task`)) {
+        const kids = fs.readFileSync(`/proc/${p}/task/${t}/children`, 'utf8').trim();
+        for (const k of kids ? kids.split(/\s+/) : []) walk(Number(k));
+      }
+    } catch {
+      /* exited */
+    }
+  };
+  walk(pid);
+  return kb / 1024;
+}
+
+async function login(username: string): Promise<string> {
+  const res = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: PASSWORD }),
+  });
+  if (res.status !== 200) throw new Error(`login ${username}: ${res.status}`);
+  return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+}
+
+async function main(): Promise<void> {
+  const child = spawn(path.resolve(here, '../../node_modules/.bin/tsx'), [path.resolve(here, '../src/main.ts')], {
+    env: { ...process.env, GC_PG_DATABASE: DB, PORT: String(PORT), HOST: '127.0.0.1', GC_DEMO: 'true', GC_SIM_RATE: SIM_RATE, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const stop = () => child.kill('SIGTERM');
+  process.on('SIGINT', stop);
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${base}/api/health`)).ok) break;
+    } catch {
+      /* starting */
+    }
+    if (i > 600) throw new Error('the server did not start');
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const cookie = await login('leader');
+  const aborts: AbortController[] = [];
+  let events = 0;
+  for (let w = 0; w < WALLS; w++) {
+    const ac = new AbortController();
+    aborts.push(ac);
+    void (async () => {
+      const res = await fetch(`${base}/api/live`, { headers: { cookie, accept: 'text/event-stream' }, signal: ac.signal });
+      const reader = res.body!.getReader();
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        events += (new TextDecoder().decode(value).match(/\nid: /g) ?? []).length;
+      }
+    })().catch(() => {});
+  }
+  const tile = (z: number, lon: number, lat: number) => {
+    const n = 2 ** z;
+    const y = Math.floor(((1 - Math.log(Math.tan((lat * Math.PI) / 180) + 1 / Math.cos((lat * Math.PI) / 180)) / Math.PI) / 2) * n);
+    return `/tiles/grid/${z}/${Math.floor(((lon + 180) / 360) * n)}/${y}.mvt`;
+  };
+  const reads = ['/api/map/open-cases.bin', '/api/map/grid-lights', '/api/stats/overview?period=30d', '/api/stats/heatmap?mode=hex&period=30d', tile(8, 120, 36), tile(10, 120, 36), tile(13, 120.01, 36.01)];
+  let ok = 0;
+  let failed = 0;
+  let running = true;
+  const reader = (async () => {
+    while (running) {
+      for (const r of reads) {
+        try {
+          const res = await fetch(`${base}${r}`, { headers: { cookie, 'accept-encoding': 'gzip' } });
+          await res.arrayBuffer();
+          if (res.ok) ok++;
+          else failed++;
+        } catch {
+          failed++;
+        }
+      }
+      await new Promise((r) => setTimeout(r, 2_000));
+    }
+  })();
+
+  const samples: number[] = [];
+  const t0 = Date.now();
+  console.log(`soak on ${DB}: ${MINUTES} min, simulator ${SIM_RATE} reports/s, ${WALLS} live streams, reads every ~2 s`);
+  console.log('| minute | RSS MB | events | reads ok | failed |');
+  console.log('|---|---|---|---|---|');
+  while (Date.now() - t0 < MINUTES * 60_000) {
+    await new Promise((r) => setTimeout(r, 10_000));
+    samples.push(treeRssMb(child.pid!));
+    if (samples.length % 6 === 0) console.log(`| ${samples.length / 6} | ${samples.at(-1)!.toFixed(0)} | ${events} | ${ok} | ${failed} |`);
+  }
+  running = false;
+  await reader;
+  for (const ac of aborts) ac.abort();
+  const half = samples.slice(Math.floor(samples.length / 2));
+  const max = Math.max(...samples);
+  console.log(`\nRSS MB: first ${samples[0]?.toFixed(0)}, max ${max.toFixed(0)}, last ${samples.at(-1)?.toFixed(0)}, mean of the second half ${(half.reduce((a, b) => a + b, 0) / half.length).toFixed(0)}; ${events} events streamed per wall ×${WALLS}, ${ok} reads ok, ${failed} failed`);
+  stop();
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
