@@ -87,7 +87,7 @@ async function main(): Promise<void> {
     const y = Math.floor(((1 - Math.log(Math.tan((lat * Math.PI) / 180) + 1 / Math.cos((lat * Math.PI) / 180)) / Math.PI) / 2) * n);
     return `/tiles/grid/${z}/${Math.floor(((lon + 180) / 360) * n)}/${y}.mvt`;
   };
-  const reads = ['/api/map/open-cases.bin', '/api/map/grid-lights', '/api/stats/overview?period=30d', '/api/stats/heatmap?mode=hex&period=30d', tile(8, 120, 36), tile(10, 120, 36), tile(13, 120.01, 36.01)];
+  const reads = ['/api/map/open-cases.bin', '/api/map/grid-lights', '/api/stats/overview?period=30d', `/api/stats/heatmap?mode=hex&from=${new Date(Date.now() - 30 * 86_400_000).toISOString()}&to=${new Date().toISOString()}`, tile(8, 120, 36), tile(10, 120, 36), tile(13, 120.01, 36.01)];
   let ok = 0;
   let failed = 0;
   let running = true;
