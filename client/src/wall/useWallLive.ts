@@ -1,5 +1,5 @@
 /**
- * The wall's live data: the store seeded from the snapshots (grid lights as a placeholder, the open cases as the
+ * The wall's live data: the store seeded from the snapshots (grid lights, shown until the open cases are folded in; the open cases as the
  * binary snapshot GET /api/map/open-cases.bin, teams), the live stream resumed where the snapshots end and fed to
  * the store in batches, and the headline numbers refetched (debounced) when an event may have moved them. The
  * snapshot is read once: a reconnect resumes the stream with Last-Event-ID (the server replays the gap).
