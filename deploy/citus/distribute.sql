@@ -49,7 +49,8 @@ BEGIN
   FOREACH t IN ARRAY ARRAY['cases', 'event', 'supervision', 'dispatch', 'team_reservation', 'verification', 'case_reporter',
     'case_rating', 'points_ledger', 'open311_request', 'team', 'team_member', 'team_position', 'team_device_token', 'patrol_zone',
     'patrol_zone_grid', 'grid_staff', 'duty_record', 'base_count', 'base_record', 'rollup_flow', 'rollup_due', 'rollup_trend',
-    'rollup_street_flow', 'rollup_street_due', 'rollup_heat_hex', 'rollup_heat_grid', 'rollup_trend_dim'] LOOP
+    'rollup_street_flow', 'rollup_street_due', 'rollup_heat_hex', 'rollup_heat_grid', 'rollup_trend_dim', 'rollup_indicator',
+    'rollup_indicator_street', 'rollup_indicator_duration'] LOOP
     EXECUTE format('ALTER TABLE %I ALTER COLUMN district_code SET NOT NULL', t);
   END LOOP;
 END $$;
@@ -168,6 +169,10 @@ SELECT create_distributed_table('rollup_street_due', 'district_code', colocate_w
 SELECT create_distributed_table('rollup_heat_hex', 'district_code', colocate_with => 'cases');
 SELECT create_distributed_table('rollup_heat_grid', 'district_code', colocate_with => 'cases');
 SELECT create_distributed_table('rollup_trend_dim', 'district_code', colocate_with => 'cases');
+-- the indicator rollups of 027 carry their district (a period's rows are computed for every district at once)
+SELECT create_distributed_table('rollup_indicator', 'district_code', colocate_with => 'cases');
+SELECT create_distributed_table('rollup_indicator_street', 'district_code', colocate_with => 'cases');
+SELECT create_distributed_table('rollup_indicator_duration', 'district_code', colocate_with => 'cases');
 
 -- 5. The worker group: a grid worker's own records, hashed on user_id (rows without a mandatory grid).
 SELECT create_distributed_table('patrol', 'user_id');
@@ -210,6 +215,9 @@ SELECT citus_add_local_table_to_metadata('audit_log');
 SELECT citus_add_local_table_to_metadata('personal_data_access');
 SELECT citus_add_local_table_to_metadata('photo');
 SELECT citus_add_local_table_to_metadata('unit_report');
+-- the indicator rollup job's own bookkeeping (which periods are stored, the writes since): docs/scaling.md#remaining-work
+SELECT citus_add_local_table_to_metadata('rollup_indicator_period');
+SELECT citus_add_local_table_to_metadata('rollup_indicator_touch');
 
 COMMIT;
 

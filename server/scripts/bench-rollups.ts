@@ -18,7 +18,7 @@
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import type pg from 'pg';
-import { DAY_MS, addCstDays, cstDate, cstDateKey, periodWindow, startOfCstDay } from '@gridcommand/shared/domain';
+import { DAY_MS, addCstDays, calendarWindow, clipAt, cstDate, cstDateKey, periodWindow, startOfCstDay } from '@gridcommand/shared/domain';
 import { loadConfig } from '../src/config.ts';
 import { createDatabaseIfMissing, dropDatabase } from '../src/db/local.ts';
 import { migrate, migrationStatus } from '../src/db/migrate.ts';
@@ -27,6 +27,9 @@ import { seedDistrict } from '../src/db/seed.ts';
 import { tuneSessions } from '../src/plugins/db.ts';
 import { getWorkCalendar } from '../src/modules/calendar/repository.ts';
 import { seedHistory } from '../src/modules/demo/history.ts';
+import * as indRaw from '../src/modules/indicators/repository.ts';
+import * as indStored from '../src/modules/indicators/rollup-repository.ts';
+import { runIndicatorRollups } from '../src/modules/indicators/rollup-job.ts';
 import * as heatRaw from '../src/modules/stats/heatmap-repository.ts';
 import * as heatRollup from '../src/modules/stats/heatmap-rollup-repository.ts';
 import * as raw from '../src/modules/stats/repository.ts';
@@ -52,6 +55,8 @@ interface Loaded {
   /** rows per second of the load (cases; events and supervision records besides), null when reused */
   casesPerS: number | null;
   rowsPerS: number | null;
+  /** the indicator rollup job's pass on this history: periods computed, ms, the slowest */
+  indicatorPass?: { periods: number; ms: number; slowest: string };
 }
 
 async function ensureHistory(adminUrl: string, count: number): Promise<Loaded> {
@@ -151,11 +156,43 @@ function queries(pool: pg.Pool, now: Date, street: string): Query[] {
     { name: 'heatmap hex 1km 30d', target: 1000, raw: () => heatRaw.hexHeatmap(pool, heat, 1), rollup: () => heatRollup.rollupHexHeatmap(pool, heat, 1) },
     { name: 'heatmap hex 1km year', target: 1000, raw: () => heatRaw.hexHeatmap(pool, heatYear, 1), rollup: () => heatRollup.rollupHexHeatmap(pool, heatYear, 1) },
     { name: 'heatmap grid 30d', target: 1000, raw: () => heatRaw.gridHeatmap(pool, heat), rollup: () => heatRollup.rollupGridHeatmap(pool, heat) },
+    ...indicatorQueries(pool, now, street),
     {
       name: 'heatmap scale hex 1km',
       target: 1000,
       raw: () => heatRaw.cellDayP99(pool, 'hex', basis.from, basis.to, null, 1),
       rollup: () => heatRollup.rollupCellDayP99(pool, 'hex', basis.from, basis.to, null, 1),
+    },
+  ];
+}
+
+/** The assessment indicators of a calendar month and year (the API's periods), raw vs the stored periods of 027. */
+function indicatorQueries(pool: pg.Pool, now: Date, street: string): Query[] {
+  const day = cstDateKey(now);
+  const month = clipAt(calendarWindow('month', day), now)!;
+  const year = clipAt(calendarWindow('year', day), now)!;
+  const s = { kind: 'street' as const, code: street };
+  const d = { kind: 'district' as const, code: street.slice(0, 6) };
+  const m = cstDateKey(month.from);
+  const y = cstDateKey(year.from);
+  return [
+    {
+      name: 'indicators street month',
+      target: 200,
+      raw: () => Promise.all([indRaw.unitStrata(pool, month.from, month.to, s), indRaw.durationRows(pool, month.from, month.to, s)]),
+      rollup: () => Promise.all([indStored.unitStrataStored(pool, 'month', m, s), indStored.durationsStored(pool, 'month', m, s)]),
+    },
+    {
+      name: 'indicators district year',
+      target: 1000,
+      raw: () => Promise.all([indRaw.unitStrata(pool, year.from, year.to, d), indRaw.durationRows(pool, year.from, year.to, d)]),
+      rollup: () => Promise.all([indStored.unitStrataStored(pool, 'year', y, d), indStored.durationsStored(pool, 'year', y, d)]),
+    },
+    {
+      name: 'indicators streets ranking month',
+      target: 1000,
+      raw: () => indRaw.rankingStrata(pool, month.from, month.to, 'street'),
+      rollup: () => indStored.rankingStrataStored(pool, 'month', m, 'street'),
     },
   ];
 }
@@ -174,6 +211,12 @@ export async function benchRollups(): Promise<{ rows: Row[]; loads: Loaded[] }> 
     try {
       const now = (await pool.query<{ t: Date }>(`SELECT max(reported_at) + interval '2 minutes' AS t FROM cases`)).rows[0]!.t;
       const street = (await pool.query<{ code: string }>(`SELECT code FROM area WHERE level = 'street' ORDER BY code LIMIT 1`)).rows[0]!.code;
+      // the indicator rollups of every calendar period of the history, as the job computes them (once per database)
+      const t0 = performance.now();
+      const pass = await runIndicatorRollups(pool, { now, refreshMs: 3650 * DAY_MS });
+      const slow = [...pass.computed].sort((a, b) => b.ms - a.ms)[0];
+      loaded.indicatorPass = { periods: pass.computed.length, ms: Math.round(performance.now() - t0), slowest: slow ? `${slow.kind} ${slow.start} ${slow.ms} ms` : '—' };
+      log(`${count}: indicator rollups: ${pass.computed.length} periods in ${loaded.indicatorPass.ms} ms`);
       for (const q of queries(pool, now, street)) {
         const r = { raw: await measure(q.raw), rollup: q.rollup ? await measure(q.rollup) : null };
         if (!results.has(q.name)) results.set(q.name, new Map());
@@ -212,7 +255,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       console.log(`\nStatistics raw vs rollups, ms; ${ROUNDS} rounds per cell; growth = ${SIZES[SIZES.length - 1]} / ${SIZES[0]} cases`);
       for (const l of loads) {
         console.log(
-          `history ${l.count} cases over ${l.days} days: ${l.casesPerS === null ? 'reused (load rate not measured this run)' : `loaded at ${l.casesPerS} cases/s (${l.rowsPerS} rows/s with events and supervision)`}`,
+          `history ${l.count} cases over ${l.days} days: ${l.casesPerS === null ? 'reused (load rate not measured this run)' : `loaded at ${l.casesPerS} cases/s (${l.rowsPerS} rows/s with events and supervision)`}; ` +
+            `indicator rollup pass: ${l.indicatorPass?.periods ?? 0} periods computed in ${l.indicatorPass?.ms ?? 0} ms (slowest ${l.indicatorPass?.slowest ?? '—'})`,
         );
       }
       console.table(rows);

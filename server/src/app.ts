@@ -124,7 +124,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(casesPlugin, { config: opts.config });
   await app.register(teamsPlugin, { config: opts.config });
   await app.register(statsPlugin, { now: opts.now });
-  await app.register(indicatorsPlugin, { now: opts.now });
+  await app.register(indicatorsPlugin, { now: opts.now, config: opts.config });
   await app.register(bulletinsPlugin, { now: opts.now });
   await app.register(unitReportsPlugin, { now: opts.now });
   await app.register(assessmentPlugin, { now: opts.now });

@@ -52,6 +52,12 @@ export interface Config {
   publicUrl: string | null;
   /** how often the light job re-evaluates case lights, in ms; 0 disables it (tests run it by hand) */
   lightJobIntervalMs: number;
+  /**
+   * how often the indicator rollup job runs and the running periods' numbers are refreshed (each kind at its own pace,
+   * shared/src/domain/indicators-rollup.ts), in ms; 0 disables it. It runs beside the light job: a process that does not
+   * run the light job (GC_JOBS=false, the tests that drive the jobs by hand) does not run it either, yet reads what it stores.
+   */
+  indicatorRollupMs: number;
   /** team position history (AVL) older than this many days is pruned hourly; 0 keeps everything */
   positionRetentionDays: number;
   /** folder of uploaded photos (absolute); never inside the built client */
@@ -204,6 +210,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: parseTrustProxy(env.GC_TRUST_PROXY),
     publicUrl: parsePublicUrl(env.GC_PUBLIC_URL),
     lightJobIntervalMs: intFromEnv(env, 'GC_LIGHT_JOB_MS', 15_000, 0, 3_600_000),
+    indicatorRollupMs: intFromEnv(env, 'GC_INDICATOR_ROLLUP_MS', 60_000, 0, 3_600_000),
     positionRetentionDays: intFromEnv(env, 'GC_POSITION_RETENTION_DAYS', 7, 0, 3650),
     uploadDir: path.resolve(REPO_ROOT, env.GC_UPLOAD_DIR || '.data/uploads'),
     photoMaxBytes: intFromEnv(env, 'GC_PHOTO_MAX_BYTES', 10 * 1024 * 1024, 1024, 100 * 1024 * 1024),

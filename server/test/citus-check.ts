@@ -14,7 +14,8 @@ export const DISTRIBUTED: Record<string, { group: 'district' | 'worker'; column:
   ...['cases', 'event', 'supervision', 'dispatch', 'team_reservation', 'verification', 'case_reporter', 'case_rating',
     'points_ledger', 'open311_request', 'team', 'team_member', 'team_position', 'team_device_token', 'patrol_zone',
     'patrol_zone_grid', 'grid_staff', 'duty_record', 'base_count', 'base_record', 'rollup_flow', 'rollup_due', 'rollup_trend',
-    'rollup_street_flow', 'rollup_street_due', 'rollup_heat_hex', 'rollup_heat_grid', 'rollup_trend_dim']
+    'rollup_street_flow', 'rollup_street_due', 'rollup_heat_hex', 'rollup_heat_grid', 'rollup_trend_dim', 'rollup_indicator',
+    'rollup_indicator_street', 'rollup_indicator_duration']
     .map((t) => [t, { group: 'district' as const, column: 'district_code' }]),
   ...['patrol', 'patrol_point', 'checkin', 'household_visit', 'staff_leave', 'assessment_result']
     .map((t) => [t, { group: 'worker' as const, column: 'user_id' }]),
@@ -28,7 +29,8 @@ export const REFERENCE = ['area', 'category_major', 'category', 'department', 'w
   'specialist_grid', 'specialist_grid_area', 'specialist_officer', 'public_setting', 'assessment_weight', 'app_user', 'staff', 'api_key'];
 
 /** Stay on the coordinator (Citus local tables): per-request writes, no district, never joined with the shards' rows. */
-export const LOCAL = ['user_session', 'wall_token', 'idempotency_key', 'audit_log', 'personal_data_access', 'photo', 'unit_report'];
+export const LOCAL = ['user_session', 'wall_token', 'idempotency_key', 'audit_log', 'personal_data_access', 'photo', 'unit_report',
+  'rollup_indicator_period', 'rollup_indicator_touch'];
 
 /** Views, inlined by the planner as subqueries over their tables (org_unit: area ∪ department). */
 export const VIEWS = ['org_unit'];

@@ -7,7 +7,7 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { COUNT_KEYS, INDICATOR_LABELS, cstDateKey, toPercent, type IndicatorPeriod } from '@gridcommand/shared/domain';
+import { COUNT_KEYS, INDICATOR_LABELS, cstDateKey, formatCstDateTime, toPercent, type IndicatorPeriod } from '@gridcommand/shared/domain';
 import type { IndicatorRate, Indicators, Ranking } from '@gridcommand/shared/schemas';
 import { apiFetch } from '../api/http.ts';
 import { useLoginRedirect, useSession } from '../api/session.ts';
@@ -166,6 +166,11 @@ export function IndicatorsPage() {
           <div className="ind__title">
             <h2 data-testid="ind-scope">{body ? `${body.scope.name} · ${t(`indicators.kinds.${body.scope.kind}`)}` : '—'}</h2>
             {body && <span className="ind__window">{`${cstDateKey(Date.parse(body.from))} — ${cstDateKey(Date.parse(body.to) - 1)}`}</span>}
+            {body?.asOf && (
+              <span className="ind__window ind__asof" data-testid="ind-as-of">
+                {t('indicators.asOf', { time: formatCstDateTime(Date.parse(body.asOf)) })}
+              </span>
+            )}
           </div>
           {failed && <div className="ind__error">{failed}</div>}
           {body && (
@@ -226,6 +231,7 @@ export function IndicatorsPage() {
         <section className="ind__card ind__side" data-testid="ind-ranking">
           <div className="ind__title">
             <h2>{t('indicators.ranking')}</h2>
+            {ranking.data?.asOf && <span className="ind__window">{t('indicators.asOf', { time: formatCstDateTime(Date.parse(ranking.data.asOf)) })}</span>}
           </div>
           <div className="ind__rankbar">
             <div className="seg">

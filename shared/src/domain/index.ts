@@ -25,3 +25,4 @@ export * from './indicators-cases.ts';
 export * from './indicators-fair.ts';
 export * from './bulletin-periods.ts';
 export * from './zero-report.ts';
+export * from './indicators-rollup.ts';

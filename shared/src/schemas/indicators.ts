@@ -60,6 +60,8 @@ export const Indicators = Type.Object({
   period: Type.Enum([...INDICATOR_PERIODS]),
   from: Type.String(),
   to: Type.String(),
+  /** when the numbers were computed, for stored numbers that may lag the cases (docs/indicators.md#rollups); null: as the cases stand */
+  asOf: Type.Union([Type.String(), Type.Null()]),
   counts: Type.Object({ reported: Count, filed: Count, closed: Count, escalations: Count, supervisions: Count }),
   rates: Type.Array(IndicatorRate),
   /** working hours from reporting to sign-for (cases signed for in the period) and to closing (closed in it) */
@@ -80,6 +82,8 @@ export const Ranking = Type.Object({
   month: Type.String(),
   from: Type.String(),
   to: Type.String(),
+  /** when the numbers were computed, for stored numbers that may lag the cases; null: as the cases stand */
+  asOf: Type.Union([Type.String(), Type.Null()]),
   /** ranked on the on-time closure rate; each rate's best and worst are named in best / worst */
   items: Type.Array(
     Type.Object({

@@ -8,6 +8,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
+import { startPeriodic } from '../../plugins/periodic.ts';
 import { settleDueLights } from '../writer/cases.ts';
 import { LIGHT_JOB, write } from '../writer/tx.ts';
 
@@ -35,25 +36,12 @@ export async function runLightJobOnce(pool: pg.Pool, now: Date = new Date()): Pr
 
 /** Starts the periodic job; returns a function that stops it (and waits for a running pass). */
 export function startLightJob(app: FastifyInstance, opts: { intervalMs: number }): () => Promise<void> {
-  let stopped = false;
-  let running: Promise<unknown> | null = null;
-  const tick = () => {
-    if (stopped || running) return;
-    running = runLightJobOnce(app.pool)
-      .then((r) => {
-        if (r.changed > 0) app.log.info({ lights: r }, 'light job');
-      })
-      .catch((err: unknown) => app.log.warn({ err }, 'light job failed'))
-      .finally(() => {
-        running = null;
-      });
-  };
-  const timer = setInterval(tick, opts.intervalMs);
-  timer.unref();
-  setTimeout(tick, 0).unref();
-  return async () => {
-    stopped = true;
-    clearInterval(timer);
-    await running;
-  };
+  return startPeriodic(app, {
+    name: 'light job',
+    intervalMs: opts.intervalMs,
+    pass: () => runLightJobOnce(app.pool),
+    report: (r) => {
+      if (r.changed > 0) app.log.info({ lights: r }, 'light job');
+    },
+  });
 }

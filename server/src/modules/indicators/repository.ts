@@ -28,7 +28,7 @@ const NOT_TERMINAL = CASE_STATES.filter((s) => !TERMINAL_STATES.includes(s));
 
 // $1 from, $2 to, $3 not-terminal states, $4 never-due states, $5 public sources, $6 verify limit (hours),
 // $7 satisfied ratings; a query's own parameters start at $8
-const BASE_PARAMS = 7;
+export const BASE_PARAMS = 7;
 const IN_P = (col: string) => `(${col} >= $1 AND ${col} < $2)`;
 const VALID_REPORT = `(c.status <> 'void' AND ${IN_P('c.reported_at')})`;
 const DUE = `(c.status <> ALL($4::text[]) AND (${IN_P('c.resolve_by')} OR (c.resolve_by < $1 AND (c.closed_at IS NULL OR c.closed_at >= $1))))`;
@@ -67,6 +67,9 @@ const COUNTS: Record<CountKey, string> = {
   supervisions: `coalesce(sum(sup.n), 0)`,
 };
 
+/** The names of the counters every grouped row carries, in order: the counts, then each rate's cohort and hits. */
+export const COUNTERS: readonly string[] = [...COUNT_KEYS, ...RATE_KEYS.flatMap((k) => [`${k}_n`, `${k}_hits`])];
+
 const COLUMNS = [
   ...COUNT_KEYS.map((k) => `${COUNTS[k]}::int AS "${k}"`),
   ...RATE_KEYS.flatMap((k) => [
@@ -104,7 +107,7 @@ ids AS (
   UNION SELECT case_id FROM rt
 )`;
 
-function baseParams(from: Date, to: Date): unknown[] {
+export function baseParams(from: Date, to: Date): unknown[] {
   return [from, to, NOT_TERMINAL, NEVER_DUE_STATES, PUBLIC_SOURCES, VERIFY_WITHIN_HOURS, SATISFIED_RATINGS];
 }
 
@@ -139,9 +142,9 @@ export interface GroupRow {
   counts: StratumCounts;
 }
 
-type RawRow = { grp: string; category: string; priority: string } & Record<string, number>;
+export type RawRow = { grp: string; category: string; priority: string } & Record<string, number>;
 
-function toGroupRows(rows: RawRow[]): GroupRow[] {
+export function toGroupRows(rows: RawRow[]): GroupRow[] {
   return rows.map((r) => {
     const s = emptyStratum();
     for (const k of COUNT_KEYS) s.counts[k] = Number(r[k]);
@@ -150,18 +153,25 @@ function toGroupRows(rows: RawRow[]): GroupRow[] {
   });
 }
 
-async function grouped(db: Queryable, from: Date, to: Date, groupSql: string, extra: unknown[]): Promise<GroupRow[]> {
-  const { rows } = await db.query<RawRow>(
-    `WITH ${PERIOD_CASES}
-     SELECT ${groupSql} AS grp, c.category_code AS category, c.priority,
+/**
+ * The strata of P grouped by the expressions `groups` over the cases c (selected as g0, g1, …), then by category
+ * and priority, with every counter of COUNTERS; parameters as baseParams, the caller's from $8 on.
+ */
+export function strataSql(groups: readonly string[]): string {
+  const n = groups.length;
+  return `WITH ${PERIOD_CASES}
+     SELECT ${groups.map((g, i) => `${g} AS g${i}`).join(', ')}, c.category_code AS category, c.priority,
        ${COLUMNS}
      FROM ids JOIN cases c ON c.id = ids.id
      LEFT JOIN ev ON ev.case_id = c.id
      LEFT JOIN sup ON sup.case_id = c.id
      LEFT JOIN rt ON rt.case_id = c.id
-     GROUP BY 1, 2, 3`,
-    [...baseParams(from, to), ...extra],
-  );
+     GROUP BY ${[...groups.keys()].map((i) => i + 1).join(', ')}, ${n + 1}, ${n + 2}`;
+}
+
+async function grouped(db: Queryable, from: Date, to: Date, groupSql: string, extra: unknown[]): Promise<GroupRow[]> {
+  const { rows } = await db.query<RawRow>(strataSql([groupSql]), [...baseParams(from, to), ...extra]);
+  for (const r of rows) r.grp = (r as unknown as { g0: string }).g0;
   return toGroupRows(rows);
 }
 
@@ -184,16 +194,11 @@ export async function durationRows(
   scope: Scope,
 ): Promise<{ reportedAt: Date; acceptedAt: Date | null; closedAt: Date | null }[]> {
   const s = scopeSql(scope, '$3');
-  // a case signed for in P has an event in P (every action is one); a case closed in P is found by closed_at
   const { rows } = await db.query<{ reportedAt: Date; acceptedAt: Date | null; closedAt: Date | null }>(
-    `WITH ids AS (
-       SELECT case_id AS id FROM event WHERE ${IN_P('at')} AND case_id IS NOT NULL
-       UNION SELECT id FROM cases WHERE ${IN_P('closed_at')}
-     )
-     SELECT c.reported_at AS "reportedAt",
+    `SELECT c.reported_at AS "reportedAt",
             CASE WHEN ${IN_P('c.accepted_at')} THEN c.accepted_at END AS "acceptedAt",
             CASE WHEN ${IN_P('c.closed_at')} THEN c.closed_at END AS "closedAt"
-       FROM ids JOIN cases c ON c.id = ids.id
+       FROM cases c
       WHERE ${s.sql} AND (${IN_P('c.accepted_at')} OR ${IN_P('c.closed_at')})`,
     [from, to, s.value],
   );

@@ -12,8 +12,11 @@ import {
   clipAt,
   cstDateKey,
   durationPairs,
+  histogramSummary,
   monthWindow,
   parseCstInstant,
+  rollupMaxLagMs,
+  snapshotUse,
   totalOf,
   workingHoursSummary,
   type CalendarPeriod,
@@ -33,10 +36,13 @@ import { XlsxWriter } from '../exports/xlsx.ts';
 import { requestWindow } from '../stats/periods.ts';
 import { rankingOf, ratesOf, strataOf } from './compute.ts';
 import * as repo from './repository.ts';
+import * as rollups from './rollup-repository.ts';
 
 export interface IndicatorRoutesOptions {
   /** the current time (tests pin it) */
   now?: () => Date;
+  /** the rollup job's refresh interval (config.indicatorRollupMs): how old a running period's stored numbers may be */
+  refreshMs?: number;
 }
 
 const INDICATOR_ROLES = ['admin', 'leader', 'dispatcher', 'handler', 'worker'] as const;
@@ -69,6 +75,21 @@ interface ResolvedScope {
 
 const indicatorRoutes: FastifyPluginAsyncTypebox<IndicatorRoutesOptions> = async (app, opts) => {
   const now = opts.now ?? (() => new Date());
+  const refreshMs = opts.refreshMs ?? 0;
+
+  /**
+   * The stored numbers of a calendar period when they may answer (snapshotUse): exact for a period over and
+   * untouched, else as of their computing; null: count from the cases (a custom window, nothing fresh stored).
+   */
+  async function storedFor(period: IndicatorPeriod, w: TimeWindow, at: Date) {
+    if (period === 'custom') return null;
+    const kind = period as CalendarPeriod;
+    const start = cstDateKey(w.from);
+    const s = await rollups.storedPeriod(app.pool, kind, start);
+    const use = snapshotUse(s, at, rollupMaxLagMs(kind, refreshMs));
+    if (!s || !use) return null;
+    return { kind, start, to: s.toAt, asOf: use === 'exact' ? null : s.computedAt.toISOString() };
+  }
 
   /** The scope asked for, as this user may see it: handlers their department, workers their own post. */
   async function resolveScope(q: IndicatorsQuery, user: AuthUser): Promise<ResolvedScope> {
@@ -101,27 +122,37 @@ const indicatorRoutes: FastifyPluginAsyncTypebox<IndicatorRoutesOptions> = async
   }
 
   async function indicators(q: IndicatorsQuery, user: AuthUser): Promise<Indicators> {
-    const { period, window: w } = indicatorWindow(q, now());
+    const t = now();
+    const { period, window: asked } = indicatorWindow(q, t);
     const scope = await resolveScope(q, user);
-    const [rows, durations, own, cal] = await Promise.all([
-      repo.unitStrata(app.pool, w.from, w.to, scope.sql),
-      repo.durationRows(app.pool, w.from, w.to, scope.sql),
+    const stored = await storedFor(period, asked, t);
+    const w: TimeWindow = stored ? { from: asked.from, to: stored.to } : asked;
+    const [rows, histograms, own, cal] = await Promise.all([
+      stored ? rollups.unitStrataStored(app.pool, stored.kind, stored.start, scope.sql) : repo.unitStrata(app.pool, w.from, w.to, scope.sql),
+      stored ? rollups.durationsStored(app.pool, stored.kind, stored.start, scope.sql) : Promise.resolve(null),
       scope.workerId !== null ? repo.workerOwn(app.pool, w.from, w.to, scope.workerId) : Promise.resolve(null),
       getWorkCalendar(app.pool),
     ]);
     const unit = strataOf(rows, (r) => r.group === 'in');
     const reference = strataOf(rows);
-    const records = durations.map((d) => ({ reportedAt: d.reportedAt, acceptedAt: d.acceptedAt, closedAt: d.closedAt }));
-    // durationPairs reads only these three instants
-    const pairs = durationPairs(records as Parameters<typeof durationPairs>[0], w.from, w.to);
+    let durations: Indicators['durations'];
+    if (histograms) {
+      durations = { respond: histogramSummary(histograms.respond), resolve: histogramSummary(histograms.resolve) };
+    } else {
+      const records = await repo.durationRows(app.pool, w.from, w.to, scope.sql);
+      // durationPairs reads only these three instants
+      const pairs = durationPairs(records as Parameters<typeof durationPairs>[0], w.from, w.to);
+      durations = { respond: workingHoursSummary(pairs.respond, cal), resolve: workingHoursSummary(pairs.resolve, cal) };
+    }
     return {
       scope: { kind: scope.kind, code: scope.code, name: scope.name },
       period,
       from: w.from.toISOString(),
       to: w.to.toISOString(),
+      asOf: stored?.asOf ?? null,
       counts: totalOf(unit.values()).counts,
       rates: ratesOf(unit, reference),
-      durations: { respond: workingHoursSummary(pairs.respond, cal), resolve: workingHoursSummary(pairs.resolve, cal) },
+      durations,
       personal: own,
     };
   }
@@ -132,10 +163,15 @@ const indicatorRoutes: FastifyPluginAsyncTypebox<IndicatorRoutesOptions> = async
     const month = q.month ?? cstDateKey(t).slice(0, 7);
     const full = monthWindow(month);
     if (!full) throw badRequest('BAD_DATE', `query parameter "month" is not a month (got "${month}")`);
-    const w = clipAt(full, t);
-    if (!w) throw badRequest('BAD_PERIOD', `the month ${month} has not begun yet`);
-    const [rows, units] = await Promise.all([repo.rankingStrata(app.pool, w.from, w.to, kind), repo.rankingUnits(app.pool, kind)]);
-    return { kind, month, from: w.from.toISOString(), to: w.to.toISOString(), ...rankingOf(rows, units) };
+    const asked = clipAt(full, t);
+    if (!asked) throw badRequest('BAD_PERIOD', `the month ${month} has not begun yet`);
+    const stored = await storedFor('month', asked, t);
+    const w: TimeWindow = stored ? { from: asked.from, to: stored.to } : asked;
+    const [rows, units] = await Promise.all([
+      stored ? rollups.rankingStrataStored(app.pool, 'month', stored.start, kind) : repo.rankingStrata(app.pool, w.from, w.to, kind),
+      repo.rankingUnits(app.pool, kind),
+    ]);
+    return { kind, month, from: w.from.toISOString(), to: w.to.toISOString(), asOf: stored?.asOf ?? null, ...rankingOf(rows, units) };
   }
 
   const json = { roles: INDICATOR_ROLES };
