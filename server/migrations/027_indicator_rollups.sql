@@ -213,11 +213,13 @@ CREATE TRIGGER staff_indicator_touch AFTER UPDATE OF role OR DELETE OR TRUNCATE 
 CREATE TRIGGER work_calendar_indicator_touch AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON work_calendar
   FOR EACH STATEMENT EXECUTE FUNCTION rollup_indicator_touch_all();
 
--- The durations' sign-for arm (cases signed for in a period) by index, not through the period's events.
+-- The durations' sign-for arm (cases signed for in a period) by index, not through the period's events; the
+-- indicators' backlog closed since a period began (closed_at >= F AND resolve_by < F) inside one index.
 CREATE INDEX cases_accepted_at_idx ON cases (accepted_at) WHERE accepted_at IS NOT NULL;
+CREATE INDEX cases_closed_due_idx ON cases (closed_at, resolve_by) WHERE closed_at IS NOT NULL;
 
 -- Down Migration
-DROP INDEX IF EXISTS cases_accepted_at_idx;
+DROP INDEX IF EXISTS cases_closed_due_idx, cases_accepted_at_idx;
 DROP TRIGGER IF EXISTS work_calendar_indicator_touch ON work_calendar;
 DROP TRIGGER IF EXISTS staff_indicator_touch ON staff;
 DROP TRIGGER IF EXISTS grid_staff_indicator_touch ON grid_staff;

@@ -80,7 +80,9 @@ const COLUMNS = [
 
 /**
  * The cases of the period: any that one of the columns can count. Each arm is served by an index (reported_at,
- * filed_at, closed_at, resolve_by, status; the events by event_at_idx).
+ * filed_at, closed_at, resolve_by, status; the events by event_at_idx); the backlog closed since P began (due before
+ * it, closed at or after its start) by (closed_at, resolve_by) of migration 027, so that a period long past does not
+ * read every case closed since.
  */
 const PERIOD_CASES = `
 ev AS (
@@ -101,7 +103,8 @@ rt AS (
 ),
 ids AS (
   SELECT c.id FROM cases c
-   WHERE ${IN_P('c.reported_at')} OR ${IN_P('c.filed_at')} OR c.closed_at >= $1 OR ${IN_P('c.resolve_by')} OR c.status = ANY($3::text[])
+   WHERE ${IN_P('c.reported_at')} OR ${IN_P('c.filed_at')} OR ${IN_P('c.closed_at')} OR (c.closed_at >= $1 AND c.resolve_by < $1)
+      OR ${IN_P('c.resolve_by')} OR c.status = ANY($3::text[])
   UNION SELECT case_id FROM ev
   UNION SELECT case_id FROM sup
   UNION SELECT case_id FROM rt
