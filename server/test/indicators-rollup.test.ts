@@ -18,6 +18,7 @@ import { strataOf } from '../src/modules/indicators/compute.ts';
 import * as repo from '../src/modules/indicators/repository.ts';
 import * as stored from '../src/modules/indicators/rollup-repository.ts';
 import { runIndicatorRollups } from '../src/modules/indicators/rollup-job.ts';
+import { composeBulletin } from '../src/modules/bulletins/compose.ts';
 import { testDatabase, type TestDatabase } from './helpers.ts';
 import { PASSWORD, login, sessionCookie } from './cases-helpers.ts';
 
@@ -251,5 +252,19 @@ describe('the API on the rollups', () => {
     const byStreet = strataOf(rows.filter((x) => x.group === body.items[0].code));
     const n = [...byStreet.values()].reduce((a, s) => a + s.shares.onTimeClosure.n, 0);
     expect(body.items[0].onTimeClosure.n).toBe(n);
+  });
+
+  it('a monthly bulletin reads the stored month only while it is exact', async () => {
+    await runIndicatorRollups(db.pool, { now: NOW, refreshMs: MIN });
+    const reported = async () => (await composeBulletin(db.pool, 'monthly', '2025-12-01', NOW)).headline.find((h) => h.key === 'reported')!.value;
+    const fromCases = await reported();
+    await db.pool.query(
+      `UPDATE rollup_indicator_street SET reported = reported + 1000 WHERE ctid = (SELECT min(ctid) FROM rollup_indicator_street WHERE kind = 'month' AND start = '2025-12-01' AND reported > 0)`,
+    );
+    expect(await reported()).toBe(fromCases! + 1000);
+    // a write pending for December: the bulletin counts from the cases (no "as of" in a document of record)
+    await db.pool.query(`UPDATE cases SET accepted_at = accepted_at + interval '1 second' WHERE id = (SELECT min(id) FROM cases WHERE accepted_at IS NOT NULL AND reported_at < '2025-12-31')`);
+    expect(await reported()).toBe(fromCases);
+    await db.pool.query(`UPDATE rollup_indicator_street SET reported = reported - 1000 WHERE kind = 'month' AND start = '2025-12-01' AND reported >= 1000`);
   });
 });

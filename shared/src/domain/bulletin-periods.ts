@@ -10,7 +10,8 @@ import { periodDays, type CalendarPeriod } from './indicators-windows.ts';
 export const BULLETIN_KINDS = ['daily', 'monthly', 'quarterly'] as const;
 export type BulletinKind = (typeof BULLETIN_KINDS)[number];
 
-const PERIOD_OF: Record<BulletinKind, CalendarPeriod> = { daily: 'day', monthly: 'month', quarterly: 'quarter' };
+/** The calendar period of each kind of bulletin. */
+export const BULLETIN_PERIOD_OF: Readonly<Record<BulletinKind, CalendarPeriod>> = { daily: 'day', monthly: 'month', quarterly: 'quarter' };
 
 export const BULLETIN_TITLES: Record<BulletinKind, { 'zh-CN': string; en: string }> = {
   daily: { 'zh-CN': '快报', en: 'Daily bulletin' },
@@ -34,7 +35,7 @@ export interface BulletinPeriod {
 
 /** The bulletin period of `kind` containing the CST day `day`. */
 export function bulletinPeriod(kind: BulletinKind, day: DateKey): BulletinPeriod {
-  const { first, next } = periodDays(PERIOD_OF[kind], day);
+  const { first, next } = periodDays(BULLETIN_PERIOD_OF[kind], day);
   const year = Number(first.slice(0, 4));
   const month = Number(first.slice(5, 7));
   const issue = kind === 'daily' ? cstDayIndex(cstDate(first).getTime()) - cstDayIndex(cstDate(`${first.slice(0, 4)}-01-01`).getTime()) + 1 : kind === 'monthly' ? month : (month + 2) / 3;

@@ -2,9 +2,11 @@
  * One bulletin (快报 / 月报 / 季报, docs/bulletins.md) as data: the headline numbers with the change against the
  * previous period, the street and department tables (the indicators' ranking), the worst overdue cases, the
  * carried-over backlog, the trend, and the zero-report findings. The numbers are the indicators module's
- * (rankingStrata, rankingOf, ratesOf, strataOf): the bulletin adds no formula of its own.
+ * (rankingStrata, rankingOf, ratesOf, strataOf): the bulletin adds no formula of its own; a period over reads the
+ * indicator rollups when they are exact for it.
  */
 import {
+  BULLETIN_PERIOD_OF,
   HOUR_MS,
   addStratum,
   bulletinPeriod,
@@ -33,6 +35,7 @@ import { badRequest, notFound } from '../../plugins/errors.ts';
 import { getWorkCalendar } from '../calendar/repository.ts';
 import { rankingOf, ratesOf, strataOf } from '../indicators/compute.ts';
 import * as indicators from '../indicators/repository.ts';
+import { rankingStrataExact } from '../indicators/rollup-repository.ts';
 import { missingReports } from '../unit-reports/index.ts';
 import * as repo from './repository.ts';
 
@@ -95,13 +98,15 @@ export async function composeBulletin(pool: pg.Pool, kind: BulletinKind, date: s
   const { period: p, window: w } = bulletinWindow(kind, date, now);
   const prev = previousPeriod(p);
   const pw: TimeWindow = { from: cstDate(prev.first), to: cstDate(prev.next) };
+  // the periods over come from the indicator rollups when these are exact (docs/indicators.md#rollups)
+  const period = BULLETIN_PERIOD_OF[kind];
   const [district, streets, depts, streetRows, deptRows, prevRows, overdue, backlog, daily, cal, zero] = await Promise.all([
     indicators.districtArea(pool),
     indicators.rankingUnits(pool, 'street'),
     indicators.rankingUnits(pool, 'department'),
-    indicators.rankingStrata(pool, w.from, w.to, 'street'),
-    indicators.rankingStrata(pool, w.from, w.to, 'department'),
-    indicators.rankingStrata(pool, pw.from, pw.to, 'street'),
+    rankingStrataExact(pool, period, w, now, 'street'),
+    rankingStrataExact(pool, period, w, now, 'department'),
+    rankingStrataExact(pool, period, pw, now, 'street'),
     repo.overdueAt(pool, w.to, OVERDUE_LIST_SIZE),
     repo.backlogByStreet(pool, w.from, w.to),
     kind === 'daily' ? Promise.resolve([]) : repo.dailyCounts(pool, w.from, w.to),

@@ -8,16 +8,19 @@
  */
 import type pg from 'pg';
 import {
+  cstDateKey,
   durationBucket,
+  snapshotUse,
   workingMillisBetween,
   HOUR_MS,
   type CalendarPeriod,
   type DateKey,
   type HistogramBucket,
   type StoredPeriod,
+  type TimeWindow,
   type WorkCalendar,
 } from '@gridcommand/shared/domain';
-import { BASE_PARAMS, COUNTERS, baseParams, strataSql, toGroupRows, type GroupRow, type RawRow, type Scope } from './repository.ts';
+import { BASE_PARAMS, COUNTERS, baseParams, rankingStrata, strataSql, toGroupRows, type GroupRow, type RawRow, type Scope } from './repository.ts';
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
@@ -226,3 +229,14 @@ export async function durationsStored(
   return { respond: rows.filter((r) => r.measure === 'respond'), resolve: rows.filter((r) => r.measure === 'resolve') };
 }
 
+
+/**
+ * The ranking strata of a calendar period for a document of record (the bulletins): the stored ones only when they
+ * are exact (the period over, computed to its end, untouched since), else counted from the cases.
+ */
+export async function rankingStrataExact(db: Queryable, kind: CalendarPeriod, w: TimeWindow, now: Date, by: 'street' | 'department'): Promise<GroupRow[]> {
+  const start = cstDateKey(w.from);
+  const s = await storedPeriod(db, kind, start);
+  if (s && snapshotUse(s, now, 0) === 'exact' && s.toAt.getTime() === w.to.getTime()) return rankingStrataStored(db, kind, start, by);
+  return rankingStrata(db, w.from, w.to, by);
+}
