@@ -26,6 +26,7 @@ ALTER TABLE patrol_zone ADD COLUMN district_code text;       UPDATE patrol_zone 
 -- the row: one district per database before distribution, so its code; with several, rollup_rebuild() per district)
 ALTER TABLE rollup_heat_grid ADD COLUMN district_code text;  UPDATE rollup_heat_grid SET district_code = left(grid_code, 6);
 ALTER TABLE rollup_heat_hex ADD COLUMN district_code text;   UPDATE rollup_heat_hex SET district_code = (SELECT min(code) FROM area WHERE level = 'district');
+ALTER TABLE rollup_heat_hex_month ADD COLUMN district_code text; UPDATE rollup_heat_hex_month SET district_code = (SELECT min(code) FROM area WHERE level = 'district');
 ALTER TABLE rollup_trend_dim ADD COLUMN district_code text;  UPDATE rollup_trend_dim SET district_code = (SELECT min(code) FROM area WHERE level = 'district');
 ALTER TABLE patrol_point ADD COLUMN user_id integer;         UPDATE patrol_point x SET user_id = p.user_id FROM patrol p WHERE p.id = x.patrol_id;
 -- team-only events: the team's district
@@ -49,7 +50,7 @@ BEGIN
   FOREACH t IN ARRAY ARRAY['cases', 'event', 'supervision', 'dispatch', 'team_reservation', 'verification', 'case_reporter',
     'case_rating', 'points_ledger', 'open311_request', 'team', 'team_member', 'team_position', 'team_device_token', 'patrol_zone',
     'patrol_zone_grid', 'grid_staff', 'duty_record', 'base_count', 'base_record', 'rollup_flow', 'rollup_due', 'rollup_trend',
-    'rollup_street_flow', 'rollup_street_due', 'rollup_heat_hex', 'rollup_heat_grid', 'rollup_trend_dim', 'rollup_indicator',
+    'rollup_street_flow', 'rollup_street_due', 'rollup_heat_hex', 'rollup_heat_hex_month', 'rollup_heat_grid', 'rollup_trend_dim', 'rollup_indicator',
     'rollup_indicator_street', 'rollup_indicator_duration'] LOOP
     EXECUTE format('ALTER TABLE %I ALTER COLUMN district_code SET NOT NULL', t);
   END LOOP;
@@ -102,6 +103,7 @@ ALTER TABLE rollup_trend DROP CONSTRAINT rollup_trend_pkey, ADD PRIMARY KEY (dis
 ALTER TABLE rollup_street_flow DROP CONSTRAINT rollup_street_flow_pkey, ADD PRIMARY KEY (district_code, street_code, day);
 ALTER TABLE rollup_street_due DROP CONSTRAINT rollup_street_due_pkey, ADD PRIMARY KEY (district_code, street_code, resolve_day, closed_day, on_time);
 ALTER TABLE rollup_heat_hex DROP CONSTRAINT rollup_heat_hex_pkey, ADD PRIMARY KEY (district_code, cell_m, day, hq, hr, category_code);
+ALTER TABLE rollup_heat_hex_month DROP CONSTRAINT rollup_heat_hex_month_pkey, ADD PRIMARY KEY (district_code, cell_m, month, hq, hr, category_code);
 ALTER TABLE rollup_heat_grid DROP CONSTRAINT rollup_heat_grid_pkey, ADD PRIMARY KEY (district_code, day, grid_code, category_code);
 ALTER TABLE rollup_trend_dim DROP CONSTRAINT rollup_trend_dim_pkey, ADD PRIMARY KEY (district_code, dim, day, key);
 ALTER TABLE patrol DROP CONSTRAINT patrol_pkey, ADD PRIMARY KEY (user_id, id);
@@ -167,6 +169,7 @@ SELECT create_distributed_table('rollup_trend', 'district_code', colocate_with =
 SELECT create_distributed_table('rollup_street_flow', 'district_code', colocate_with => 'cases');
 SELECT create_distributed_table('rollup_street_due', 'district_code', colocate_with => 'cases');
 SELECT create_distributed_table('rollup_heat_hex', 'district_code', colocate_with => 'cases');
+SELECT create_distributed_table('rollup_heat_hex_month', 'district_code', colocate_with => 'cases');
 SELECT create_distributed_table('rollup_heat_grid', 'district_code', colocate_with => 'cases');
 SELECT create_distributed_table('rollup_trend_dim', 'district_code', colocate_with => 'cases');
 -- the indicator rollups of 027 carry their district (a period's rows are computed for every district at once)

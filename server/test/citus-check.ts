@@ -14,7 +14,7 @@ export const DISTRIBUTED: Record<string, { group: 'district' | 'worker'; column:
   ...['cases', 'event', 'supervision', 'dispatch', 'team_reservation', 'verification', 'case_reporter', 'case_rating',
     'points_ledger', 'open311_request', 'team', 'team_member', 'team_position', 'team_device_token', 'patrol_zone',
     'patrol_zone_grid', 'grid_staff', 'duty_record', 'base_count', 'base_record', 'rollup_flow', 'rollup_due', 'rollup_trend',
-    'rollup_street_flow', 'rollup_street_due', 'rollup_heat_hex', 'rollup_heat_grid', 'rollup_trend_dim', 'rollup_indicator',
+    'rollup_street_flow', 'rollup_street_due', 'rollup_heat_hex', 'rollup_heat_hex_month', 'rollup_heat_grid', 'rollup_trend_dim', 'rollup_indicator',
     'rollup_indicator_street', 'rollup_indicator_duration']
     .map((t) => [t, { group: 'district' as const, column: 'district_code' }]),
   ...['patrol', 'patrol_point', 'checkin', 'household_visit', 'staff_leave', 'assessment_result']

@@ -37,6 +37,8 @@ function windows(): [string, Date, Date][] {
     ['within one day', new Date(day(-3).getTime() + 2.5 * HOUR_MS), new Date(day(-3).getTime() + 9.25 * HOUR_MS)],
     ['30d', ...Object.values(periodWindow('30d', now))] as [string, Date, Date],
     ['400 days', new Date(now.getTime() - 400 * DAY_MS), now],
+    // a whole calendar month and the days around it (the month rows of migration 028 and the day rows)
+    ['last month and around it', cstDate(`${addCstDays(cstDateKey(now), -32).slice(0, 8)}01`), day(-1)],
   ];
 }
 
@@ -78,10 +80,11 @@ function startOfToday(): Date {
   return cstDate(cstDateKey(new Date()));
 }
 
-async function rollupRows(): Promise<Record<'hex' | 'grid' | 'dim', unknown[]>> {
+async function rollupRows(): Promise<Record<'hex' | 'month' | 'grid' | 'dim', unknown[]>> {
   const q = async (sql: string) => (await w.db.pool.query(sql)).rows;
   return {
     hex: await q(`SELECT * FROM rollup_heat_hex WHERE n <> 0 ORDER BY cell_m, day, hq, hr, category_code`),
+    month: await q(`SELECT * FROM rollup_heat_hex_month WHERE n <> 0 ORDER BY cell_m, month, hq, hr, category_code`),
     grid: await q(`SELECT * FROM rollup_heat_grid WHERE n <> 0 ORDER BY day, grid_code, category_code`),
     dim: await q(`SELECT * FROM rollup_trend_dim WHERE (reported, closed, late) <> (0, 0, 0) ORDER BY dim, day, key`),
   };
@@ -91,6 +94,7 @@ describe('heatmap rollups', () => {
   it('answer the hex and grid heatmaps and the scale exactly as the raw queries on the seeded history', async () => {
     const rows = await rollupRows();
     expect(rows.hex.length).toBeGreaterThan(0);
+    expect(rows.month.length).toBeGreaterThan(0);
     expect(rows.dim.length).toBeGreaterThan(0);
     expect(await compareEverything()).toBeGreaterThan(50);
   }, 120_000);

@@ -1,13 +1,14 @@
 /**
  * The leaders' heatmaps (hexagons, grids) and their colour scale answered from the rollups of migration 024
- * (docs/rollups.md): whole CST days from rollup_heat_hex (per fixed hexagon of HEX_ROLLUP_KM, day, category),
+ * (docs/rollups.md): whole CST days from rollup_heat_hex (per fixed hexagon of HEX_ROLLUP_KM, day, category) and
+ * its whole calendar months from rollup_heat_hex_month (migration 028),
  * rollup_flow (per grid and day) and rollup_heat_grid (per grid, day and category); the partial first and last day
  * from `cases`. Each function returns exactly what its raw counterpart in heatmap-repository.ts returns (the
  * reference, held to it by server/test/rollups-heatmap.test.ts); what the rollups cannot answer — a bbox (cells
  * cut by its edge), an edge length not pre-aggregated, a window within one day — goes to the raw query.
  */
 import type pg from 'pg';
-import { cstDateKey, startOfCstDay } from '@gridcommand/shared/domain';
+import { cstDateKey, startOfCstDay, wholeMonthsWithin } from '@gridcommand/shared/domain';
 import {
   HEX_CELL_CENTRES,
   HEX_SIZE,
@@ -62,9 +63,16 @@ export async function rollupHexHeatmap(db: Queryable, f: HeatFilter, cellKm: num
   if (!d || f.bbox || !rolledKm(cellKm)) return hexHeatmap(db, f, cellKm);
   const params: unknown[] = [cellKm];
   const sliver = `${sliverWhere(f, d, params)} ${categoryAnd('c', f.category, params)}`;
-  params.push(Math.round(cellKm * 1000), cstDateKey(d.F), cstDateKey(d.T));
+  // the whole months inside [F, T) from rollup_heat_hex_month (migration 028), the days around them from rollup_heat_hex
+  const F = cstDateKey(d.F);
+  const T = cstDateKey(d.T);
+  const months = wholeMonthsWithin(F, T);
+  params.push(Math.round(cellKm * 1000), F, months.from, months.to, T);
   const n = params.length;
-  const rolled = `h.cell_m = $${n - 2} AND h.day >= $${n - 1}::date AND h.day < $${n}::date ${categoryAnd('h', f.category, params)}`;
+  const dayRows = `h.cell_m = $${n - 4} AND ((h.day >= $${n - 3}::date AND h.day < $${n - 2}::date) OR (h.day >= $${n - 1}::date AND h.day < $${n}::date))`;
+  const monthRows = `m.cell_m = $${n - 4} AND m.month >= $${n - 2}::date AND m.month < $${n - 1}::date`;
+  const hCategory = categoryAnd('h', f.category, params);
+  const mCategory = f.category ? hCategory.replaceAll('h.category_code', 'm.category_code') : '';
   const { rows } = await db.query<HexCellRow>(
     `WITH s AS (SELECT ${HEX_SIZE('$1::float8')} AS size),
      pts AS MATERIALIZED (
@@ -75,7 +83,9 @@ export async function rollupHexHeatmap(db: Queryable, f: HeatFilter, cellKm: num
        SELECT hq, hr, sum(n)::int AS n FROM (
          SELECT hq, hr, 1 AS n FROM hex
          UNION ALL
-         SELECT h.hq, h.hr, h.n FROM rollup_heat_hex h WHERE ${rolled}
+         SELECT h.hq, h.hr, h.n FROM rollup_heat_hex h WHERE ${dayRows} ${hCategory}
+         UNION ALL
+         SELECT m.hq, m.hr, m.n FROM rollup_heat_hex_month m WHERE ${monthRows} ${mCategory}
        ) u GROUP BY hq, hr HAVING sum(n) > 0
      )
      ${HEX_CELL_CENTRES}`,
