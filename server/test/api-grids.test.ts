@@ -144,6 +144,25 @@ describe('GET /api/grids', () => {
     expect(body.message).toContain('bbox');
   });
 
+  it('geometry=none: the same features and properties with null geometries, smaller', async () => {
+    const full = await app.inject({ url: '/api/grids' });
+    const bare = await app.inject({ url: '/api/grids?geometry=none' });
+    expect(bare.statusCode).toBe(200);
+    expect(bare.headers['content-type']).toMatch(/^application\/geo\+json/);
+    const fc = bare.json() as { type: string; features: { id: string; geometry: unknown; properties: unknown }[] };
+    expect(fc.type).toBe('FeatureCollection');
+    expect(fc.features.map((f) => f.id)).toEqual(all.features.map((f) => f.id));
+    expect(fc.features.map((f) => f.properties)).toEqual(all.features.map((f) => f.properties));
+    expect(fc.features.every((f) => f.geometry === null)).toBe(true);
+    // the demo's grids are simple polygons (the names weigh more): about two thirds of the size here
+    expect(bare.body.length).toBeLessThan(full.body.length * 0.75);
+    const p = all.features[0]!.properties.labelPoint;
+    const bbox = [p[0] - 0.01, p[1] - 0.01, p[0] + 0.01, p[1] + 0.01].map((v) => v.toFixed(6)).join(',');
+    const some = (await app.inject({ url: `/api/grids?bbox=${bbox}&geometry=none` })).json() as { features: { id: string }[] };
+    expect(some.features.map((f) => f.id)).toEqual(((await app.inject({ url: `/api/grids?bbox=${bbox}` })).json() as GridFeatureCollection).features.map((f) => f.id));
+    expectError(await app.inject({ url: '/api/grids?geometry=outline' }), 400);
+  });
+
   it('refuses a repeated bbox', async () => {
     expectError(await app.inject({ url: '/api/grids?bbox=1,2,3,4&bbox=1,2,3,4' }), 400);
   });

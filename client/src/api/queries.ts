@@ -20,10 +20,14 @@ export function useArea(code: string) {
   });
 }
 
+/**
+ * Every grid's properties (ids for feature-state, codes, names, label points, vacancy) without their polygons: the
+ * vector tiles draw those (GET /api/grids?geometry=none; features carry geometry null).
+ */
 export function useGrids() {
   return useQuery({
     queryKey: keys.grids(),
-    queryFn: ({ signal }) => apiFetch<GridCollection>('/api/grids', { signal }),
+    queryFn: ({ signal }) => apiFetch<GridCollection>('/api/grids?geometry=none', { signal }),
     staleTime: 60_000,
   });
 }

@@ -5,6 +5,11 @@ export const GridsQuery = Type.Object({
   bbox: Type.Optional(
     Type.String({ description: 'minLon,minLat,maxLon,maxLat (WGS 84)', examples: ['120.0,35.8,120.3,36.0'] }),
   ),
+  /**
+   * none: every feature's geometry is null (an RFC 7946 unlocated feature) — the properties (ids, codes, names, label
+   * points, vacancy) the maps look grids up by, without the polygons the vector tiles already draw
+   */
+  geometry: Type.Optional(Type.Enum(['full', 'none'], { description: 'full (default) or none: the properties only' })),
 }, { additionalProperties: false });
 export type GridsQuery = Static<typeof GridsQuery>;
 
@@ -33,7 +38,7 @@ export const GridFeatureProperties = Type.Object({
 });
 export type GridFeatureProperties = Static<typeof GridFeatureProperties>;
 
-/** RFC 7946 FeatureCollection of grids (documented shape; the body is built by the database). */
+/** RFC 7946 FeatureCollection of grids (documented shape; the body is built by the database; geometry=none: geometry null). */
 export const GridFeatureCollection = Type.Object({
   type: Type.Literal('FeatureCollection'),
   features: Type.Array(

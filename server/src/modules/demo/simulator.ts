@@ -115,7 +115,7 @@ export class Simulator {
     this.dispatcher = new Session(this.opts.baseUrl, 'dispatcher', this.gate);
     await this.admin.login(this.opts.password);
     await this.dispatcher.login(this.opts.password);
-    const grids = await this.admin.request<{ features: { properties: { code: string; labelPoint: [number, number] } }[] }>('GET', '/api/grids');
+    const grids = await this.admin.request<{ features: { properties: { code: string; labelPoint: [number, number] } }[] }>('GET', '/api/grids?geometry=none');
     this.grids = grids.body.features.map((f) => ({ code: f.properties.code, lon: f.properties.labelPoint[0], lat: f.properties.labelPoint[1] }));
     const cats = await this.admin.request<{ items: { code: string; majorName: string }[] }>('GET', '/api/categories');
     this.categories = cats.status === 200 ? cats.body.items.map((c) => ({ code: c.code, emergency: /突发|应急/.test(c.majorName) })) : [];

@@ -8,7 +8,7 @@ export type LonLatBox = [number, number, number, number];
  * The whole FeatureCollection as one JSON text, assembled in SQL: RFC 7946 (WGS 84, exterior rings
  * counter-clockwise, 6 decimals), feature id = grid code. row_to_json and string_agg keep the text compact.
  */
-function featureCollectionSql(withBbox: boolean): string {
+function featureCollectionSql(withBbox: boolean, withGeometry: boolean): string {
   return `
   SELECT '{"type":"FeatureCollection","features":[' || coalesce(string_agg(f.feature, ',' ORDER BY f.code), '') || ']}' AS body
   FROM (
@@ -21,7 +21,7 @@ function featureCollectionSql(withBbox: boolean): string {
       SELECT grid_code, count(*)::int AS n, bool_or(responsible) AS has_responsible FROM grid_staff GROUP BY grid_code
     ) st ON st.grid_code = g.code
     CROSS JOIN LATERAL (
-      SELECT 'Feature' AS type, g.code AS id, ST_AsGeoJSON(ST_ForcePolygonCCW(g.geom), 6)::json AS geometry,
+      SELECT 'Feature' AS type, g.code AS id, ${withGeometry ? 'ST_AsGeoJSON(ST_ForcePolygonCCW(g.geom), 6)::json' : 'NULL::json'} AS geometry,
              (SELECT row_to_json(p) FROM (
                 SELECT g.id, g.code, g.display_code AS "displayCode", g.name,
                        c.code AS "communityCode", c.name AS "communityName",
@@ -38,14 +38,19 @@ function featureCollectionSql(withBbox: boolean): string {
   ) f`;
 }
 
-const FC_ALL = featureCollectionSql(false);
-const FC_BBOX = featureCollectionSql(true);
+const FC = {
+  all: featureCollectionSql(false, true),
+  bbox: featureCollectionSql(true, true),
+  allBare: featureCollectionSql(false, false),
+  bboxBare: featureCollectionSql(true, false),
+};
 
-/** The grids (all, or those intersecting bbox) as GeoJSON text. */
-export async function gridsGeoJson(pool: pg.Pool, bbox: LonLatBox | null): Promise<string> {
+/** The grids (all, or those intersecting bbox) as GeoJSON text; without geometry: null geometries (properties only). */
+export async function gridsGeoJson(pool: pg.Pool, bbox: LonLatBox | null, withGeometry = true): Promise<string> {
+  const key = `${bbox ? 'bbox' : 'all'}${withGeometry ? '' : 'Bare'}` as keyof typeof FC;
   const { rows } = bbox
-    ? await pool.query<{ body: string }>({ name: 'grids-geojson-bbox', text: FC_BBOX, values: bbox })
-    : await pool.query<{ body: string }>({ name: 'grids-geojson-all', text: FC_ALL });
+    ? await pool.query<{ body: string }>({ name: `grids-geojson-${key}`, text: FC[key], values: bbox })
+    : await pool.query<{ body: string }>({ name: `grids-geojson-${key}`, text: FC[key] });
   return rows[0]?.body ?? '{"type":"FeatureCollection","features":[]}';
 }
 

@@ -1,4 +1,7 @@
-/** GET /api/grids (GeoJSON, optionally within a bbox) and GET /api/grids/:code (one grid with its staff). */
+/**
+ * GET /api/grids (GeoJSON, optionally within a bbox, optionally without geometries: what the maps look grids up by)
+ * and GET /api/grids/:code (one grid with its staff).
+ */
 import { ERROR_RESPONSES, binaryResponse } from '../../plugins/openapi-shapes.ts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ErrorResponse, GridCodeParams, GridDetail, GridsQuery } from '@gridcommand/shared/schemas';
@@ -36,7 +39,7 @@ const gridsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // the body is GeoJSON text built by PostGIS: no response serializer
   app.get('/api/grids', { config: { roles: 'public' }, schema: { querystring: GridsQuery, response: { 200: binaryResponse('the grids as a GeoJSON FeatureCollection', 'application/geo+json'), ...ERROR_RESPONSES } } }, async (request, reply) => {
     const bbox = request.query.bbox === undefined ? null : parseBbox(request.query.bbox);
-    const body = await gridsGeoJson(app.pool, bbox);
+    const body = await gridsGeoJson(app.pool, bbox, request.query.geometry !== 'none');
     return reply
       .type('application/geo+json; charset=utf-8')
       .header('Cache-Control', 'public, max-age=60')
