@@ -2,7 +2,7 @@
  * pnpm --filter @gridcommand/server cluster [-- --processes N]: N API processes behind nginx (docs/deploy.md).
  *
  * Prepares the database once (the embedded cluster or DATABASE_URL: migrations, demo district), then starts the API
- * processes (server/src/main.ts) on the ports after PORT — the first with the background jobs (light job, position
+ * processes (server/src/main.ts, bundled as `pnpm start` runs it) on the ports after PORT — the first with the background jobs (light job, position
  * pruning, demo simulator), the others with GC_JOBS=false — and nginx on PORT in front of them, serving the built
  * client itself. A process that dies is started again; Ctrl-C stops everything.
  * DATABASE_READ_URL and GC_READ_MAX_LAG_MS pass through to every process (`pnpm db replica start` prints the URL).
@@ -12,6 +12,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig, REPO_ROOT } from '../src/config.ts';
 import { prepareDatabase } from '../src/db/index.ts';
+import { buildServerBundle } from './bundle.ts';
 import { ensureNginx, startNginx, type Nginx } from './nginx.ts';
 
 const { values } = parseArgs({
@@ -26,7 +27,8 @@ if (!Number.isInteger(processes) || processes < 1 || processes > 64) throw new E
 const config = loadConfig();
 const port = values.port ? Number(values.port) : config.port;
 const apiPorts = Array.from({ length: processes }, (_, i) => port + 1 + i);
-const tsx = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+/** the server as `pnpm start` runs it (scripts/bundle.ts), built once before the first process starts */
+let bundle = '';
 
 interface Api {
   port: number;
@@ -40,7 +42,7 @@ let nginx: Nginx | null = null;
 const apis: Api[] = apiPorts.map((p, i) => ({ port: p, jobs: i === 0 && config.jobs, child: null, restarts: 0 }));
 
 function spawnApi(api: Api, databaseUrl: string): void {
-  const child = spawn(tsx, [path.join(REPO_ROOT, 'server/src/main.ts')], {
+  const child = spawn(process.execPath, [bundle], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,
@@ -104,6 +106,7 @@ async function shutdown(signal: string, exitCode = 0): Promise<void> {
 async function main(): Promise<void> {
   ensureNginx();
   const databaseUrl = await prepareDatabase(config);
+  bundle = await buildServerBundle();
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   // the first process loads the demo history (if any) before the others start

@@ -7,15 +7,13 @@
  *   pnpm megacity --build-only    (build or reuse the database, print its sizes, exit)
  */
 import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { buildServerBundle } from './bundle.ts';
 import { ACTIVE_STATES, NOT_FINAL_STATES } from '@gridcommand/shared/domain';
 import { loadConfig } from '../src/config.ts';
 import { createPool } from '../src/db/pool.ts';
 import { adminUrlFor } from './bench-db.ts';
 import { ensureMegacityDatabase, type MegacityDatabase } from './megacity-db.ts';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** The load table of a build: rows, seconds and rows/s per phase, and the honest total. */
 export function loadTable(db: MegacityDatabase): string {
@@ -74,7 +72,8 @@ async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env, GC_DEMO: 'true', GC_DEMO_HISTORY: String(monthly) };
   if (config.databaseUrl) env.DATABASE_URL = db.url;
   else env.GC_PG_DATABASE = db.name;
-  const child = spawn(path.resolve(here, '../../node_modules/.bin/tsx'), [path.resolve(here, '../src/main.ts')], { stdio: 'inherit', env });
+  // the server as `pnpm start` runs it: one bundled module, no compiler in the process (scripts/bundle.ts)
+  const child = spawn(process.execPath, [await buildServerBundle()], { stdio: 'inherit', env });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
   child.on('exit', (code) => process.exit(code ?? 0));
 }

@@ -1,7 +1,7 @@
 /**
  * Soak: the server's resident memory under live load over a long run (docs/megacity.md, "Memory").
  *
- * Starts the server (server/src/main.ts under tsx) on a megacity profile database with the simulator at a fixed
+ * Starts the server (bundled as `pnpm start` runs it: scripts/bundle.ts) on a megacity profile database with the simulator at a fixed
  * rate, keeps SOAK_WALLS live streams open (as walls do) and, every few seconds, reads what walls and leaders read:
  * the binary open-case snapshot, the grid lights, the overview, a heatmap and tiles at several zooms. Samples the
  * RSS of the server's process tree every 10 s and prints a line a minute and a summary.
@@ -9,11 +9,9 @@
  *   SOAK_DB=gc_megacity_20000 SOAK_MINUTES=30 SOAK_SIM_RATE=5 SOAK_WALLS=4 npx tsx server/scripts/soak-rss.ts
  */
 import { spawn } from 'node:child_process';
+import { buildServerBundle } from './bundle.ts';
 import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const DB = process.env.SOAK_DB ?? 'gc_megacity_20000';
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 30);
 const SIM_RATE = process.env.SOAK_SIM_RATE ?? '5';
@@ -51,7 +49,7 @@ async function login(username: string): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const child = spawn(path.resolve(here, '../../node_modules/.bin/tsx'), [path.resolve(here, '../src/main.ts')], {
+  const child = spawn(process.execPath, [await buildServerBundle()], {
     env: { ...process.env, GC_PG_DATABASE: DB, PORT: String(PORT), HOST: '127.0.0.1', GC_DEMO: 'true', GC_SIM_RATE: SIM_RATE, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
