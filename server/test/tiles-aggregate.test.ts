@@ -119,7 +119,7 @@ describe('grid tiles at low zooms', () => {
     const res = await app.inject({ url: '/tiles/grid.json' });
     const layers = (res.json() as { vector_layers: { id: string; maxzoom: number }[] }).vector_layers;
     expect(layers.map((l) => l.id)).toEqual(['grid', AGGREGATE_LAYER]);
-    expect(layers[1]!.maxzoom).toBe(10);
+    expect(layers[1]!.maxzoom).toBe(12);
   });
 
   it('is read by ogrinfo at z8 (the aggregates layer)', async () => {

@@ -17,7 +17,7 @@ export const LAYER_IDS = {
   gridHover: 'grid-hover-line',
   gridSelected: 'grid-selected-line',
   gridVacancy: 'grid-vacancy-line',
-  /** the aggregates of the grid tiles at z0–10 (MVT layer grid_agg: community / street / district by code) */
+  /** the aggregates of the grid tiles at z0–12 (MVT layer grid_agg: community / street / district by code) */
   aggregateFill: 'grid-agg-fill',
   aggregateLine: 'grid-agg-line',
 } as const;
@@ -216,14 +216,14 @@ export function buildOfflineStyle({ origin, gridBase = 'population', vacancy = t
         'fill-opacity': gridFillOpacity(gridBase),
       },
     },
-    // zoomed out where grids are too small (z0–10): their community / street / district, lit by the worst light
+    // zoomed out where grids are too small or too many (z0–12): their community / street / district, lit by the worst light
     // of its grids (feature-state `light`, on the id aggregateFeatureId(code))
     {
       id: LAYER_IDS.aggregateFill,
       type: 'fill',
       source: 'grid',
       'source-layer': AGGREGATE_SOURCE_LAYER,
-      maxzoom: 11,
+      maxzoom: 13,
       paint: { 'fill-color': lightColour(palette.gridLow), 'fill-opacity': gridFillOpacity('neutral') },
     },
     {
@@ -231,7 +231,7 @@ export function buildOfflineStyle({ origin, gridBase = 'population', vacancy = t
       type: 'line',
       source: 'grid',
       'source-layer': AGGREGATE_SOURCE_LAYER,
-      maxzoom: 11,
+      maxzoom: 13,
       layout: { 'line-join': 'round' },
       paint: { 'line-color': palette.gridLine, 'line-width': 0.4, 'line-opacity': 0.45 },
     },

@@ -113,7 +113,7 @@ const tileRoutes: FastifyPluginAsyncTypebox<TileRoutesOptions> = async (app, opt
           ...(layer === 'grid'
             ? [{
                 id: AGGREGATE_LAYER,
-                description: 'Where grids are too small or too many to draw (z0–10): the community, street or district holding them; its code is the prefix of their codes',
+                description: `Where grids are too small or too many to draw (z0–${AGGREGATE_MAX_ZOOM}): the community, street or district holding them; its code is the prefix of their codes`,
                 fields: { code: 'String', name: 'String', level: 'String' },
                 minzoom: 0,
                 maxzoom: AGGREGATE_MAX_ZOOM,
