@@ -13,7 +13,7 @@
  *    · warm:     the endpoint with the tile cache on, after a first request filled it;
  *    · ratio:    cold p50 ÷ bare-SQL p50 (the cost of HTTP, validation, gzip and the app itself), and
  *                that cost in ms (+ms): on tiles that take under a millisecond the fixed cost dominates the ratio.
- *  - the district GeoJSON (/api/grids): server time and gzip size.
+ *  - the district GeoJSON (/api/grids, and ?geometry=none as the maps load it): server time and gzip size.
  *
  * Options (environment): BENCH_PROFILES=demo,megacity  BENCH_TILES=40 (grids sampled per zoom)
  * BENCH_ROUNDS=3 (measured requests per tile) BENCH_MEGACITY_GRIDS=50000; DATABASE_URL to use an existing PostgreSQL server instead of the
@@ -124,7 +124,7 @@ function featuresOf(buf: Buffer | undefined): number {
   return (t.layers.grid?.length ?? 0) + (t.layers[AGGREGATE_LAYER]?.length ?? 0);
 }
 
-async function benchProfile(config: Config, adminUrl: string, profile: Profile): Promise<{ tiles: Row[]; bands: Record<string, unknown>[]; geojson: Record<string, unknown> }> {
+async function benchProfile(config: Config, adminUrl: string, profile: Profile): Promise<{ tiles: Row[]; bands: Record<string, unknown>[]; geojson: Record<string, unknown>[] }> {
   const url = await ensureProfileDatabase(adminUrl, profile);
   const appPool = createPool(url, 10);
   const barePool = createPool(url, 10);
@@ -216,32 +216,37 @@ async function benchProfile(config: Config, adminUrl: string, profile: Profile):
       log(`${profile} z${z}: ${list.length} tiles measured`);
     }
 
-    // GeoJSON of all grids, server time through inject, gzip'd as a browser asks for it
-    const times: number[] = [];
-    let gz = 0;
-    let raw = 0;
-    let count = 0;
-    for (let i = 0; i < 6; i++) {
-      const [t, res] = await timed(() => warm.inject({ url: '/api/grids', headers }));
-      if (res.statusCode !== 200) throw new Error(`/api/grids: ${res.statusCode}`);
-      if (i === 0) {
-        gz = res.rawPayload.length;
-        const text = res.headers['content-encoding'] === 'gzip' ? zlib.gunzipSync(res.rawPayload) : res.rawPayload;
-        raw = text.length;
-        count = (JSON.parse(text.toString('utf8')) as { features: unknown[] }).features.length;
-        continue; // first request prepares the statement
+    // GeoJSON of all grids, with and without their polygons (what the maps load), server time through inject, gzip'd
+    // as a browser asks for it
+    const geojson: Record<string, unknown>[] = [];
+    for (const url of ['/api/grids', '/api/grids?geometry=none']) {
+      const times: number[] = [];
+      let gz = 0;
+      let raw = 0;
+      let count = 0;
+      for (let i = 0; i < 6; i++) {
+        const [t, res] = await timed(() => warm.inject({ url, headers }));
+        if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode}`);
+        if (i === 0) {
+          gz = res.rawPayload.length;
+          const text = res.headers['content-encoding'] === 'gzip' ? zlib.gunzipSync(res.rawPayload) : res.rawPayload;
+          raw = text.length;
+          count = (JSON.parse(text.toString('utf8')) as { features: unknown[] }).features.length;
+          continue; // first request prepares the statement
+        }
+        times.push(t);
       }
-      times.push(t);
+      const g = stats(times);
+      geojson.push({
+        profile,
+        url,
+        features: count,
+        'server p50 ms': ms(g.p50),
+        'server max ms': ms(Math.max(...times)),
+        'raw MB': Number((raw / 1e6).toFixed(2)),
+        'gzip MB': Number((gz / 1e6).toFixed(2)),
+      });
     }
-    const g = stats(times);
-    const geojson = {
-      profile,
-      features: count,
-      'server p50 ms': ms(g.p50),
-      'server max ms': ms(Math.max(...times)),
-      'raw MB': Number((raw / 1e6).toFixed(2)),
-      'gzip MB': Number((gz / 1e6).toFixed(2)),
-    };
     const bands = BANDS.map(([name]) => {
       const a = band.get(name) ?? { cold: [], warm: [], old: [], kb: [], features: [] };
       const c = stats(a.cold);
@@ -280,7 +285,7 @@ async function main(): Promise<void> {
     const r = await benchProfile(config, adminUrl, profile);
     tileRows.push(...r.tiles);
     bandRows.push(...r.bands);
-    geo.push(r.geojson);
+    geo.push(...r.geojson);
   }
   console.log(`\nGrid vector tiles, ms (${ROUNDS} requests per tile; cold = rendered by PostGIS, warm = tile cache; gzip)`);
   console.log('Targets (megacity, z0–16): warm p99 ≤ 25; cold p99 ≤ 200; cold/bare ≤ 1.3. Shared 2-core machine: compare within one run.');
@@ -288,7 +293,7 @@ async function main(): Promise<void> {
   console.table(tileRows);
   console.log('\nPer zoom band (all tiles and rounds of the band; max over the tiles)');
   console.table(bandRows);
-  console.log('\nGrid GeoJSON (/api/grids, all grids). Target (demo): ≤ 150 ms server, gzip');
+  console.log('\nGrid GeoJSON (/api/grids, all grids; geometry=none: what the maps load). Target (demo): ≤ 150 ms server, gzip');
   console.table(geo);
 }
 

@@ -7,6 +7,7 @@
  * RSS of the server's process tree every 10 s and prints a line a minute and a summary.
  *
  *   SOAK_DB=gc_megacity_20000 SOAK_MINUTES=30 SOAK_SIM_RATE=5 SOAK_WALLS=4 npx tsx server/scripts/soak-rss.ts
+ *   SOAK_NODE_FLAGS='--max-old-space-size=160' …            (flags for the server's node only)
  */
 import { spawn } from 'node:child_process';
 import { buildServerBundle } from './bundle.ts';
@@ -17,6 +18,8 @@ const MINUTES = Number(process.env.SOAK_MINUTES ?? 30);
 const SIM_RATE = process.env.SOAK_SIM_RATE ?? '5';
 const WALLS = Number(process.env.SOAK_WALLS ?? 4);
 const PORT = Number(process.env.SOAK_PORT ?? 18_990);
+/** node flags for the server process only, e.g. SOAK_NODE_FLAGS='--max-old-space-size=160' */
+const NODE_FLAGS = (process.env.SOAK_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
 const PASSWORD = process.env.GC_DEMO_PASSWORD || 'gridcommand-demo';
 const base = `http://127.0.0.1:${PORT}`;
 
@@ -49,7 +52,7 @@ async function login(username: string): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const child = spawn(process.execPath, [await buildServerBundle()], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, await buildServerBundle()], {
     env: { ...process.env, GC_PG_DATABASE: DB, PORT: String(PORT), HOST: '127.0.0.1', GC_DEMO: 'true', GC_SIM_RATE: SIM_RATE, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
