@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { bucketWidth, durationBucket, durationPairs, histogramSummary, workingHoursSummary, type CalendarPeriod } from '@gridcommand/shared/domain';
+import { bucketWidth, durationBucket, durationPairs, firstDayKept, histogramSummary, workingHoursSummary, type CalendarPeriod } from '@gridcommand/shared/domain';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { seedDemoUsers } from '../src/modules/auth/seed.ts';
@@ -266,5 +266,26 @@ describe('the API on the rollups', () => {
     await db.pool.query(`UPDATE cases SET accepted_at = accepted_at + interval '1 second' WHERE id = (SELECT min(id) FROM cases WHERE accepted_at IS NOT NULL AND reported_at < '2025-12-31')`);
     expect(await reported()).toBe(fromCases);
     await db.pool.query(`UPDATE rollup_indicator_street SET reported = reported - 1000 WHERE kind = 'month' AND start = '2025-12-01' AND reported >= 1000`);
+  });
+
+  it('drops the days older than a quarter; such a day is counted from the cases', async () => {
+    const later = new Date(NOW.getTime() + 100 * 24 * 60 * MIN);
+    const r = await runIndicatorRollups(db.pool, { now: later, refreshMs: MIN });
+    expect(r.dropped).toBeGreaterThan(0);
+    const kept = firstDayKept(later);
+    const { rows } = await db.pool.query<{ n: number }>(
+      `SELECT (SELECT count(*) FROM rollup_indicator_period WHERE kind = 'day' AND start < $1::date)
+            + (SELECT count(*) FROM rollup_indicator WHERE kind = 'day' AND start < $1::date)
+            + (SELECT count(*) FROM rollup_indicator_street WHERE kind = 'day' AND start < $1::date)
+            + (SELECT count(*) FROM rollup_indicator_duration WHERE kind = 'day' AND start < $1::date) AS n`,
+      [kept],
+    );
+    expect(Number(rows[0]!.n)).toBe(0);
+    expect(await db.pool.query(`SELECT 1 FROM rollup_indicator_period WHERE kind = 'month' AND start = '2025-12-01'`).then((x) => x.rowCount)).toBe(1);
+    clock = later;
+    const day = await indicators('period=day&from=2025-12-10');
+    expect(day.asOf).toBeNull();
+    same(day, await indicators(`period=custom&from=${encodeURIComponent('2025-12-10T00:00:00+08:00')}&to=${encodeURIComponent('2025-12-11T00:00:00+08:00')}`));
+    clock = NOW;
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  DAYS_KEPT,
   bucketWidth,
+  firstDayKept,
   cstDate,
   durationBucket,
   exactSummary,
@@ -33,6 +35,16 @@ describe('rollupPeriods', () => {
     const march = ps.find((p) => p.kind === 'month' && p.start === '2026-03-01')!;
     expect(march.from).toEqual(at('2026-03-01'));
     expect(march.end).toEqual(at('2026-04-01'));
+  });
+
+  it('keeps the days of the last quarter only (the other kinds from the first report)', () => {
+    const ps = rollupPeriods('2025-01-01', at('2026-05-05 08:00'));
+    const days = ps.filter((p) => p.kind === 'day').map((p) => p.start);
+    expect(days).toHaveLength(DAYS_KEPT);
+    expect(days[0]).toBe('2026-05-05');
+    expect(days.at(-1)).toBe(firstDayKept(at('2026-05-05 08:00')));
+    expect(ps.filter((p) => p.kind === 'month')).toHaveLength(17);
+    expect(ps.filter((p) => p.kind === 'year').map((p) => p.start)).toEqual(['2026-01-01', '2025-01-01']);
   });
 
   it.each<[string, string, string, number]>([

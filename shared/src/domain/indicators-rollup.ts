@@ -4,7 +4,7 @@
  * of the two durations (its buckets and the mean and 90th percentile read back from it). Pure: the caller passes
  * "now" and what the store holds.
  */
-import { cstDate, cstDateKey, type DateKey } from './china-time.ts';
+import { addCstDays, cstDate, cstDateKey, type DateKey } from './china-time.ts';
 import { quantile, type DurationSummary } from './indicators-cases.ts';
 import { periodDays, type CalendarPeriod } from './indicators-windows.ts';
 
@@ -20,13 +20,29 @@ export interface RollupPeriod {
   end: Date;
 }
 
-/** Every calendar period from the one holding `firstDay` to the one holding now, newest first within each kind. */
+/**
+ * Days are kept for this many days back, today included (a quarter): an older day is counted from the cases when
+ * asked (one day's cases); the other kinds are kept from the first report on.
+ */
+export const DAYS_KEPT = 92;
+
+/** The first day whose day period is kept at `now`. */
+export function firstDayKept(now: Date): DateKey {
+  return addCstDays(cstDateKey(now), 1 - DAYS_KEPT);
+}
+
+/**
+ * Every calendar period from the one holding `firstDay` to the one holding now (days: the last DAYS_KEPT only),
+ * newest first within each kind.
+ */
 export function rollupPeriods(firstDay: DateKey, now: Date): RollupPeriod[] {
   const today = cstDateKey(now);
   const out: RollupPeriod[] = [];
   for (const kind of ROLLUP_PERIODS) {
     const of: RollupPeriod[] = [];
-    let day = periodDays(kind, firstDay > today ? today : firstDay).first;
+    let from = firstDay > today ? today : firstDay;
+    if (kind === 'day' && from < firstDayKept(now)) from = firstDayKept(now);
+    let day = periodDays(kind, from).first;
     while (day <= today) {
       const { first, next } = periodDays(kind, day);
       of.push({ kind, start: first, from: cstDate(first), end: cstDate(next) });

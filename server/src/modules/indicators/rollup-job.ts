@@ -1,15 +1,15 @@
 /**
  * The indicator rollup job (docs/indicators.md#rollups): each pass takes the writes recorded since the last one
- * (marking the periods over that they concern dirty), then computes the periods the domain's rollupPlan names —
+ * (marking the periods over that they concern dirty) and drops the days older than DAYS_KEPT, then computes the periods the domain's rollupPlan names —
  * the running ones whose numbers are older than the refresh interval, then the periods over that are missing,
  * were computed while running or are dirty — until its time budget is spent. One process runs it (GC_JOBS).
  */
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
-import { cstDateKey, rollupPeriods, rollupPlan, type CalendarPeriod } from '@gridcommand/shared/domain';
+import { cstDateKey, firstDayKept, rollupPeriods, rollupPlan, type CalendarPeriod } from '@gridcommand/shared/domain';
 import { startPeriodic } from '../../plugins/periodic.ts';
 import { getWorkCalendar } from '../calendar/repository.ts';
-import { computePeriod, consumeTouches, firstReport, storedPeriods } from './rollup-repository.ts';
+import { computePeriod, consumeTouches, dropDaysBefore, firstReport, storedPeriods } from './rollup-repository.ts';
 
 export interface RollupPassOptions {
   now?: Date;
@@ -21,6 +21,8 @@ export interface RollupPassOptions {
 
 export interface RollupPassResult {
   dirtied: number;
+  /** day periods dropped for being older than DAYS_KEPT */
+  dropped: number;
   computed: { kind: CalendarPeriod; start: string; ms: number }[];
   /** periods still due when the budget ran out */
   left: number;
@@ -31,8 +33,9 @@ export async function runIndicatorRollups(pool: pg.Pool, opts: RollupPassOptions
   const budget = opts.budgetMs ?? Infinity;
   const began = Date.now();
   const dirtied = await consumeTouches(pool);
+  const dropped = await dropDaysBefore(pool, firstDayKept(now));
   const first = await firstReport(pool);
-  if (!first) return { dirtied, computed: [], left: 0 };
+  if (!first) return { dirtied, dropped, computed: [], left: 0 };
   const plan = rollupPlan(rollupPeriods(cstDateKey(first), now), await storedPeriods(pool), now, opts.refreshMs);
   const cal = await getWorkCalendar(pool);
   const computed: RollupPassResult['computed'] = [];
@@ -43,7 +46,7 @@ export async function runIndicatorRollups(pool: pg.Pool, opts: RollupPassOptions
     await computePeriod(pool, { kind: p.kind, start: p.start, from: p.from, end: p.end, to, computedAt: now }, cal);
     computed.push({ kind: p.kind, start: p.start, ms: Date.now() - t0 });
   }
-  return { dirtied, computed, left: plan.length - computed.length };
+  return { dirtied, dropped, computed, left: plan.length - computed.length };
 }
 
 /** Starts the periodic job; returns a function that stops it (and waits for a running pass). */

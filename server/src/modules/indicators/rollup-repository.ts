@@ -44,6 +44,27 @@ export async function consumeTouches(db: Queryable): Promise<number> {
   return rowCount ?? 0;
 }
 
+/** Drops the day periods before `day` (older days are counted from the cases: DAYS_KEPT); how many went. */
+export async function dropDaysBefore(pool: pg.Pool, day: DateKey): Promise<number> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rowCount } = await client.query(`DELETE FROM rollup_indicator_period WHERE kind = 'day' AND start < $1::date`, [day]);
+    if ((rowCount ?? 0) > 0) {
+      for (const t of ['rollup_indicator', 'rollup_indicator_street', 'rollup_indicator_duration']) {
+        await client.query(`DELETE FROM ${t} WHERE kind = 'day' AND start < $1::date`, [day]);
+      }
+    }
+    await client.query('COMMIT');
+    return rowCount ?? 0;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
 type PeriodRow = { kind: CalendarPeriod; start: DateKey; toAt: Date; endAt: Date; computedAt: Date; dirty: boolean };
 const PERIOD_COLUMNS = `kind, to_char(start, 'YYYY-MM-DD') AS start, to_at AS "toAt", end_at AS "endAt", computed_at AS "computedAt", dirty`;
 
