@@ -53,3 +53,9 @@ export function mapCasesOf(sections: readonly QueueSection[], gridCases: readonl
   for (const c of gridCases) if (isOpenState(c.status)) m.set(c.id, c);
   return [...m.values()].map((c) => ({ id: c.id, lon: c.lon, lat: c.lat, light: caseClock(c, now).light, priority: c.priority, gridCode: c.gridCode }));
 }
+
+/** The header's counters: cases in the reported, filed, overdue and emergency queues, and teams available. */
+export function deskCounts(sections: readonly QueueSection[], teams: readonly { status: string }[]) {
+  const n = (key: string) => sections.find((s) => s.key === key)?.items.length ?? 0;
+  return { reported: n('reported'), filed: n('filed'), overdue: n('overdue'), emergency: n('emergency'), available: teams.filter((x) => x.status === 'available').length };
+}

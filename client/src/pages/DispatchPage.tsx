@@ -6,7 +6,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useQueryClient } from '@tanstack/react-query';
 import type { Map as MapLibreMap, MapMouseEvent } from 'maplibre-gl';
-import type { Case, PatrolListResponse, Team, TeamListResponse } from '@gridcommand/shared/schemas';
+import type { Case, Team } from '@gridcommand/shared/schemas';
 import { useDeskLive } from '../dispatch/useDeskLive.ts';
 import { useIntake, usePatrolPlanning, useTeamActions } from '../dispatch/useDeskActions.ts';
 import { ApiError } from '../api/http.ts';
@@ -17,7 +17,7 @@ import { navigate } from '../router.tsx';
 import { useToasts } from '../panels/Toasts.tsx';
 import { assignTeam, caseAction, useCase, useCategories, useGridCases, useMe, useNearest, useActivePatrols, useRoster, useTeams } from '../dispatch/api.ts';
 import { Queues } from '../dispatch/Queues.tsx';
-import { byUrgency, mapCasesOf, openCasesOf } from '../dispatch/queueModel.ts';
+import { byUrgency, deskCounts, mapCasesOf, openCasesOf } from '../dispatch/queueModel.ts';
 import { useDeskQueues } from '../dispatch/useDeskData.ts';
 import { useGeography } from '../map/useGeography.ts';
 import { useRunAction } from '../dispatch/useRunAction.ts';
@@ -31,9 +31,9 @@ import { IntakeForm } from '../dispatch/IntakeForm.tsx';
 import { PatrolPanel } from '../dispatch/PatrolPanel.tsx';
 import { CallbacksPanel } from '../dispatch/CallbacksPanel.tsx';
 import { HelpOverlay } from '../dispatch/HelpOverlay.tsx';
-import { deskHighlights, deskLayers } from '../dispatch/layers.ts';
-import { buildCaseColumnsLayer } from '../map/layers/live.ts';
-import { exposeDispatchHooks } from '../dispatch/testHooks.ts';
+import { useDeskLayers } from '../dispatch/useDeskLayers.ts';
+import { useDispatchTestHooks } from '../dispatch/testHooks.ts';
+import { useNow } from '../panels/useNow.ts';
 import { DeskHeader } from '../dispatch/DeskHeader.tsx';
 import { logout } from '../dispatch/session.ts';
 import '../dispatch/i18n.ts';
@@ -79,11 +79,7 @@ function Desk({ user }: { user: { displayName: string; role: string } }) {
   const teams = teamsQ.data?.items ?? EMPTY;
   const patrolsQ = useActivePatrols();
 
-  const [now, setNow] = useState(() => new Date());
-  useEffect(() => {
-    const id = window.setInterval(() => setNow(new Date()), 15_000);
-    return () => window.clearInterval(id);
-  }, []);
+  const now = useNow(15_000);
 
   // ── selection and side panel ──
   const [sel, setSel] = useState<Selection>(null);
@@ -196,42 +192,25 @@ function Desk({ user }: { user: { displayName: string; role: string } }) {
     lasso.attach(m);
   }, [lasso.attach]);
 
-  // ── layers ──
-  const teamVersion = teamsQ.dataUpdatedAt;
-  const caseVersionRef = useRef(0);
-  const caseVersion = useMemo(() => ++caseVersionRef.current, [mapCases]);
-  // every open case in scope beneath the desk's own layers, drawn from typed arrays (docs/map-data.md)
-  const openCaseLayer = useMemo(
-    () => buildCaseColumnsLayer({ id: 'desk-open-cases', columns: caseMap.columns, version: caseMapVersion, show: 'all', scale: 0.9 }),
-    [caseMap, caseMapVersion],
-  );
-  const deskOwnLayers = useMemo(
-    () =>
-      deskLayers({
-        lasso: lasso.points,
-        cases: mapCases,
-        caseVersion,
-        focus: focusCase ? { lon: focusCase.lon, lat: focusCase.lat } : null,
-        nearest: nearestQ.data ?? null,
-        teams,
-        teamVersion,
-        intakePoint,
-        patrols: patrolsQ.data?.items ?? EMPTY,
-      }),
-    [patrolsQ.data, lasso.points, mapCases, caseVersion, focusCase, nearestQ.data, teams, teamVersion, intakePoint],
-  );
-  const layers = useMemo(() => [openCaseLayer, ...deskOwnLayers], [openCaseLayer, deskOwnLayers]);
-  // patrol selection, zones and coverage gaps: feature-state on the grid tiles (no grid polygons)
-  const highlights = useMemo(
-    () =>
-      deskHighlights({
-        gridIdByCode,
-        uncovered: showCoverage ? (coverageQ.data?.uncovered.map((g) => g.code) ?? null) : null,
-        zones: side === 'patrol' || showCoverage ? (zonesQ.data?.items ?? EMPTY) : null,
-        patrolSelection: patrolSel,
-      }),
-    [gridIdByCode, showCoverage, coverageQ.data, side, zonesQ.data, patrolSel],
-  );
+  // ── layers: every open case beneath the desk's own; highlights as feature-state on the grid tiles ──
+  const { layers, highlights } = useDeskLayers({
+    caseMap,
+    caseMapVersion,
+    lasso: lasso.points,
+    cases: mapCases,
+    focusCase,
+    nearest: nearestQ.data ?? null,
+    teams,
+    teamVersion: teamsQ.dataUpdatedAt,
+    intakePoint,
+    patrols: patrolsQ.data?.items,
+    gridIdByCode,
+    showCoverage,
+    coverage: coverageQ.data,
+    patrolOpen: side === 'patrol',
+    zones: zonesQ.data?.items,
+    patrolSelection: patrolSel,
+  });
 
   const onMapError = useCallback(
     (key: string, message: string) => toasts.push({ kind: 'error', title: t('errors.map'), message, key }),
@@ -283,22 +262,14 @@ function Desk({ user }: { user: { displayName: string; role: string } }) {
 
   // ── test hooks ──
   const [mapReady, setMapReady] = useState(false);
-  useEffect(() => {
-    exposeDispatchHooks({
-      ready: () => mapReady && teamsQ.isSuccess && queuesLoaded,
-      liveConnected: () => live.connected,
-      teamStatus: (code) => qc.getQueryData<TeamListResponse>(keys.teams())?.items.find((x) => x.code === code)?.status ?? null,
-      selectGrid: (code) => {
-        setSel({ kind: 'grid', code });
-        setSide('detail');
-      },
-      selectCase: (id, gridCode) => {
-        setSel({ kind: 'case', id, gridCode });
-        setSide('detail');
-      },
-      patrolTracks: () => (qc.getQueryData<PatrolListResponse>(keys.dispatch.patrols())?.items ?? []).filter((x) => x.track.length >= 2).length,
-    });
-  }, [mapReady, teamsQ.isSuccess, queuesLoaded, live.connected, qc]);
+  useDispatchTestHooks({
+    ready: mapReady && teamsQ.isSuccess && queuesLoaded,
+    liveConnected: live.connected,
+    select: (s) => {
+      setSel(s);
+      setSide('detail');
+    },
+  });
 
   const selectCase = (c: Case) => {
     setSel({ kind: 'case', id: c.id, gridCode: c.gridCode });
@@ -306,13 +277,7 @@ function Desk({ user }: { user: { displayName: string; role: string } }) {
     if (map) map.easeTo({ center: [c.lon, c.lat], zoom: Math.max(map.getZoom(), 13), duration: 400 });
   };
 
-  const counts = {
-    reported: sections.find((s) => s.key === 'reported')?.items.length ?? 0,
-    filed: sections.find((s) => s.key === 'filed')?.items.length ?? 0,
-    overdue: sections.find((s) => s.key === 'overdue')?.items.length ?? 0,
-    emergency: sections.find((s) => s.key === 'emergency')?.items.length ?? 0,
-    available: teams.filter((x) => x.status === 'available').length,
-  };
+  const counts = deskCounts(sections, teams);
   const districtBBox = district.data && isValidBBox(district.data.bbox) ? district.data.bbox : null;
 
   return (

@@ -22,18 +22,10 @@ import { PAGE, useAreaChildren, useDepartments, useQueueSummary, useQueueTab } f
 import { QueueDetail } from './QueueDetail.tsx';
 import './i18n.ts';
 import '../dispatch/dispatch.css';
+import { useNow } from '../panels/useNow.ts';
 import './queue.css';
 
 const WORKERS = new Set(['admin', 'leader', 'dispatcher', 'handler']);
-
-function useNow(ms = 15_000): Date {
-  const [now, setNow] = useState(() => new Date());
-  useEffect(() => {
-    const id = setInterval(() => setNow(new Date()), ms);
-    return () => clearInterval(id);
-  }, [ms]);
-  return now;
-}
 
 /** The units a caller may look at besides its own: a district's streets and departments, a street's zones, a zone's communities. */
 function UnitSwitch({ own, value, onChange }: { own: QueueUnit; value: string; onChange(code: string): void }) {
