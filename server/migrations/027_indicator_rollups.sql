@@ -142,13 +142,21 @@ CREATE INDEX rollup_indicator_touch_since_idx ON rollup_indicator_touch (since);
 -- A change of a case's fields can change any period since its report (a sign-for today decides whether a dispatch
 -- of last week was signed for on time); an action, a supervision entry or a rating only the periods from its
 -- instant on. An update that changes none of the fields the indicators read (the light job's) touches nothing.
+-- Whether a touch from `since` can concern a period that will be over when the job looks: not when `since` lies on
+-- the CST day that holds an hour from now — every period over by then ends at or before that day's start, i.e. at
+-- or before `since`, and every other one is still running while this transaction is (a period computed while
+-- running is computed again once over, rollupPlan). So the writes of the day itself, nearly all of them, add no row.
+CREATE FUNCTION rollup_indicator_concerns(since timestamptz) RETURNS boolean
+  LANGUAGE sql STABLE PARALLEL SAFE
+  RETURN since IS NOT NULL AND rollup_day(since) < rollup_day(now() + interval '1 hour');
+
 CREATE FUNCTION rollup_indicator_touch_cases() RETURNS trigger
   LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    INSERT INTO rollup_indicator_touch (since) SELECT min(reported_at) FROM ri_new HAVING min(reported_at) IS NOT NULL;
+    INSERT INTO rollup_indicator_touch (since) SELECT min(reported_at) FROM ri_new HAVING rollup_indicator_concerns(min(reported_at));
   ELSIF TG_OP = 'DELETE' THEN
-    INSERT INTO rollup_indicator_touch (since) SELECT min(reported_at) FROM ri_old HAVING min(reported_at) IS NOT NULL;
+    INSERT INTO rollup_indicator_touch (since) SELECT min(reported_at) FROM ri_old HAVING rollup_indicator_concerns(min(reported_at));
   ELSE
     INSERT INTO rollup_indicator_touch (since)
     SELECT min(least(o.reported_at, n.reported_at))
@@ -160,7 +168,7 @@ BEGIN
            (n.status, n.reported_at, n.filed_at, n.closed_at, n.resolve_by, n.respond_by, n.sign_by, n.accepted_at, n.handled_at,
             n.verified_at, n.source, n.fixed_on_spot, n.category_code, n.priority, n.grid_code, n.street_code, n.zone_code,
             n.community_code, n.department_code)
-    HAVING min(least(o.reported_at, n.reported_at)) IS NOT NULL;
+    HAVING rollup_indicator_concerns(min(least(o.reported_at, n.reported_at)));
   END IF;
   RETURN NULL;
 END $$;
@@ -170,10 +178,10 @@ CREATE FUNCTION rollup_indicator_touch_at() RETURNS trigger
   LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    EXECUTE format('INSERT INTO rollup_indicator_touch (since) SELECT min(%I) FROM ri_new HAVING min(%I) IS NOT NULL', TG_ARGV[0], TG_ARGV[0]);
+    EXECUTE format('INSERT INTO rollup_indicator_touch (since) SELECT min(%I) FROM ri_new HAVING rollup_indicator_concerns(min(%I))', TG_ARGV[0], TG_ARGV[0]);
   END IF;
   IF TG_OP IN ('DELETE', 'UPDATE') THEN
-    EXECUTE format('INSERT INTO rollup_indicator_touch (since) SELECT min(%I) FROM ri_old HAVING min(%I) IS NOT NULL', TG_ARGV[0], TG_ARGV[0]);
+    EXECUTE format('INSERT INTO rollup_indicator_touch (since) SELECT min(%I) FROM ri_old HAVING rollup_indicator_concerns(min(%I))', TG_ARGV[0], TG_ARGV[0]);
   END IF;
   RETURN NULL;
 END $$;
@@ -233,5 +241,5 @@ DROP TRIGGER IF EXISTS cases_indicator_touch_truncate ON cases;
 DROP TRIGGER IF EXISTS cases_indicator_touch_delete ON cases;
 DROP TRIGGER IF EXISTS cases_indicator_touch_update ON cases;
 DROP TRIGGER IF EXISTS cases_indicator_touch_insert ON cases;
-DROP FUNCTION IF EXISTS rollup_indicator_touch_all(), rollup_indicator_touch_at(), rollup_indicator_touch_cases();
+DROP FUNCTION IF EXISTS rollup_indicator_touch_all(), rollup_indicator_touch_at(), rollup_indicator_touch_cases(), rollup_indicator_concerns(timestamptz);
 DROP TABLE IF EXISTS rollup_indicator_touch, rollup_indicator_duration, rollup_indicator_street, rollup_indicator, rollup_indicator_period;

@@ -11,7 +11,6 @@ import {
   parseCstInstant,
   periodWindow,
   startOfCstDay,
-  wholeMonthsWithin,
 } from '../src/domain/china-time.ts';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -82,18 +81,5 @@ describe('periodWindow: "the last N days" are N CST calendar days including toda
 
   it('7d spans exactly seven calendar days', () => {
     expect(cstDaysOf(periodWindow('7d', now))).toEqual(['2026-11-25', '2026-11-26', '2026-11-27', '2026-11-28', '2026-11-29', '2026-11-30', '2026-12-01']);
-  });
-});
-
-describe('wholeMonthsWithin', () => {
-  it.each<[string, string, string, { from: string; to: string }]>([
-    ['a year from its first day', '2026-01-01', '2027-01-01', { from: '2026-01-01', to: '2027-01-01' }],
-    ['365 days from mid-month', '2025-12-02', '2026-12-02', { from: '2026-01-01', to: '2026-12-01' }],
-    ['within one month: none', '2026-03-05', '2026-03-28', { from: '2026-03-28', to: '2026-03-28' }],
-    ['across one month end only: none', '2026-03-05', '2026-04-10', { from: '2026-04-10', to: '2026-04-10' }],
-    ['exactly one month', '2026-02-01', '2026-03-01', { from: '2026-02-01', to: '2026-03-01' }],
-    ['December to February', '2025-11-20', '2026-02-15', { from: '2025-12-01', to: '2026-02-01' }],
-  ])('%s', (_label, first, end, expected) => {
-    expect(wholeMonthsWithin(first, end)).toEqual(expected);
   });
 });

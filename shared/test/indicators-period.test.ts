@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closureRate, cstDate, onTimeClosureRate, overdueRate, periodClosureCounts, type PeriodClosureRecord } from '../src/domain/index.ts';
+import { closureRate, cstDate, wholeMonthsWithin, onTimeClosureRate, overdueRate, periodClosureCounts, type PeriodClosureRecord } from '../src/domain/index.ts';
 
 const d = (s: string) => {
   const [day, time] = s.split(' ');
@@ -54,5 +54,18 @@ describe('overdueRate', () => {
     [{ overdue: 0, open: 0 }, null],
   ])('%o → %s', (c, expected) => {
     expect(overdueRate(c)).toBe(expected);
+  });
+});
+
+describe('wholeMonthsWithin', () => {
+  it.each<[string, string, string, { from: string; to: string }]>([
+    ['a year from its first day', '2026-01-01', '2027-01-01', { from: '2026-01-01', to: '2027-01-01' }],
+    ['365 days from mid-month', '2025-12-02', '2026-12-02', { from: '2026-01-01', to: '2026-12-01' }],
+    ['within one month: none', '2026-03-05', '2026-03-28', { from: '2026-03-28', to: '2026-03-28' }],
+    ['across one month end only: none', '2026-03-05', '2026-04-10', { from: '2026-04-10', to: '2026-04-10' }],
+    ['exactly one month', '2026-02-01', '2026-03-01', { from: '2026-02-01', to: '2026-03-01' }],
+    ['December to February', '2025-11-20', '2026-02-15', { from: '2025-12-01', to: '2026-02-01' }],
+  ])('%s', (_label, first, end, expected) => {
+    expect(wholeMonthsWithin(first, end)).toEqual(expected);
   });
 });

@@ -76,18 +76,6 @@ export function addCstDays(day: DateKey, n: number): DateKey {
   return dayKeyOfIndex(cstDayIndex(cstDate(day).getTime()) + n);
 }
 
-/**
- * The whole calendar months inside the days [first, end): from `from` (the first 1st at or after `first`) to `to`
- * (the last 1st at or before `end`); from = to = end when no whole month fits (rollups read months in between and
- * days outside).
- */
-export function wholeMonthsWithin(first: DateKey, end: DateKey): { from: DateKey; to: DateKey } {
-  const next = (d: DateKey) => (d.slice(5, 7) === '12' ? `${Number(d.slice(0, 4)) + 1}-01-01` : `${d.slice(0, 5)}${String(Number(d.slice(5, 7)) + 1).padStart(2, '0')}-01`);
-  const from = first.endsWith('-01') ? first : next(first.slice(0, 8) + '01');
-  const to = `${end.slice(0, 8)}01`;
-  return from < to ? { from, to } : { from: end, to: end };
-}
-
 /** CST weekday of an instant: 0 Sunday … 6 Saturday. */
 export function cstWeekday(t: Date | number): number {
   return new Date(cstDayIndex(typeof t === 'number' ? t : t.getTime()) * DAY_MS).getUTCDay();

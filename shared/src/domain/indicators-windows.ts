@@ -40,6 +40,18 @@ export function periodDays(period: CalendarPeriod, day: DateKey): { first: DateK
   }
 }
 
+/**
+ * The whole calendar months inside the days [first, end): from `from` (the first 1st at or after `first`) to `to`
+ * (the last 1st at or before `end`); from = to = end when no whole month fits (rollups read months in between and
+ * days outside).
+ */
+export function wholeMonthsWithin(first: DateKey, end: DateKey): { from: DateKey; to: DateKey } {
+  const m = periodDays('month', first);
+  const from = m.first === first ? first : m.next;
+  const to = periodDays('month', end).first;
+  return from < to ? { from, to } : { from: end, to: end };
+}
+
 /** The whole period containing the CST day `day`, as instants [from, to). */
 export function calendarWindow(period: CalendarPeriod, day: DateKey): TimeWindow {
   const { first, next } = periodDays(period, day);

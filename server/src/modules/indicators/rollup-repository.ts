@@ -9,7 +9,7 @@
 import type pg from 'pg';
 import {
   cstDateKey,
-  durationBucket,
+  histogramOf,
   snapshotUse,
   workingMillisBetween,
   HOUR_MS,
@@ -20,6 +20,7 @@ import {
   type TimeWindow,
   type WorkCalendar,
 } from '@gridcommand/shared/domain';
+import { inTransaction } from '../../db/transaction.ts';
 import { BASE_PARAMS, COUNTERS, baseParams, rankingStrata, strataSql, toGroupRows, type GroupRow, type RawRow, type Scope } from './repository.ts';
 
 type Queryable = Pick<pg.Pool, 'query'>;
@@ -46,23 +47,15 @@ export async function consumeTouches(db: Queryable): Promise<number> {
 
 /** Drops the day periods before `day` (older days are counted from the cases: DAYS_KEPT); how many went. */
 export async function dropDaysBefore(pool: pg.Pool, day: DateKey): Promise<number> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     const { rowCount } = await client.query(`DELETE FROM rollup_indicator_period WHERE kind = 'day' AND start < $1::date`, [day]);
     if ((rowCount ?? 0) > 0) {
       for (const t of ['rollup_indicator', 'rollup_indicator_street', 'rollup_indicator_duration']) {
         await client.query(`DELETE FROM ${t} WHERE kind = 'day' AND start < $1::date`, [day]);
       }
     }
-    await client.query('COMMIT');
     return rowCount ?? 0;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 type PeriodRow = { kind: CalendarPeriod; start: DateKey; toAt: Date; endAt: Date; computedAt: Date; dirty: boolean };
@@ -100,9 +93,7 @@ export async function computePeriod(
   p: { kind: CalendarPeriod; start: DateKey; from: Date; end: Date; to: Date; computedAt: Date },
   cal: WorkCalendar,
 ): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+  await inTransaction(pool, async (client) => {
     const key = [p.kind, p.start];
     for (const t of ['rollup_indicator', 'rollup_indicator_street', 'rollup_indicator_duration']) {
       await client.query(`DELETE FROM ${t} WHERE kind = $1 AND start = $2::date`, key);
@@ -148,35 +139,25 @@ export async function computePeriod(
          computed_at = EXCLUDED.computed_at, dirty = false`,
       [...key, p.from, p.end, p.to, p.computedAt],
     );
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  }, 'BEGIN ISOLATION LEVEL REPEATABLE READ');
 }
 
 type Measure = 'respond' | 'resolve';
 
-/** Working hours of each case's two durations, bucketed per street × department × measure. */
+/** Working hours of each case's two durations, bucketed (histogramOf) per street × department × measure. */
 export function durationHistograms(rows: readonly DurationInput[], cal: WorkCalendar): (HistogramBucket & { street: string; department: string; measure: Measure })[] {
-  const m = new Map<string, HistogramBucket & { street: string; department: string; measure: Measure }>();
+  const groups = new Map<string, { street: string; department: string; measure: Measure; hours: number[] }>();
   const add = (r: DurationInput, measure: Measure, end: Date) => {
-    const hours = Math.max(0, workingMillisBetween(r.reportedAt, end, cal)) / HOUR_MS;
-    const bucket = durationBucket(hours);
-    const key = `${r.street}|${r.department}|${measure}|${bucket}`;
-    const e = m.get(key);
-    if (e) {
-      e.n++;
-      e.hours += hours;
-    } else m.set(key, { street: r.street, department: r.department, measure, bucket, n: 1, hours });
+    const key = `${r.street}|${r.department}|${measure}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { street: r.street, department: r.department, measure, hours: [] }));
+    g.hours.push(workingMillisBetween(r.reportedAt, end, cal) / HOUR_MS);
   };
   for (const r of rows) {
     if (r.acceptedAt) add(r, 'respond', r.acceptedAt);
     if (r.closedAt) add(r, 'resolve', r.closedAt);
   }
-  return [...m.values()];
+  return [...groups.values()].flatMap((g) => histogramOf(g.hours).map((b) => ({ street: g.street, department: g.department, measure: g.measure, ...b })));
 }
 
 /** Scopes the street table answers (the rest read the grid table). */
