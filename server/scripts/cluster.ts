@@ -12,7 +12,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig, REPO_ROOT } from '../src/config.ts';
 import { prepareDatabase } from '../src/db/index.ts';
-import { buildServerBundle } from './bundle.ts';
+import { SERVER_NODE_ENV, SERVER_NODE_FLAGS, buildServerBundle } from './bundle.ts';
 import { ensureNginx, startNginx, type Nginx } from './nginx.ts';
 
 const { values } = parseArgs({
@@ -42,9 +42,10 @@ let nginx: Nginx | null = null;
 const apis: Api[] = apiPorts.map((p, i) => ({ port: p, jobs: i === 0 && config.jobs, child: null, restarts: 0 }));
 
 function spawnApi(api: Api, databaseUrl: string): void {
-  const child = spawn(process.execPath, [bundle], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, bundle], {
     cwd: REPO_ROOT,
     env: {
+      ...SERVER_NODE_ENV,
       ...process.env,
       DATABASE_URL: databaseUrl,
       HOST: '127.0.0.1',

@@ -7,7 +7,7 @@
  *   pnpm megacity --build-only    (build or reuse the database, print its sizes, exit)
  */
 import { spawn } from 'node:child_process';
-import { buildServerBundle } from './bundle.ts';
+import { SERVER_NODE_ENV, SERVER_NODE_FLAGS, buildServerBundle } from './bundle.ts';
 import { ACTIVE_STATES, NOT_FINAL_STATES } from '@gridcommand/shared/domain';
 import { loadConfig } from '../src/config.ts';
 import { createPool } from '../src/db/pool.ts';
@@ -69,11 +69,11 @@ async function main(): Promise<void> {
 
   // the server on it: the simulator follows the history's volume (reports a month), the history itself is in place
   const monthly = Math.round((db.size.cases * 30) / db.size.days);
-  const env: NodeJS.ProcessEnv = { ...process.env, GC_DEMO: 'true', GC_DEMO_HISTORY: String(monthly) };
+  const env: NodeJS.ProcessEnv = { ...SERVER_NODE_ENV, ...process.env, GC_DEMO: 'true', GC_DEMO_HISTORY: String(monthly) };
   if (config.databaseUrl) env.DATABASE_URL = db.url;
   else env.GC_PG_DATABASE = db.name;
   // the server as `pnpm start` runs it: one bundled module, no compiler in the process (scripts/bundle.ts)
-  const child = spawn(process.execPath, [await buildServerBundle()], { stdio: 'inherit', env });
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, await buildServerBundle()], { stdio: 'inherit', env });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
   child.on('exit', (code) => process.exit(code ?? 0));
 }

@@ -10,7 +10,7 @@
  *   SOAK_NODE_FLAGS='--max-old-space-size=160' …            (flags for the server's node only)
  */
 import { spawn } from 'node:child_process';
-import { buildServerBundle } from './bundle.ts';
+import { SERVER_NODE_ENV, SERVER_NODE_FLAGS, buildServerBundle } from './bundle.ts';
 import fs from 'node:fs';
 
 const DB = process.env.SOAK_DB ?? 'gc_megacity_20000';
@@ -18,7 +18,7 @@ const MINUTES = Number(process.env.SOAK_MINUTES ?? 30);
 const SIM_RATE = process.env.SOAK_SIM_RATE ?? '5';
 const WALLS = Number(process.env.SOAK_WALLS ?? 4);
 const PORT = Number(process.env.SOAK_PORT ?? 18_990);
-/** node flags for the server process only, e.g. SOAK_NODE_FLAGS='--max-old-space-size=160' */
+/** node flags for the server process only, after SERVER_NODE_FLAGS (bundle.ts), e.g. SOAK_NODE_FLAGS='--max-old-space-size=160' */
 const NODE_FLAGS = (process.env.SOAK_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
 const PASSWORD = process.env.GC_DEMO_PASSWORD || 'gridcommand-demo';
 const base = `http://127.0.0.1:${PORT}`;
@@ -52,8 +52,8 @@ async function login(username: string): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const child = spawn(process.execPath, [...NODE_FLAGS, await buildServerBundle()], {
-    env: { ...process.env, GC_PG_DATABASE: DB, PORT: String(PORT), HOST: '127.0.0.1', GC_DEMO: 'true', GC_SIM_RATE: SIM_RATE, LOG_LEVEL: 'warn' },
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...NODE_FLAGS, await buildServerBundle()], {
+    env: { ...SERVER_NODE_ENV, ...process.env, GC_PG_DATABASE: DB, PORT: String(PORT), HOST: '127.0.0.1', GC_DEMO: 'true', GC_SIM_RATE: SIM_RATE, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const stop = () => child.kill('SIGTERM');
