@@ -1,21 +1,29 @@
 /**
  * Soak: the server's resident memory under live load over a long run (docs/megacity.md, "Memory").
  *
- * Starts the server (bundled as `pnpm start` runs it: scripts/bundle.ts) on a megacity profile database with the simulator at a fixed
- * rate, keeps SOAK_WALLS live streams open (as walls do) and, every few seconds, reads what walls and leaders read:
- * the binary open-case snapshot, the grid lights, the overview, a heatmap and tiles at several zooms. Samples the
- * RSS of the server's process tree every 10 s and prints a line a minute and a summary.
+ * Starts the server (bundled as `pnpm start` runs it: scripts/bundle.ts) on a megacity profile database, with no
+ * simulator of its own, and loads it from this process as the field does (soak-load.ts): SOAK_CASES_PER_S new
+ * reports a second, each worked through the loop by the simulator at SOAK_SIM_SPEED (time compression), and
+ * SOAK_POSITIONS_PER_S patrol positions a second; keeps SOAK_WALLS live streams open (as walls do) and, every few
+ * seconds, reads what walls and leaders read: the binary open-case snapshot, the grid lights, the overview, a
+ * heatmap and tiles at several zooms. Samples the RSS of the server's process tree every 10 s and prints a line a
+ * minute and a summary with the rates achieved.
  *
- *   SOAK_DB=gc_megacity_20000 SOAK_MINUTES=30 SOAK_SIM_RATE=5 SOAK_WALLS=4 npx tsx server/scripts/soak-rss.ts
+ *   SOAK_DB=gc_megacity_2000000 SOAK_MINUTES=30 SOAK_CASES_PER_S=100 SOAK_POSITIONS_PER_S=1000 npx tsx server/scripts/soak-rss.ts
  *   SOAK_NODE_FLAGS='--max-old-space-size=160' …            (flags for the server's node only)
  */
 import { spawn } from 'node:child_process';
 import { SERVER_NODE_ENV, SERVER_NODE_FLAGS, buildServerBundle } from './bundle.ts';
 import fs from 'node:fs';
+import { Simulator } from '../src/modules/demo/simulator.ts';
+import { PositionLoad } from './soak-load.ts';
 
-const DB = process.env.SOAK_DB ?? 'gc_megacity_20000';
+const DB = process.env.SOAK_DB ?? 'gc_megacity_2000000';
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 30);
-const SIM_RATE = process.env.SOAK_SIM_RATE ?? '5';
+const CASES_PER_S = Number(process.env.SOAK_CASES_PER_S ?? 100);
+const POSITIONS_PER_S = Number(process.env.SOAK_POSITIONS_PER_S ?? 1000);
+const SIM_SPEED = Number(process.env.SOAK_SIM_SPEED ?? 1);
+const SIM_CONCURRENCY = Number(process.env.SOAK_SIM_CONCURRENCY ?? 16);
 const WALLS = Number(process.env.SOAK_WALLS ?? 4);
 const PORT = Number(process.env.SOAK_PORT ?? 18_990);
 /** node flags for the server process only, after SERVER_NODE_FLAGS (bundle.ts), e.g. SOAK_NODE_FLAGS='--max-old-space-size=160' */
@@ -53,7 +61,7 @@ async function login(username: string): Promise<string> {
 
 async function main(): Promise<void> {
   const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...NODE_FLAGS, await buildServerBundle()], {
-    env: { ...SERVER_NODE_ENV, ...process.env, GC_PG_DATABASE: DB, PORT: String(PORT), HOST: '127.0.0.1', GC_DEMO: 'true', GC_SIM_RATE: SIM_RATE, LOG_LEVEL: 'warn' },
+    env: { ...SERVER_NODE_ENV, ...process.env, GC_PG_DATABASE: DB, PORT: String(PORT), HOST: '127.0.0.1', GC_DEMO: 'true', GC_SIM_RATE: '0', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const stop = () => child.kill('SIGTERM');
@@ -68,6 +76,10 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 500));
   }
   const cookie = await login('leader');
+  const simulator = new Simulator({ baseUrl: base, password: PASSWORD, rate: CASES_PER_S, speed: SIM_SPEED, concurrency: SIM_CONCURRENCY, teams: false });
+  await simulator.start();
+  const positions = new PositionLoad(base, await login('dispatcher'), POSITIONS_PER_S);
+  const walkers = await positions.start();
   const aborts: AbortController[] = [];
   let events = 0;
   for (let w = 0; w < WALLS; w++) {
@@ -75,13 +87,16 @@ async function main(): Promise<void> {
     aborts.push(ac);
     void (async () => {
       const res = await fetch(`${base}/api/live`, { headers: { cookie, accept: 'text/event-stream' }, signal: ac.signal });
+      if (res.status !== 200) throw new Error(`live stream: ${res.status}`);
       const reader = res.body!.getReader();
       for (;;) {
         const { value, done } = await reader.read();
         if (done) break;
         events += (new TextDecoder().decode(value).match(/\nid: /g) ?? []).length;
       }
-    })().catch(() => {});
+    })().catch((err: unknown) => {
+      if ((err as Error).name !== 'AbortError') console.error(`wall ${w}: ${(err as Error).message}`);
+    });
   }
   const tile = (z: number, lon: number, lat: number) => {
     const n = 2 ** z;
@@ -91,6 +106,7 @@ async function main(): Promise<void> {
   const reads = ['/api/map/open-cases.bin', '/api/map/grid-lights', '/api/stats/overview?period=30d', `/api/stats/heatmap?mode=hex&from=${new Date(Date.now() - 30 * 86_400_000).toISOString()}&to=${new Date().toISOString()}`, tile(8, 120, 36), tile(10, 120, 36), tile(13, 120.01, 36.01)];
   let ok = 0;
   let failed = 0;
+  const failures = new Map<string, number>();
   let running = true;
   const reader = (async () => {
     while (running) {
@@ -99,9 +115,13 @@ async function main(): Promise<void> {
           const res = await fetch(`${base}${r}`, { headers: { cookie, 'accept-encoding': 'gzip' } });
           await res.arrayBuffer();
           if (res.ok) ok++;
-          else failed++;
-        } catch {
+          else {
+            failed++;
+            failures.set(`${r.split('?')[0]} ${res.status}`, (failures.get(`${r.split('?')[0]} ${res.status}`) ?? 0) + 1);
+          }
+        } catch (err) {
           failed++;
+          failures.set(`${r.split('?')[0]} ${(err as Error).message}`, (failures.get(`${r.split('?')[0]} ${(err as Error).message}`) ?? 0) + 1);
         }
       }
       await new Promise((r) => setTimeout(r, 2_000));
@@ -110,20 +130,44 @@ async function main(): Promise<void> {
 
   const samples: number[] = [];
   const t0 = Date.now();
-  console.log(`soak on ${DB}: ${MINUTES} min, simulator ${SIM_RATE} reports/s, ${WALLS} live streams, reads every ~2 s`);
-  console.log('| minute | RSS MB | events | reads ok | failed |');
-  console.log('|---|---|---|---|---|');
+  console.log(
+    `soak on ${DB}: ${MINUTES} min; load ${CASES_PER_S} new reports/s (worked at speed ${SIM_SPEED}, ${SIM_CONCURRENCY} requests in flight), ` +
+      `${POSITIONS_PER_S} positions/s over ${walkers} teams; ${WALLS} live streams; reads every ~2 s; picked up ${simulator.stats.pickedUp} open cases`,
+  );
+  console.log('| minute | RSS MB | reports/s | actions/s | positions/s | events per wall | reads ok | failed (reads, sim, positions) |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  let last = { t: Date.now(), created: 0, actions: 0, positions: 0 };
+  const first = { ...simulator.stats };
   while (Date.now() - t0 < MINUTES * 60_000) {
     await new Promise((r) => setTimeout(r, 10_000));
     samples.push(treeRssMb(child.pid!));
-    if (samples.length % 6 === 0) console.log(`| ${samples.length / 6} | ${samples.at(-1)!.toFixed(0)} | ${events} | ${ok} | ${failed} |`);
+    if (samples.length % 6 === 0) {
+      const now = { t: Date.now(), created: simulator.stats.created, actions: simulator.stats.actions, positions: positions.stats.accepted };
+      const s = (now.t - last.t) / 1000;
+      console.log(
+        `| ${samples.length / 6} | ${samples.at(-1)!.toFixed(0)} | ${((now.created - last.created) / s).toFixed(1)} | ${((now.actions - last.actions) / s).toFixed(1)} | ` +
+          `${((now.positions - last.positions) / s).toFixed(0)} | ${Math.round(events / WALLS)} | ${ok} | ${failed}, ${simulator.stats.errors}, ${positions.stats.failed} |`,
+      );
+      last = now;
+    }
   }
+  const seconds = (Date.now() - t0) / 1000;
   running = false;
+  positions.stop();
+  await simulator.stop();
   await reader;
   for (const ac of aborts) ac.abort();
   const half = samples.slice(Math.floor(samples.length / 2));
   const max = Math.max(...samples);
-  console.log(`\nRSS MB: first ${samples[0]?.toFixed(0)}, max ${max.toFixed(0)}, last ${samples.at(-1)?.toFixed(0)}, mean of the second half ${(half.reduce((a, b) => a + b, 0) / half.length).toFixed(0)}; ${events} events streamed per wall ×${WALLS}, ${ok} reads ok, ${failed} failed`);
+  const st = simulator.stats;
+  console.log(`\nRSS MB: first ${samples[0]?.toFixed(0)}, max ${max.toFixed(0)}, last ${samples.at(-1)?.toFixed(0)}, mean of the second half ${(half.reduce((a, b) => a + b, 0) / half.length).toFixed(0)}`);
+  console.log(
+    `load: ${(st.created - first.created).toLocaleString('en')} reports (${((st.created - first.created) / seconds).toFixed(1)}/s; ${st.skipped} skipped while the server was behind), ` +
+      `${st.actions.toLocaleString('en')} loop actions (${(st.actions / seconds).toFixed(1)}/s; ${st.conflicts} conflicts, ${st.errors} errors), ` +
+      `${positions.stats.accepted.toLocaleString('en')} positions (${(positions.stats.accepted / seconds).toFixed(0)}/s; ${positions.stats.late} ticks late, ${positions.stats.failed} batches failed); ` +
+      `${Math.round(events / WALLS).toLocaleString('en')} events streamed to each of ${WALLS} walls; ${ok} reads ok, ${failed} failed`,
+  );
+  if (failures.size > 0) console.log(`failed reads: ${[...failures].map(([k, n]) => `${k} ×${n}`).join(', ')}`);
   stop();
 }
 

@@ -27,8 +27,8 @@ interface SimTeam {
   currentRole?: 'lead' | 'support' | null;
 }
 
-const M_PER_DEG_LAT = 110_574;
-const mPerDegLon = (lat: number) => 111_320 * Math.cos((lat * Math.PI) / 180);
+export const M_PER_DEG_LAT = 110_574;
+export const mPerDegLon = (lat: number) => 111_320 * Math.cos((lat * Math.PI) / 180);
 
 export class TeamSimulator {
   readonly stats = { dispatched: 0, arrived: 0, finished: 0, positions: 0, conflicts: 0, errors: 0 };
