@@ -4,6 +4,7 @@
  * through POST /api/teams/positions. Each load counts what it sent and what the server refused.
  */
 import { M_PER_DEG_LAT, mPerDegLon } from '../src/modules/teams/simulator.ts';
+import { Gate, Session } from '../src/modules/demo/sim-session.ts';
 
 export interface PositionLoadStats {
   sent: number;
@@ -30,19 +31,22 @@ export class PositionLoad {
   private next = 0;
   private timer: NodeJS.Timeout | null = null;
   private inFlight = 0;
+  private readonly session: Session;
 
   constructor(
-    private readonly base: string,
-    private readonly cookie: string,
+    base: string,
+    private readonly password: string,
     private readonly perSecond: number,
     private readonly ticksPerSecond = 4,
-  ) {}
+  ) {
+    this.session = new Session(base, 'dispatcher', new Gate(2));
+  }
 
   async start(): Promise<number> {
-    const res = await fetch(`${this.base}/api/teams`, { headers: { cookie: this.cookie } });
+    await this.session.login(this.password);
+    const res = await this.session.request<{ items: { id: number; lon: number | null; lat: number | null }[] }>('GET', '/api/teams');
     if (res.status !== 200) throw new Error(`teams: ${res.status}`);
-    const body = (await res.json()) as { items: { id: number; lon: number | null; lat: number | null }[] };
-    this.walkers = body.items.filter((t) => t.lon !== null && t.lat !== null).map((t) => ({ id: t.id, lon: t.lon!, lat: t.lat! }));
+    this.walkers = res.body.items.filter((t) => t.lon !== null && t.lat !== null).map((t) => ({ id: t.id, lon: t.lon!, lat: t.lat! }));
     if (this.walkers.length === 0 || this.perSecond <= 0) return this.walkers.length;
     const per = Math.max(1, Math.round(this.perSecond / this.ticksPerSecond));
     this.timer = setInterval(() => {
@@ -72,15 +76,10 @@ export class PositionLoad {
     this.inFlight++;
     this.stats.sent += items.length;
     try {
-      const res = await fetch(`${this.base}/api/teams/positions`, {
-        method: 'POST',
-        headers: { cookie: this.cookie, 'content-type': 'application/json', 'x-gc-csrf': '1' },
-        body: JSON.stringify({ items }),
-      });
-      const body = (await res.json()) as { accepted?: number };
+      const res = await this.session.request<{ accepted: number }>('POST', '/api/teams/positions', { items });
       if (res.status === 200) {
         this.stats.batches++;
-        this.stats.accepted += body.accepted ?? 0;
+        this.stats.accepted += res.body.accepted;
       } else this.stats.failed++;
     } catch {
       this.stats.failed++;

@@ -78,7 +78,7 @@ async function main(): Promise<void> {
   const cookie = await login('leader');
   const simulator = new Simulator({ baseUrl: base, password: PASSWORD, rate: CASES_PER_S, speed: SIM_SPEED, concurrency: SIM_CONCURRENCY, teams: false });
   await simulator.start();
-  const positions = new PositionLoad(base, await login('dispatcher'), POSITIONS_PER_S);
+  const positions = new PositionLoad(base, PASSWORD, POSITIONS_PER_S);
   const walkers = await positions.start();
   const aborts: AbortController[] = [];
   let events = 0;
@@ -107,6 +107,10 @@ async function main(): Promise<void> {
   let ok = 0;
   let failed = 0;
   const failures = new Map<string, number>();
+  const countFailure = (path: string, why: string) => {
+    const key = `${path.split('?')[0]} ${why}`;
+    failures.set(key, (failures.get(key) ?? 0) + 1);
+  };
   let running = true;
   const reader = (async () => {
     while (running) {
@@ -117,11 +121,11 @@ async function main(): Promise<void> {
           if (res.ok) ok++;
           else {
             failed++;
-            failures.set(`${r.split('?')[0]} ${res.status}`, (failures.get(`${r.split('?')[0]} ${res.status}`) ?? 0) + 1);
+            countFailure(r, String(res.status));
           }
         } catch (err) {
           failed++;
-          failures.set(`${r.split('?')[0]} ${(err as Error).message}`, (failures.get(`${r.split('?')[0]} ${(err as Error).message}`) ?? 0) + 1);
+          countFailure(r, (err as Error).message);
         }
       }
       await new Promise((r) => setTimeout(r, 2_000));
@@ -137,7 +141,6 @@ async function main(): Promise<void> {
   console.log('| minute | RSS MB | reports/s | actions/s | positions/s | events per wall | reads ok | failed (reads, sim, positions) |');
   console.log('|---|---|---|---|---|---|---|---|');
   let last = { t: Date.now(), created: 0, actions: 0, positions: 0 };
-  const first = { ...simulator.stats };
   while (Date.now() - t0 < MINUTES * 60_000) {
     await new Promise((r) => setTimeout(r, 10_000));
     samples.push(treeRssMb(child.pid!));
@@ -162,7 +165,7 @@ async function main(): Promise<void> {
   const st = simulator.stats;
   console.log(`\nRSS MB: first ${samples[0]?.toFixed(0)}, max ${max.toFixed(0)}, last ${samples.at(-1)?.toFixed(0)}, mean of the second half ${(half.reduce((a, b) => a + b, 0) / half.length).toFixed(0)}`);
   console.log(
-    `load: ${(st.created - first.created).toLocaleString('en')} reports (${((st.created - first.created) / seconds).toFixed(1)}/s; ${st.skipped} skipped while the server was behind), ` +
+    `load: ${st.created.toLocaleString('en')} reports (${(st.created / seconds).toFixed(1)}/s; ${st.skipped} skipped while the server was behind), ` +
       `${st.actions.toLocaleString('en')} loop actions (${(st.actions / seconds).toFixed(1)}/s; ${st.conflicts} conflicts, ${st.errors} errors), ` +
       `${positions.stats.accepted.toLocaleString('en')} positions (${(positions.stats.accepted / seconds).toFixed(0)}/s; ${positions.stats.late} ticks late, ${positions.stats.failed} batches failed); ` +
       `${Math.round(events / WALLS).toLocaleString('en')} events streamed to each of ${WALLS} walls; ${ok} reads ok, ${failed} failed`,
