@@ -107,6 +107,35 @@ describe('the live hub under concurrent writers', () => {
     expect(seen.ids).toEqual(ids);
   });
 
+  it('becomes ready within a second when it starts under writes that never stop overlapping, and misses nothing', async () => {
+    // eight writers, each always inside a transaction that holds its id 40 ms: at every instant some write that
+    // began before the hub's latest read is still open, so the hub's queue of waiting reads is never empty
+    let writing = true;
+    const committed: number[] = [];
+    const loops = Array.from({ length: 8 }, async (_, i) => {
+      await sleep(i * 5);
+      while (writing) committed.push(...(await slowWrite(writers, 1, 40)));
+    });
+    await sleep(300);
+    const hub = new LiveHub({ pool: db.pool, pollMs: 500 });
+    const seen = collect(hub);
+    const t0 = performance.now();
+    await hub.start();
+    const readyAfter = (await hub.whenReady(5_000)) ? performance.now() - t0 : Infinity;
+    await sleep(500);
+    writing = false;
+    await Promise.all(loops);
+    const deadline = Date.now() + 5_000;
+    const first = seen.ids[0] ?? Infinity;
+    const expected = committed.filter((id) => id >= first).sort((a, b) => a - b);
+    while (seen.ids.length < expected.length && Date.now() < deadline) await sleep(10);
+    await hub.stop();
+    expect(readyAfter).toBeLessThan(1_000);
+    expect(seen.ids.length).toBeGreaterThan(20);
+    expect(strictlyIncreasing(seen.ids)).toBe(true);
+    expect(seen.ids).toEqual(expected);
+  });
+
   it('delivers within milliseconds when writers are quick', async () => {
     const hub = new LiveHub({ pool: db.pool, pollMs: 5_000 });
     await hub.start();

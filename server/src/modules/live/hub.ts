@@ -68,6 +68,8 @@ const MIN_READ_GAP_MS = 4;
 interface Pending {
   xid: bigint;
   upTo: number;
+  /** the hub's starting point: once it resolves, the hub is ready */
+  start?: true;
 }
 
 export class LiveHub {
@@ -285,15 +287,23 @@ export class LiveHub {
       if (!this.ready && this.pending.length === 0) {
         // the starting point: everything up to the current end predates the hub, once older transactions have ended
         this.lastSeen = this.safeUpTo = vmax;
-        this.pending.push({ xid, upTo: vmax });
+        this.pending.push({ xid, upTo: vmax, start: true });
         this.readSoon();
         return;
       }
       // the newest earlier read whose transactions have all ended gives the frontier
       let frontier = Math.max(this.lastSeen, this.safeUpTo);
-      while (this.pending.length && this.pending[0]!.xid < xmin) frontier = Math.max(frontier, this.pending.shift()!.upTo);
+      let started = false;
+      while (this.pending.length && this.pending[0]!.xid < xmin) {
+        const p = this.pending.shift()!;
+        frontier = Math.max(frontier, p.upTo);
+        started ||= p.start === true;
+      }
       this.safeUpTo = frontier;
-      if (!this.ready && this.pending.length === 0) {
+      // ready as soon as the starting point is safe: later reads still waiting for their older transactions are the
+      // normal state of a busy stream, not a reason to keep clients out (waiting for an empty queue could take as
+      // long as writes keep overlapping)
+      if (!this.ready && started) {
         this.ready = true;
         for (const w of this.readyWaiters.splice(0)) w();
       }
