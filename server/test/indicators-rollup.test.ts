@@ -57,7 +57,8 @@ beforeAll(async () => {
     { kind: 'department', code: await one(`SELECT department_code AS code FROM cases WHERE department_code IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`) },
     { kind: 'grids', codes: (await pool.query<{ c: string }>(`SELECT grid_code AS c FROM cases GROUP BY 1 ORDER BY count(*) DESC LIMIT 3`)).rows.map((r) => r.c) },
   );
-  const r = await runIndicatorRollups(pool, { now: NOW, refreshMs: MIN });
+  // the duration cursor in pages of 97 cases: every month and the year read many pages (the durations test below)
+  const r = await runIndicatorRollups(pool, { now: NOW, refreshMs: MIN, durationPage: 97 });
   expect(r.left).toBe(0);
   app = await buildApp({ config: { ...loadConfig({}), clientDist: null, lightJobIntervalMs: 0, loginRateLimit: 1000, indicatorRollupMs: MIN }, pool, now: () => clock });
   cookie = sessionCookie(await login(app, 'leader'));

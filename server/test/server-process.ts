@@ -4,6 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { inject } from 'vitest';
 import { REPO_ROOT } from '../src/config.ts';
+import { SERVER_NODE_ENV, SERVER_NODE_FLAGS } from '../scripts/bundle.ts';
 
 export interface ServerProcess {
   url: string;
@@ -27,15 +28,17 @@ export async function freePort(): Promise<number> {
 
 export async function startServer(opts: { databaseUrl: string; port?: number; env?: Record<string, string> }): Promise<ServerProcess> {
   const port = opts.port ?? (await freePort());
-  // the bundle the run's global setup built (server-bundle.ts), else the sources under tsx
+  // the bundle the run's global setup built (server-bundle.ts), run with the node flags and environment of every
+  // production starter (scripts/bundle.ts); else the sources under tsx
   const bundle = inject('gcServerBundle');
   const [command, args] = bundle
-    ? [process.execPath, [bundle]]
+    ? [process.execPath, [...SERVER_NODE_FLAGS, bundle]]
     : [path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), [path.join(REPO_ROOT, 'server/src/main.ts')]];
   const child = spawn(command, args, {
     cwd: REPO_ROOT,
     env: {
       ...process.env,
+      ...(bundle ? SERVER_NODE_ENV : {}),
       DATABASE_URL: opts.databaseUrl,
       PORT: String(port),
       HOST: '127.0.0.1',

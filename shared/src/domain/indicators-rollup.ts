@@ -176,16 +176,19 @@ export function histogramSummary(buckets: readonly HistogramBucket[]): DurationS
 /** The histogram of a list of values (what the job stores), for tests and the job alike. */
 export function histogramOf(values: Iterable<number>): HistogramBucket[] {
   const m = new Map<number, HistogramBucket>();
-  for (const v of values) {
-    const h = Math.max(0, v);
-    const b = durationBucket(h);
-    const e = m.get(b);
-    if (e) {
-      e.n++;
-      e.hours += h;
-    } else m.set(b, { bucket: b, n: 1, hours: h });
-  }
+  for (const v of values) histogramAdd(m, v);
   return [...m.values()];
+}
+
+/** Adds one value to a histogram kept by bucket (histogramOf, one value at a time: no list of values kept). */
+export function histogramAdd(m: Map<number, HistogramBucket>, value: number): void {
+  const h = Math.max(0, value);
+  const b = durationBucket(h);
+  const e = m.get(b);
+  if (e) {
+    e.n++;
+    e.hours += h;
+  } else m.set(b, { bucket: b, n: 1, hours: h });
 }
 
 /** The exact summary the histogram stands for (quantile of indicators-cases.ts), to compare against. */

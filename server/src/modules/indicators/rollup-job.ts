@@ -17,6 +17,8 @@ export interface RollupPassOptions {
   refreshMs: number;
   /** stop starting periods after this long (the rest wait for the next pass); Infinity: all */
   budgetMs?: number;
+  /** cases per page of the duration cursor (rollup-repository.ts DURATION_PAGE); tests page small */
+  durationPage?: number;
 }
 
 export interface RollupPassResult {
@@ -43,7 +45,7 @@ export async function runIndicatorRollups(pool: pg.Pool, opts: RollupPassOptions
     if (Date.now() - began >= budget) break;
     const t0 = Date.now();
     const to = p.end.getTime() <= now.getTime() ? p.end : now;
-    await computePeriod(pool, { kind: p.kind, start: p.start, from: p.from, end: p.end, to, computedAt: now }, cal);
+    await computePeriod(pool, { kind: p.kind, start: p.start, from: p.from, end: p.end, to, computedAt: now }, cal, opts.durationPage);
     computed.push({ kind: p.kind, start: p.start, ms: Date.now() - t0 });
   }
   return { dirtied, dropped, computed, left: plan.length - computed.length };

@@ -9,7 +9,7 @@
 import type pg from 'pg';
 import {
   cstDateKey,
-  histogramOf,
+  histogramAdd,
   snapshotUse,
   workingMillisBetween,
   HOUR_MS,
@@ -92,9 +92,14 @@ export async function computePeriod(
   pool: pg.Pool,
   p: { kind: CalendarPeriod; start: DateKey; from: Date; end: Date; to: Date; computedAt: Date },
   cal: WorkCalendar,
+  durationPage = DURATION_PAGE,
 ): Promise<void> {
   await inTransaction(pool, async (client) => {
     const key = [p.kind, p.start];
+    // the durations first, before any write: a transaction holds no transaction id until it writes, and one that
+    // holds one holds the live stream back (docs/live.md); read through a cursor, so that a year's cases are never
+    // all in memory at once
+    const h = await durationHistogramsOf(client, p.from, p.to, cal, durationPage);
     for (const t of ['rollup_indicator', 'rollup_indicator_street', 'rollup_indicator_duration']) {
       await client.query(`DELETE FROM ${t} WHERE kind = $1 AND start = $2::date`, key);
     }
@@ -115,15 +120,6 @@ export async function computePeriod(
         GROUP BY kind, start, district_code, street_code, department_code, category_code, priority`,
       key,
     );
-    const { rows } = await client.query<DurationInput>(
-      `SELECT c.street_code AS street, coalesce(c.department_code, '') AS department, c.reported_at AS "reportedAt",
-              CASE WHEN c.accepted_at >= $1 AND c.accepted_at < $2 THEN c.accepted_at END AS "acceptedAt",
-              CASE WHEN c.closed_at >= $1 AND c.closed_at < $2 THEN c.closed_at END AS "closedAt"
-         FROM cases c
-        WHERE (c.accepted_at >= $1 AND c.accepted_at < $2) OR (c.closed_at >= $1 AND c.closed_at < $2)`,
-      [p.from, p.to],
-    );
-    const h = durationHistograms(rows, cal);
     if (h.length > 0) {
       await client.query(
         `INSERT INTO rollup_indicator_duration (kind, start, district_code, street_code, department_code, measure, bucket, n, hours)
@@ -144,20 +140,58 @@ export async function computePeriod(
 
 type Measure = 'respond' | 'resolve';
 
-/** Working hours of each case's two durations, bucketed (histogramOf) per street × department × measure. */
-export function durationHistograms(rows: readonly DurationInput[], cal: WorkCalendar): (HistogramBucket & { street: string; department: string; measure: Measure })[] {
-  const groups = new Map<string, { street: string; department: string; measure: Measure; hours: number[] }>();
-  const add = (r: DurationInput, measure: Measure, end: Date) => {
-    const key = `${r.street}|${r.department}|${measure}`;
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = { street: r.street, department: r.department, measure, hours: [] }));
-    g.hours.push(workingMillisBetween(r.reportedAt, end, cal) / HOUR_MS);
-  };
-  for (const r of rows) {
-    if (r.acceptedAt) add(r, 'respond', r.acceptedAt);
-    if (r.closedAt) add(r, 'resolve', r.closedAt);
+/** Cases read per FETCH of the duration cursor: bounds the rows in memory whatever the period's size. */
+const DURATION_PAGE = 10_000;
+
+/** The duration histograms of the cases accepted or closed in [from, to), read in pages through a cursor. */
+async function durationHistogramsOf(client: pg.PoolClient, from: Date, to: Date, cal: WorkCalendar, page: number): Promise<DurationBucket[]> {
+  const acc = new DurationHistograms(cal);
+  await client.query(
+    `DECLARE gc_durations NO SCROLL CURSOR FOR
+     SELECT c.street_code AS street, coalesce(c.department_code, '') AS department, c.reported_at AS "reportedAt",
+            CASE WHEN c.accepted_at >= $1 AND c.accepted_at < $2 THEN c.accepted_at END AS "acceptedAt",
+            CASE WHEN c.closed_at >= $1 AND c.closed_at < $2 THEN c.closed_at END AS "closedAt"
+       FROM cases c
+      WHERE (c.accepted_at >= $1 AND c.accepted_at < $2) OR (c.closed_at >= $1 AND c.closed_at < $2)`,
+    [from, to],
+  );
+  for (;;) {
+    const { rows } = await client.query<DurationInput>(`FETCH FORWARD ${Math.max(1, Math.trunc(page))} FROM gc_durations`);
+    acc.add(rows);
+    if (rows.length < page) break;
   }
-  return [...groups.values()].flatMap((g) => histogramOf(g.hours).map((b) => ({ street: g.street, department: g.department, measure: g.measure, ...b })));
+  await client.query('CLOSE gc_durations');
+  return acc.buckets();
+}
+
+type DurationBucket = HistogramBucket & { street: string; department: string; measure: Measure };
+
+/**
+ * Working hours of each case's two durations, bucketed (the domain's histogramAdd) per street × department ×
+ * measure, fed page by page: it keeps the buckets, never the cases.
+ */
+class DurationHistograms {
+  private readonly groups = new Map<string, { street: string; department: string; measure: Measure; buckets: Map<number, HistogramBucket> }>();
+
+  constructor(private readonly cal: WorkCalendar) {}
+
+  add(rows: readonly DurationInput[]): void {
+    for (const r of rows) {
+      if (r.acceptedAt) this.addOne(r, 'respond', r.acceptedAt);
+      if (r.closedAt) this.addOne(r, 'resolve', r.closedAt);
+    }
+  }
+
+  buckets(): DurationBucket[] {
+    return [...this.groups.values()].flatMap((g) => [...g.buckets.values()].map((b) => ({ street: g.street, department: g.department, measure: g.measure, ...b })));
+  }
+
+  private addOne(r: DurationInput, measure: Measure, end: Date): void {
+    const key = `${r.street}|${r.department}|${measure}`;
+    let g = this.groups.get(key);
+    if (!g) this.groups.set(key, (g = { street: r.street, department: r.department, measure, buckets: new Map() }));
+    histogramAdd(g.buckets, workingMillisBetween(r.reportedAt, end, this.cal) / HOUR_MS);
+  }
 }
 
 /** Scopes the street table answers (the rest read the grid table). */
