@@ -7,7 +7,8 @@
  * SOAK_POSITIONS_PER_S patrol positions a second; keeps SOAK_WALLS live streams open (as walls do) and, every few
  * seconds, reads what walls and leaders read: the binary open-case snapshot, the grid lights, the overview, a
  * heatmap and tiles at several zooms. Samples the RSS of the server's process tree every 10 s and prints a line a
- * minute and a summary with the rates achieved.
+ * minute (with the server's own account of its heap and buffers, from the admin's health report) and a summary with
+ * the rates achieved.
  *
  *   SOAK_DB=gc_megacity_2000000 SOAK_MINUTES=30 SOAK_CASES_PER_S=100 SOAK_POSITIONS_PER_S=1000 npx tsx server/scripts/soak-rss.ts
  *   SOAK_NODE_FLAGS='--max-old-space-size=160' …            (flags for the server's node only)
@@ -17,6 +18,7 @@ import { SERVER_NODE_ENV, SERVER_NODE_FLAGS, buildServerBundle } from './bundle.
 import fs from 'node:fs';
 import { Simulator } from '../src/modules/demo/simulator.ts';
 import { PositionLoad } from './soak-load.ts';
+import type { HealthResponse } from '@gridcommand/shared/schemas';
 
 const DB = process.env.SOAK_DB ?? 'gc_megacity_2000000';
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 30);
@@ -76,6 +78,16 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 500));
   }
   const cookie = await login('leader');
+  const adminCookie = await login('admin');
+  /** the server's own account of its memory (the admin's health report): heap used / reserved, external (tiles) */
+  const memory = async (): Promise<string> => {
+    try {
+      const p = ((await (await fetch(`${base}/api/health`, { headers: { cookie: adminCookie } })).json()) as HealthResponse).process;
+      return p ? `${p.heapUsedMb.toFixed(0)} / ${p.heapTotalMb.toFixed(0)}, ${p.externalMb.toFixed(0)} (${p.tileCacheMb.toFixed(0)})` : '—';
+    } catch {
+      return '—';
+    }
+  };
   const simulator = new Simulator({ baseUrl: base, password: PASSWORD, rate: CASES_PER_S, speed: SIM_SPEED, concurrency: SIM_CONCURRENCY, teams: false });
   await simulator.start();
   const positions = new PositionLoad(base, PASSWORD, POSITIONS_PER_S);
@@ -138,8 +150,8 @@ async function main(): Promise<void> {
     `soak on ${DB}: ${MINUTES} min; load ${CASES_PER_S} new reports/s (worked at speed ${SIM_SPEED}, ${SIM_CONCURRENCY} requests in flight), ` +
       `${POSITIONS_PER_S} positions/s over ${walkers} teams; ${WALLS} live streams; reads every ~2 s; picked up ${simulator.stats.pickedUp} open cases`,
   );
-  console.log('| minute | RSS MB | reports/s | actions/s | positions/s | events per wall | reads ok | failed (reads, sim, positions) |');
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log('| minute | RSS MB | heap used / reserved, external (tiles) MB | reports/s | actions/s | positions/s | events per wall | reads ok | failed (reads, sim, positions) |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   let last = { t: Date.now(), created: 0, actions: 0, positions: 0 };
   while (Date.now() - t0 < MINUTES * 60_000) {
     await new Promise((r) => setTimeout(r, 10_000));
@@ -148,7 +160,7 @@ async function main(): Promise<void> {
       const now = { t: Date.now(), created: simulator.stats.created, actions: simulator.stats.actions, positions: positions.stats.accepted };
       const s = (now.t - last.t) / 1000;
       console.log(
-        `| ${samples.length / 6} | ${samples.at(-1)!.toFixed(0)} | ${((now.created - last.created) / s).toFixed(1)} | ${((now.actions - last.actions) / s).toFixed(1)} | ` +
+        `| ${samples.length / 6} | ${samples.at(-1)!.toFixed(0)} | ${await memory()} | ${((now.created - last.created) / s).toFixed(1)} | ${((now.actions - last.actions) / s).toFixed(1)} | ` +
           `${((now.positions - last.positions) / s).toFixed(0)} | ${Math.round(events / WALLS)} | ${ok} | ${failed}, ${simulator.stats.errors}, ${positions.stats.failed} |`,
       );
       last = now;

@@ -60,7 +60,7 @@ export interface BuildAppOptions {
   readRouter?: ReadRouter | null;
   /** Fastify logger options; false (the default) for none */
   logger?: boolean | object;
-  /** in-process tile cache; { maxBytes: 0 } disables it */
+  /** in-process tile cache; { maxBytes: 0 } disables it. Default: config.tileCacheBytes, entries kept a minute */
   tileCache?: Partial<TileCacheOptions>;
   /** the current time for time-relative reads (statistics periods); tests pin it. Default: the system clock */
   now?: () => Date;
@@ -99,7 +99,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   // app decorators
   await app.register(dbPlugin, { pool: opts.pool });
   await app.register(readPoolPlugin, { router: opts.readRouter });
-  const tileCache = new TileCache({ ...DEFAULT_TILE_CACHE, ...opts.tileCache });
+  const tileCache = new TileCache({ ...DEFAULT_TILE_CACHE, maxBytes: opts.config.tileCacheBytes, ...opts.tileCache });
   app.decorate('tileCache', tileCache);
 
   // one error shape; unknown page URLs fall back to the client when it is built

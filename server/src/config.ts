@@ -70,6 +70,8 @@ export interface Config {
   deviceSessionDays: number;
   /** public reports a minute from one address (the citizen's page) */
   publicRate: number;
+  /** the in-process tile cache's budget of rendered tiles, in bytes (outside the V8 heap); 0 turns it off */
+  tileCacheBytes: number;
 }
 
 export interface LiveConfig {
@@ -217,6 +219,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     photoRate: intFromEnv(env, 'GC_PHOTO_RATE', 120, 1, 100_000),
     deviceSessionDays: intFromEnv(env, 'GC_DEVICE_SESSION_DAYS', DEFAULT_DEVICE_SESSION_DAYS, 1, 3650),
     publicRate: intFromEnv(env, 'GC_PUBLIC_RATE', 10, 1, 100_000),
+    tileCacheBytes: intFromEnv(env, 'GC_TILE_CACHE_MB', 64, 0, 4096) * 1024 * 1024,
   };
   // GC_JOBS=false: an extra API process beside the one that runs the jobs (docs/deploy.md)
   return config.jobs ? config : { ...config, lightJobIntervalMs: 0, positionRetentionDays: 0, simRate: 0, simRateOverride: null };

@@ -44,6 +44,14 @@ describe('GET /api/health', () => {
     const files = (await import('../src/db/migrate.ts')).migrationFiles();
     expect(h.migrations).toEqual({ applied: files.length, pending: 0, current: true });
     expect(Number.isNaN(Date.parse(h.time ?? ''))).toBe(false);
+    // this process's memory, as process.memoryUsage() says it
+    const p = h.process!;
+    expect(p.pid).toBe(process.pid);
+    expect(p.rssMb).toBeGreaterThan(p.heapUsedMb);
+    expect(p.heapTotalMb).toBeGreaterThanOrEqual(p.heapUsedMb);
+    expect(p.externalMb).toBeGreaterThanOrEqual(p.arrayBuffersMb);
+    expect(p.arrayBuffersMb).toBeGreaterThanOrEqual(p.tileCacheMb);
+    expect(Math.abs(p.rssMb - process.memoryUsage().rss / 1024 / 1024)).toBeLessThan(200);
   });
 
   it('answers 503 degraded, and the API 503 "database unavailable", when the database is down', async () => {

@@ -96,6 +96,30 @@ describe('the live hub under concurrent writers', () => {
     expect(seen.ids).toEqual([held!, ...fast]);
   });
 
+  it('fetches each row once while an older transaction holds the frontier back, paging through what it held', async () => {
+    const hub = new LiveHub({ pool: db.pool, pollMs: 500, batchSize: 10 });
+    await hub.start();
+    const seen = collect(hub);
+    const before = hub.stats();
+    const slow = slowWrite(writers, 1, 900);
+    await sleep(100); // the slow writer has drawn its id
+    const fast: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      fast.push(...(await slowWrite(writers, 7, 0)));
+      await sleep(60);
+    }
+    expect(seen.ids).toEqual([]); // all held behind the open transaction
+    const [held] = await slow;
+    const deadline = Date.now() + 5_000;
+    while (seen.ids.length < fast.length + 1 && Date.now() < deadline) await sleep(10);
+    const after = hub.stats();
+    await hub.stop();
+    expect(seen.ids).toEqual([held!, ...fast]);
+    // many reads while it waited, yet every row crossed the connection once
+    expect(after.reads - before.reads).toBeGreaterThan(10);
+    expect(after.rowsRead - before.rowsRead).toBe(fast.length + 1);
+  });
+
   it('pages through more deliverable events than one read holds', async () => {
     const hub = new LiveHub({ pool: db.pool, pollMs: 500, batchSize: 10 });
     await hub.start();

@@ -2,6 +2,7 @@
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ENTRY_OVERHEAD, TileCache } from '../src/modules/tiles/cache.ts';
+import { loadConfig } from '../src/config.ts';
 
 const buf = (n: number, fill = 1) => Buffer.alloc(n, fill);
 
@@ -118,5 +119,19 @@ describe('TileCache', () => {
     await expect(cache.memo('x', compute)).rejects.toThrow('database away');
     await Promise.resolve();
     expect(await cache.memo('x', compute)).toBe(2);
+  });
+});
+
+describe('GC_TILE_CACHE_MB', () => {
+  it.each([
+    [undefined, 64 * 1024 * 1024],
+    ['0', 0],
+    ['8', 8 * 1024 * 1024],
+  ])('%s → %i bytes', (raw, bytes) => {
+    expect(loadConfig(raw === undefined ? {} : { GC_TILE_CACHE_MB: raw }).tileCacheBytes).toBe(bytes);
+  });
+
+  it.each(['-1', '1.5', 'lots', '4097'])('refuses %s', (raw) => {
+    expect(() => loadConfig({ GC_TILE_CACHE_MB: raw })).toThrow(/GC_TILE_CACHE_MB must be an integer between 0 and 4096/);
   });
 });

@@ -40,6 +40,22 @@ export const HealthResponse = Type.Object({
       { description: 'admins only' },
     ),
   ),
+  /** this API process's memory (process.memoryUsage), in MB */
+  process: Type.Optional(
+    Type.Object(
+      {
+        pid: Type.Integer({ minimum: 0 }),
+        uptimeS: Type.Number({ minimum: 0 }),
+        rssMb: Type.Number({ minimum: 0, description: 'resident set' }),
+        heapUsedMb: Type.Number({ minimum: 0, description: 'live and not yet collected JavaScript objects' }),
+        heapTotalMb: Type.Number({ minimum: 0, description: 'the JavaScript heap as reserved' }),
+        externalMb: Type.Number({ minimum: 0, description: 'memory of C++ objects bound to JavaScript, buffers included' }),
+        arrayBuffersMb: Type.Number({ minimum: 0, description: 'buffers and array buffers (part of external)' }),
+        tileCacheMb: Type.Number({ minimum: 0, description: 'rendered tiles held by the tile cache (part of arrayBuffers)' }),
+      },
+      { description: 'admins only' },
+    ),
+  ),
   /** why the service is degraded */
   message: Type.Optional(Type.String({ description: 'why the service is degraded (admins only)' })),
 });

@@ -84,9 +84,78 @@ function indexer<T extends string>(list: T[]): (v: T) => number {
   };
 }
 
+/**
+ * One open case as the snapshot stores it, the codes of the closed lists already as their indexes — the shape the
+ * server reads it in (one array per case from the database, no object, no dates, no free text but the emergencies').
+ */
+export type OpenCaseRow = readonly [
+  id: number,
+  version: number,
+  lon: number,
+  lat: number,
+  teamId: number | null,
+  /** epoch ms */
+  reportedAt: number,
+  /** epoch ms */
+  resolveBy: number,
+  /** index into CASE_STATES */
+  status: number,
+  /** index into LIGHTS */
+  light: number,
+  /** index into PRIORITIES */
+  priority: number,
+  /** index into CASE_SOURCES */
+  source: number,
+  /** index into ESCALATION_LEVELS */
+  escalation: number,
+  supervised: boolean,
+  gridCode: string,
+  communityCode: string,
+  zoneCode: string,
+  streetCode: string,
+  categoryCode: string,
+  departmentCode: string | null,
+  /** the case's code and title: the emergencies' only (null for the others) */
+  code: string | null,
+  title: string | null,
+];
+
+/** The row of one case's facts (what encodeOpenCases encodes). */
+export function openCaseRowOf(c: CaseFacts): OpenCaseRow {
+  const emergency = c.priority === 'emergency';
+  return [
+    c.id,
+    c.version,
+    c.lon,
+    c.lat,
+    c.teamId,
+    Date.parse(c.reportedAt),
+    Date.parse(c.resolveBy),
+    CASE_STATES.indexOf(c.status),
+    LIGHTS.indexOf(c.light),
+    PRIORITIES.indexOf(c.priority),
+    CASE_SOURCES.indexOf(c.source),
+    ESCALATION_LEVELS.indexOf(c.escalationLevel),
+    c.supervised,
+    c.gridCode,
+    c.communityCode,
+    c.zoneCode,
+    c.streetCode,
+    c.categoryCode,
+    c.departmentCode,
+    emergency ? c.code : null,
+    emergency ? c.title : null,
+  ];
+}
+
 /** Encodes open cases (as GET /api/map/open-cases lists them) into the binary snapshot. */
 export function encodeOpenCases(items: readonly CaseFacts[], lastEventId: number): Uint8Array {
-  const n = items.length;
+  return encodeOpenCaseRows(items.map(openCaseRowOf), lastEventId);
+}
+
+/** Encodes open cases read as rows (OpenCaseRow) into the binary snapshot. */
+export function encodeOpenCaseRows(rows: readonly OpenCaseRow[], lastEventId: number): Uint8Array {
+  const n = rows.length;
   const dict: OpenCasesDictionary = {
     states: CASE_STATES,
     lights: LIGHTS,
@@ -102,29 +171,28 @@ export function encodeOpenCases(items: readonly CaseFacts[], lastEventId: number
   const gridOf = indexer(gridKeys);
   const categoryOf = indexer(dict.categories);
   const departmentOf = indexer(dict.departments);
-  const code = (list: readonly string[], v: string) => list.indexOf(v);
   const cols = allocate(n);
   for (let i = 0; i < n; i++) {
-    const c = items[i]!;
-    cols.reportedAt[i] = Date.parse(c.reportedAt);
-    cols.resolveBy[i] = Date.parse(c.resolveBy);
-    cols.id[i] = c.id;
-    cols.version[i] = c.version;
-    cols.lon[i] = Math.round(c.lon * COORD_SCALE);
-    cols.lat[i] = Math.round(c.lat * COORD_SCALE);
-    cols.teamId[i] = c.teamId ?? 0;
-    const g = gridOf(c.gridCode);
-    if (g === dict.grids.length) dict.grids.push([c.gridCode, c.communityCode, c.zoneCode, c.streetCode]);
+    const r = rows[i]!;
+    cols.id[i] = r[0];
+    cols.version[i] = r[1];
+    cols.lon[i] = Math.round(r[2] * COORD_SCALE);
+    cols.lat[i] = Math.round(r[3] * COORD_SCALE);
+    cols.teamId[i] = r[4] ?? 0;
+    cols.reportedAt[i] = r[5];
+    cols.resolveBy[i] = r[6];
+    cols.status[i] = r[7];
+    cols.light[i] = r[8];
+    cols.priority[i] = r[9];
+    cols.source[i] = r[10];
+    cols.escalation[i] = r[11];
+    cols.flags[i] = r[12] ? FLAG_SUPERVISED : 0;
+    const g = gridOf(r[13]);
+    if (g === dict.grids.length) dict.grids.push([r[13], r[14], r[15], r[16]]);
     cols.grid[i] = g;
-    cols.category[i] = categoryOf(c.categoryCode);
-    cols.department[i] = c.departmentCode === null ? 0 : departmentOf(c.departmentCode) + 1;
-    cols.status[i] = code(CASE_STATES, c.status);
-    cols.light[i] = code(LIGHTS, c.light);
-    cols.priority[i] = code(PRIORITIES, c.priority);
-    cols.source[i] = code(CASE_SOURCES, c.source);
-    cols.escalation[i] = code(ESCALATION_LEVELS, c.escalationLevel);
-    cols.flags[i] = c.supervised ? FLAG_SUPERVISED : 0;
-    if (c.priority === 'emergency') dict.text[String(c.id)] = [c.code, c.title];
+    cols.category[i] = categoryOf(r[17]);
+    cols.department[i] = r[18] === null ? 0 : departmentOf(r[18]) + 1;
+    if (r[19] !== null) dict.text[String(r[0])] = [r[19], r[20] ?? ''];
   }
   const dictBytes = new TextEncoder().encode(JSON.stringify(dict));
   const columnsOffset = pad(HEADER_BYTES + dictBytes.length, 8);

@@ -33,11 +33,31 @@ export async function healthReport(
   }
 }
 
+const MB = 1024 * 1024;
+const mb = (bytes: number) => Math.round((bytes / MB) * 10) / 10;
+
+/** This process's memory as the health report shows it (docs/megacity.md#memory), in MB to a tenth. */
+export function processMemory(tileCacheBytes: number): NonNullable<HealthResponse['process']> {
+  const m = process.memoryUsage();
+  return {
+    pid: process.pid,
+    uptimeS: Math.round(process.uptime()),
+    rssMb: mb(m.rss),
+    heapUsedMb: mb(m.heapUsed),
+    heapTotalMb: mb(m.heapTotal),
+    externalMb: mb(m.external),
+    arrayBuffersMb: mb(m.arrayBuffers),
+    tileCacheMb: mb(tileCacheBytes),
+  };
+}
+
 /**
- * The report as this caller may see it: everything for an admin's session, only the status for anyone else. The
- * caller is looked up beside the database check; a caller that cannot be looked up (the database is down) is anonymous.
+ * The report as this caller may see it: everything for an admin's session (the replica, this process's memory), only
+ * the status for anyone else. The caller is looked up beside the database check; a caller that cannot be looked up
+ * (the database is down) is anonymous.
  */
 export async function healthFor(app: FastifyInstance, request: FastifyRequest): Promise<{ status: 200 | 503; body: HealthResponse }> {
   const [r, user] = await Promise.all([healthReport(app.pool, request.log), app.authenticate(request).catch(() => null)]);
-  return user?.role === 'admin' ? { status: r.status, body: { ...r.body, replica: app.replicaStatus() } } : { status: r.status, body: { status: r.body.status } };
+  if (user?.role !== 'admin') return { status: r.status, body: { status: r.body.status } };
+  return { status: r.status, body: { ...r.body, replica: app.replicaStatus(), process: processMemory(app.tileCache.bytes) } };
 }

@@ -20,7 +20,7 @@
  */
 import pg from 'pg';
 import { LIVE_CHANNEL } from '../writer/events.ts';
-import { readWithXmin, toHubEvent, type HubEvent, type LiveSubscriber } from './rows.ts';
+import { idRuns, readWithXmin, toHubEvent, type EventRow, type HubEvent, type LiveSubscriber } from './rows.ts';
 
 export { LIVE_CHANNEL } from '../writer/events.ts';
 export { isUnfiltered, matchesFilter, NO_FILTER, parseFilter, type LiveFilter } from './filter.ts';
@@ -57,6 +57,8 @@ export interface HubStats {
   readErrors: number;
   /** reads that found rows not yet deliverable (an older transaction was still open) */
   heldBack: number;
+  /** event rows the reads fetched (each once: rows held back are not fetched again) */
+  rowsRead: number;
 }
 
 const quietLog: HubLogger = { info: () => {}, warn: () => {} };
@@ -102,8 +104,13 @@ export class LiveHub {
   private readAgain = false;
   private stopped = false;
   private pending: Pending[] = [];
+  /**
+   * Rows read above the frontier, not yet deliverable, by id: kept until the frontier passes them, and left out of the
+   * next reads (a busy stream would otherwise read each row again at every read until older transactions ended).
+   */
+  private readonly held = new Map<number, EventRow>();
   private readyWaiters: Array<() => void> = [];
-  private readonly counters = { notifications: 0, reads: 0, events: 0, reconnects: 0, readErrors: 0, heldBack: 0 };
+  private readonly counters = { notifications: 0, reads: 0, events: 0, reconnects: 0, readErrors: 0, heldBack: 0, rowsRead: 0 };
 
   constructor(opts: LiveHubOptions) {
     this.pool = opts.pool;
@@ -149,6 +156,7 @@ export class LiveHub {
     await this.reading?.catch(() => {});
     if (c) await c.end().catch(() => {});
     this.subscribers.clear();
+    this.held.clear();
   }
 
   subscribe(sub: LiveSubscriber): () => void {
@@ -276,14 +284,17 @@ export class LiveHub {
   /**
    * Reads until nothing more is deliverable: resolves the pending reads whose older transactions have ended (the
    * frontier), delivers the rows up to it, and remembers this read's newest id with its transaction id. Rows are
-   * fetched only up to the newest id a pending read saw, so a row is read about once, not at every read.
+   * fetched only up to the newest id a pending read saw, and rows read before that are still above the frontier are
+   * held, not read again: each row crosses the connection once.
    */
   private async readOnce(conn: pg.Client): Promise<void> {
     for (;;) {
       const upTo = Math.max(this.safeUpTo, this.pending.length ? this.pending[this.pending.length - 1]!.upTo : this.lastSeen);
-      const { xmin, xid, vmax, rows } = await readWithXmin(conn, this.lastSeen, upTo, this.batchSize);
+      const { xmin, xid, vmax, rows } = await readWithXmin(conn, this.lastSeen, upTo, this.batchSize, idRuns(this.held.keys()));
       this.counters.reads++;
+      this.counters.rowsRead += rows.length;
       if (this.stopped) return;
+      for (const r of rows) this.held.set(Number(r.id), r);
       if (!this.ready && this.pending.length === 0) {
         // the starting point: everything up to the current end predates the hub, once older transactions have ended
         this.lastSeen = this.safeUpTo = vmax;
@@ -307,15 +318,21 @@ export class LiveHub {
         this.ready = true;
         for (const w of this.readyWaiters.splice(0)) w();
       }
-      const deliverable = rows.filter((r) => Number(r.id) <= frontier);
+      // a full page may stop before the frontier: rows after its last one are not read yet, nothing past it goes out
+      const full = rows.length === this.batchSize;
+      const reached = full ? Math.min(frontier, Number(rows[rows.length - 1]!.id)) : frontier;
+      const deliverable: number[] = [];
+      for (const id of this.held.keys()) if (id <= reached) deliverable.push(id);
       if (deliverable.length) {
-        const batch = deliverable.map(toHubEvent);
+        deliverable.sort((a, b) => a - b);
+        const batch = deliverable.map((id) => {
+          const row = this.held.get(id)!;
+          this.held.delete(id);
+          return toHubEvent(row);
+        });
         this.counters.events += batch.length;
         this.fanOut(batch);
       }
-      // a full page may stop before the frontier: continue from its last row
-      const full = rows.length === this.batchSize;
-      const reached = full ? Math.min(frontier, Number(rows[rows.length - 1]!.id)) : frontier;
       this.lastSeen = Math.max(this.lastSeen, reached);
       const seen = Math.max(frontier, this.pending.length ? this.pending[this.pending.length - 1]!.upTo : 0);
       if (vmax > seen) this.pending.push({ xid, upTo: vmax });

@@ -124,24 +124,50 @@ export async function readEventsAfter(
 
 /**
  * One read of the hub, in one statement (one snapshot): the snapshot's xmin, the newest id it sees (`vmax`), the rows
- * in (afterId, upTo], and a fresh transaction id — assigned while the statement runs, so after its snapshot was taken
- * (the R of docs/live.md).
+ * in (afterId, upTo] but those the hub already holds (`held`: read before, not yet deliverable, as runs of consecutive
+ * ids — about as many runs as transactions were in flight, however many rows), and a fresh transaction id — assigned
+ * while the statement runs, so after its snapshot was taken (the R of docs/live.md).
  */
 export async function readWithXmin(
   db: Pick<pg.Client, 'query'>,
   afterId: number,
   upTo: number,
   limit: number,
+  held: IdRuns = { lo: [], hi: [] },
 ): Promise<{ xmin: bigint; xid: bigint; vmax: number; rows: EventRow[] }> {
   const { rows } = await db.query<EventRow & { xmin: string; xid: string; vmax: string | null }>({
     name: 'gc_hub_read',
     text: `SELECT s.xmin, s.xid, s.vmax, e.* FROM (SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin,
                  pg_current_xact_id()::text AS xid, (SELECT max(id) FROM event)::text AS vmax) s
-     LEFT JOIN LATERAL (SELECT ${EVENT_COLUMNS} FROM event WHERE id > $1 AND id <= $2 ORDER BY id LIMIT $3) e ON true`,
-    values: [afterId, upTo, limit],
+     LEFT JOIN LATERAL (SELECT ${EVENT_COLUMNS} FROM event
+                        WHERE id > $1 AND id <= $2
+                          AND NOT EXISTS (SELECT 1 FROM unnest($4::bigint[], $5::bigint[]) AS h(lo, hi) WHERE id BETWEEN h.lo AND h.hi)
+                        ORDER BY id LIMIT $3) e ON true`,
+    values: [afterId, upTo, limit, held.lo, held.hi],
   });
   const r = rows[0]!;
   return { xmin: BigInt(r.xmin), xid: BigInt(r.xid), vmax: Number(r.vmax ?? 0), rows: rows.filter((x) => x.id !== null) };
+}
+
+/** Ids as runs of consecutive values: run i is lo[i]..hi[i], inclusive. */
+export interface IdRuns {
+  lo: number[];
+  hi: number[];
+}
+
+/** The runs of consecutive ids among `ids` (any order, no duplicates). */
+export function idRuns(ids: Iterable<number>): IdRuns {
+  const sorted = Float64Array.from(ids).sort();
+  const out: IdRuns = { lo: [], hi: [] };
+  for (let i = 0; i < sorted.length; i++) {
+    const id = sorted[i]!;
+    if (i > 0 && id === sorted[i - 1]! + 1) out.hi[out.hi.length - 1] = id;
+    else {
+      out.lo.push(id);
+      out.hi.push(id);
+    }
+  }
+  return out;
 }
 
 export async function maxEventId(db: Pick<pg.Pool, 'query'>): Promise<number> {

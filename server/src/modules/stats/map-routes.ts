@@ -7,7 +7,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { LIGHTS, type Light } from '@gridcommand/shared/domain';
-import { ErrorResponse, GridLights, OPEN_CASES_BIN_TYPE, OpenCases, OpenCasesQuery, encodeOpenCases } from '@gridcommand/shared/schemas';
+import { ErrorResponse, GridLights, OPEN_CASES_BIN_TYPE, OpenCases, OpenCasesQuery, encodeOpenCaseRows } from '@gridcommand/shared/schemas';
 import { HttpError } from '../../plugins/errors.ts';
 import { binaryResponse } from '../../plugins/openapi-shapes.ts';
 import { parseBbox } from '../grids/routes.ts';
@@ -70,8 +70,8 @@ const mapRoutes: FastifyPluginAsyncTypebox<MapRoutesOptions> = async (app, opts)
     async (request, reply) => {
       const bbox = request.query.bbox !== undefined ? parseBbox(request.query.bbox) : null;
       const scope = await liveScopeOf(app.pool, request.user!);
-      const { lastEventId, result } = await repo.inSnapshot(app.pool, frontier, (db) => repo.openCases(db, bbox, scope));
-      const bytes = encodeOpenCases(result, lastEventId);
+      const { lastEventId, result } = await repo.inSnapshot(app.pool, frontier, (db) => repo.openCaseRows(db, bbox, scope));
+      const bytes = encodeOpenCaseRows(result, lastEventId);
       return reply.type(OPEN_CASES_BIN_TYPE).header('cache-control', 'no-store').send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     },
   );
