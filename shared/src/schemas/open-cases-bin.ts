@@ -120,9 +120,12 @@ export type OpenCaseRow = readonly [
   title: string | null,
 ];
 
+/** The priority whose cases keep their code and title in the snapshot (the wall names them). */
+export const OPEN_CASES_TEXT_PRIORITY = 'emergency' satisfies CaseFacts['priority'];
+
 /** The row of one case's facts (what encodeOpenCases encodes). */
 export function openCaseRowOf(c: CaseFacts): OpenCaseRow {
-  const emergency = c.priority === 'emergency';
+  const emergency = c.priority === OPEN_CASES_TEXT_PRIORITY;
   return [
     c.id,
     c.version,

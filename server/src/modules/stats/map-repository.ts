@@ -5,7 +5,7 @@
  */
 import type pg from 'pg';
 import { CASE_SOURCES, CASE_STATES, LIGHTS, OPEN_STATES, PRIORITIES, escalationLevelOf } from '@gridcommand/shared/domain';
-import type { CaseFacts, OpenCaseRow as OpenCaseBinRow } from '@gridcommand/shared/schemas';
+import { OPEN_CASES_TEXT_PRIORITY, type CaseFacts, type OpenCaseRow as OpenCaseBinRow } from '@gridcommand/shared/schemas';
 import { inTransaction } from '../../db/transaction.ts';
 import { indexPredicate } from './partial-indexes.ts';
 
@@ -100,15 +100,23 @@ interface OpenCaseRow {
   version: number;
 }
 
-/** Open (lit) cases, optionally within a bbox, as the facts the case events carry (CaseFacts). */
-export async function openCases(db: Queryable, bbox: [number, number, number, number] | null, scope: CaseScope): Promise<CaseFacts[]> {
-  const params: unknown[] = [OPEN_STATES];
-  let filter = '';
+type Bbox = [number, number, number, number];
+
+/** The open cases' WHERE clause (open states, the bbox, the scope), its values appended to `params`. */
+function openCasesWhere(params: unknown[], bbox: Bbox | null, scope: CaseScope): string {
+  params.push(OPEN_STATES);
+  let where = `c.status = ANY($${params.length}::text[])`;
   if (bbox) {
-    params.push(...bbox);
-    filter = 'AND c.location && ST_MakeEnvelope($2, $3, $4, $5, 4326)';
+    const at = params.push(...bbox) - 3;
+    where += ` AND c.location && ST_MakeEnvelope($${at}, $${at + 1}, $${at + 2}, $${at + 3}, 4326)`;
   }
-  filter += ` ${scopeClause(scope, params)}`;
+  return `${where} ${scopeClause(scope, params)}`;
+}
+
+/** Open (lit) cases, optionally within a bbox, as the facts the case events carry (CaseFacts). */
+export async function openCases(db: Queryable, bbox: Bbox | null, scope: CaseScope): Promise<CaseFacts[]> {
+  const params: unknown[] = [];
+  const where = openCasesWhere(params, bbox, scope);
   const { rows } = await db.query<OpenCaseRow>(
     `SELECT c.id::int AS id, c.code, c.status, c.light, c.priority, c.source, c.category_code AS "categoryCode",
             c.grid_code AS "gridCode", c.community_code AS "communityCode", c.zone_code AS "zoneCode", c.street_code AS "streetCode",
@@ -116,7 +124,7 @@ export async function openCases(db: Queryable, bbox: [number, number, number, nu
             c.title, c.reported_at AS "reportedAt", c.resolve_by AS "resolveBy", c.team_id AS "teamId",
             c.department_code AS "departmentCode", c.escalation_level AS "escalationLevel", c.supervised, c.version
      FROM cases c
-     WHERE c.status = ANY($1::text[]) ${filter}
+     WHERE ${where}
      ORDER BY c.id`,
     params,
   );
@@ -134,25 +142,20 @@ export async function openCases(db: Queryable, bbox: [number, number, number, nu
  * emergencies only — a snapshot of 100,000 open cases, read every time a wall or a desk loads, then allocates a
  * fraction of what objects, dates and titles would.
  */
-export async function openCaseRows(db: Queryable, bbox: [number, number, number, number] | null, scope: CaseScope): Promise<OpenCaseBinRow[]> {
-  const params: unknown[] = [OPEN_STATES, CASE_STATES, LIGHTS, PRIORITIES, CASE_SOURCES];
-  let filter = '';
-  if (bbox) {
-    params.push(...bbox);
-    filter = 'AND c.location && ST_MakeEnvelope($6, $7, $8, $9, 4326)';
-  }
-  filter += ` ${scopeClause(scope, params)}`;
+export async function openCaseRows(db: Queryable, bbox: Bbox | null, scope: CaseScope): Promise<OpenCaseBinRow[]> {
+  const params: unknown[] = [CASE_STATES, LIGHTS, PRIORITIES, CASE_SOURCES, OPEN_CASES_TEXT_PRIORITY];
+  const where = openCasesWhere(params, bbox, scope);
   const { rows } = await db.query<OpenCaseBinRow & unknown[]>({
     text: `SELECT c.id::int, c.version,
             round(ST_X(c.location)::numeric, 6)::float8, round(ST_Y(c.location)::numeric, 6)::float8, c.team_id,
             floor(extract(epoch FROM c.reported_at) * 1000)::float8, floor(extract(epoch FROM c.resolve_by) * 1000)::float8,
-            array_position($2::text[], c.status::text) - 1, array_position($3::text[], c.light::text) - 1,
-            array_position($4::text[], c.priority::text) - 1, array_position($5::text[], c.source::text) - 1,
+            array_position($1::text[], c.status::text) - 1, array_position($2::text[], c.light::text) - 1,
+            array_position($3::text[], c.priority::text) - 1, array_position($4::text[], c.source::text) - 1,
             c.escalation_level, c.supervised,
             c.grid_code, c.community_code, c.zone_code, c.street_code, c.category_code, c.department_code,
-            CASE WHEN c.priority = 'emergency' THEN c.code END, CASE WHEN c.priority = 'emergency' THEN c.title END
+            CASE WHEN c.priority = $5 THEN c.code END, CASE WHEN c.priority = $5 THEN c.title END
      FROM cases c
-     WHERE c.status = ANY($1::text[]) ${filter}
+     WHERE ${where}
      ORDER BY c.id`,
     values: params,
     rowMode: 'array',
