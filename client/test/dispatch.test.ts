@@ -223,6 +223,31 @@ describe('dispatch desk', () => {
     await pageA.evaluate(() => (window as unknown as { __GC__: { map: { zoomTo(z: number): void } } }).__GC__.map.zoomTo(13.5));
     await pageA.waitForTimeout(800);
     await screenshot(pageA, 'dispatch-patrol');
+
+    // the lasso: a ring dragged over the map picks the grids whose label point it holds, read for the ring's bbox
+    const lassoReads: string[] = [];
+    const onRequest = (r: import('playwright-core').Request) => {
+      const u = new URL(r.url());
+      if (u.pathname === '/api/grids') lassoReads.push(u.search);
+    };
+    pageA.on('request', onRequest);
+    const before = Number((await pageA.getByTestId('patrol-selected').innerText()).replace(/[^0-9]/g, ''));
+    await pageA.getByTestId('patrol-lasso').click();
+    const box3 = (await pageA.getByTestId('map').boundingBox())!;
+    const cx = box3.x + box3.width / 2;
+    const cy = box3.y + box3.height / 2;
+    await pageA.mouse.move(cx - 120, cy - 90);
+    await pageA.mouse.down();
+    for (const [dx, dy] of [[120, -90], [120, 90], [-120, 90], [-120, -60]]) await pageA.mouse.move(cx + dx!, cy + dy!, { steps: 6 });
+    await pageA.mouse.up();
+    await pageA.waitForFunction(
+      (n) => Number(document.querySelector('[data-testid="patrol-selected"]')?.textContent?.replace(/[^0-9]/g, '') ?? 0) > n,
+      before,
+      { timeout: 15_000 },
+    );
+    pageA.off('request', onRequest);
+    expect(lassoReads.length).toBeGreaterThan(0);
+    for (const q of lassoReads) expect(q).toMatch(/^\?geometry=none&bbox=/);
     await pageA.keyboard.press('?');
     await pageA.getByTestId('help').waitFor();
     await screenshot(pageA, 'dispatch-help');

@@ -12,6 +12,8 @@ let db: TestDatabase;
 let server: ServerProcess;
 let browser: Browser;
 let page: Page;
+/** every GET /api/grids… the page sent: none may read the whole city's grids */
+const gridRequests: string[] = [];
 
 interface GridFeature {
   id: string;
@@ -25,6 +27,10 @@ beforeAll(async () => {
   page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (u.pathname === '/api/grids') gridRequests.push(u.search);
+  });
   await page.goto(server.url, { waitUntil: 'domcontentloaded' });
   await page.waitForFunction(() => (window as unknown as { __GC_READY__?: boolean }).__GC_READY__ === true, null, {
     timeout: 90_000,
@@ -65,6 +71,17 @@ describe('first map', () => {
       () => (window as unknown as { __GC__: { map: { querySourceFeatures(s: string, o: object): unknown[] } } }).__GC__.map.querySourceFeatures('grid', { sourceLayer: 'grid' }).length,
     );
     expect(rendered).toBeGreaterThan(500);
+    // the header counts come from the district's own counts, not from a list of every grid
+    const { rows } = await db.pool.query<{ grids: number; vacant: number }>(
+      `SELECT count(*)::int AS grids,
+              count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM grid_staff s WHERE s.grid_code = a.code AND s.responsible))::int AS vacant
+       FROM area a WHERE level = 'grid'`,
+    );
+    const shown = async (key: string) => Number((await page.getByTestId(`stat-${key}`).locator('dd').innerText()).replace(/[^0-9]/g, ''));
+    expect(await shown('grids')).toBe(rows[0]!.grids);
+    expect(await shown('vacant')).toBe(rows[0]!.vacant);
+    // zoomed out over the district the page has read no grid list at all (the tiles draw them)
+    expect(gridRequests).toEqual([]);
   });
 
   it('opens the panel of the grid that was clicked', async () => {
@@ -88,6 +105,11 @@ describe('first map', () => {
     await panel.waitFor({ timeout: 30_000 });
     // the roster arrives with the grid's detail request
     await panel.locator('[data-testid="grid-staff"] li').first().waitFor({ timeout: 30_000 });
+    // zoomed in, the grid labels are read for the window in view only (bbox), never for the whole city
+    expect(gridRequests.length).toBeGreaterThan(0);
+    for (const q of gridRequests) expect(q).toMatch(/^\?geometry=none&bbox=-?[0-9.]+,-?[0-9.]+,-?[0-9.]+,-?[0-9.]+$/);
+    const window = new URLSearchParams(gridRequests.at(-1)!).get('bbox')!.split(',').map(Number);
+    expect((window[2]! - window[0]!) * (window[3]! - window[1]!)).toBeLessThan(0.5);
     const text = await panel.innerText();
     expect(text).toContain(code);
     expect(text).toContain(grid.properties.displayCode);

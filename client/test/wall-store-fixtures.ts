@@ -1,6 +1,6 @@
 /** The wall store's test district, event walk and comparisons (client/test/wall-store*.test.ts). */
 import { afterEach, expect } from 'vitest';
-import { gridLightsOf, isOpenState, type BoardState, type CaseState, type Light, type Priority } from '@gridcommand/shared/domain';
+import { areaFeatureId, gridLightsOf, isOpenState, type BoardState, type CaseState, type Light, type Priority } from '@gridcommand/shared/domain';
 import { type CaseFacts, type LiveEvent, type Team } from '@gridcommand/shared/schemas';
 import { ev, facts } from '../../shared/test/fixtures/events.ts';
 import { WallStore } from '../src/wall/store.ts';
@@ -8,7 +8,8 @@ import { WallStore } from '../src/wall/store.ts';
 // ── a small district: two streets, twelve grids each ─────────────────
 export const STREETS = ['370211001', '370211002'];
 export const GRIDS = STREETS.flatMap((s) => Array.from({ length: 12 }, (_, i) => `${s}001${String(i + 1).padStart(3, '0')}`));
-export const GRID_IDS = new Map(GRIDS.map((code, i) => [code, 1000 + i]));
+/** grid code → tile feature id: the code as a number (areaFeatureId) */
+export const GRID_IDS = new Map(GRIDS.map((code) => [code, areaFeatureId(code)!]));
 export const LIGHTS: Light[] = ['green', 'due_soon', 'yellow', 'red'];
 
 export function rng(seed: number): () => number {
@@ -206,7 +207,7 @@ export class District {
 
 export const stores: WallStore[] = [];
 export function newStore(street: string | null = null): WallStore {
-  const s = new WallStore({ gridIdByCode: GRID_IDS, street });
+  const s = new WallStore({ street });
   stores.push(s);
   return s;
 }

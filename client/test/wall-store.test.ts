@@ -139,14 +139,13 @@ describe('what is open is the board rule', () => {
     expect(map.has(TILE)).toBe(false);
   });
 
-  it('grid codes are mapped to tile ids when the grid index arrives late', () => {
-    const wall = new WallStore({ gridIdByCode: new Map(), street: null });
+  it('a grid lights its tile from its code alone: no grid index is read', () => {
+    const wall = new WallStore({ street: null });
     stores.push(wall);
     const map = watchMap(wall);
     wall.loadOpenCases({ lastEventId: 1, items: [open()] });
-    expect(map.size).toBe(0);
-    wall.setGridIndex(GRID_IDS);
     expect(map.get(TILE)).toBe('red');
+    expect(TILE).toBe(Number(GRID));
   });
 });
 
@@ -194,7 +193,7 @@ describe('events are folded per frame', () => {
   it('an emergency is announced once and stays on the banner while it is open and recent', () => {
     resetIds(200);
     const now = Date.parse('2026-12-01T02:10:00.000Z');
-    const wall = new WallStore({ gridIdByCode: GRID_IDS, street: null, now: () => now });
+    const wall = new WallStore({ street: null, now: () => now });
     stores.push(wall);
     wall.loadOpenCases({ lastEventId: 199, items: [] });
     const heard: number[] = [];

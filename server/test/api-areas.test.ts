@@ -173,6 +173,13 @@ describe('GET /api/areas/:code', () => {
     expect(d.counts.grids).toBe(1549);
     const { rows } = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM area WHERE level = 'community'`);
     expect(d.counts.communities).toBe(rows[0]!.n);
+    // vacancy (no responsible person) counted the way the grid tiles mark it
+    const { rows: vacant } = await db.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM area a WHERE a.level = 'grid'
+         AND NOT EXISTS (SELECT 1 FROM grid_staff s WHERE s.grid_code = a.code AND s.responsible)`,
+    );
+    expect(vacant[0]!.n).toBeGreaterThan(0);
+    expect(d.counts.vacantGrids).toBe(vacant[0]!.n);
   });
 
   it('gives a grid with its ancestors from the district down', async () => {
@@ -183,7 +190,7 @@ describe('GET /api/areas/:code', () => {
     const d = await get<AreaDetail>(`/api/areas/${g.code}`);
     expect(d.level).toBe('grid');
     expect(d.children).toEqual([]);
-    expect(d.counts).toEqual({ streets: 0, zones: 0, communities: 0, grids: 0 });
+    expect(d.counts).toEqual({ streets: 0, zones: 0, communities: 0, grids: 0, vacantGrids: 0 });
     expect(d.ancestors.map((a) => a.level)).toEqual(['district', 'street', 'zone', 'community']);
     expect(d.ancestors.slice(1).map((a) => a.code)).toEqual([g.street_code, g.zone_code, g.community_code]);
   });

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  areaFeatureId,
   casesPer10k,
   closureRate,
   cstDateKey,
@@ -163,7 +164,7 @@ describe('GET /api/stats/choropleth', () => {
     const values: number[] = [];
     for (const it of body.items) {
       const area = w.areas.get(it.code)!;
-      expect(it.id).toBe(area.id);
+      expect(it.id).toBe(areaFeatureId(it.code));
       const e = expected(w.cases.filter((c) => c.streetCode === it.code), fromD, toD);
       const want =
         metric === 'open' ? e.openTotal
@@ -184,7 +185,7 @@ describe('GET /api/stats/choropleth', () => {
     const open = new Map<string, number>();
     for (const c of w.cases) if (OPEN.has(c.status)) open.set(c.gridCode, (open.get(c.gridCode) ?? 0) + 1);
     for (const it of body.items) {
-      expect(it.id).toBe(w.areas.get(it.code)!.id);
+      expect(it.id).toBe(areaFeatureId(it.code));
       expect(it.value).toBe(open.get(it.code) ?? 0);
     }
   });
@@ -324,7 +325,7 @@ describe('GET /api/stats/heatmap', () => {
     expect(body.cells).toHaveLength(per.size);
     for (const cell of body.cells) {
       expect(cell.count).toBe(per.get(cell.code));
-      expect(cell.id).toBe(w.areas.get(cell.code)!.id);
+      expect(cell.id).toBe(areaFeatureId(cell.code));
     }
   });
 
@@ -393,7 +394,7 @@ describe('GET /api/map/grid-lights', () => {
     for (const c of w.cases) if (OPEN.has(c.status)) per.set(c.gridCode, [...(per.get(c.gridCode) ?? []), c.light as Light]);
     expect(body.items).toHaveLength(per.size);
     for (const it of body.items) {
-      expect(it.id).toBe(w.areas.get(it.code)!.id);
+      expect(it.id).toBe(areaFeatureId(it.code));
       expect(it.light).toBe(worstLight(per.get(it.code)!));
       expect(it.open).toBe(per.get(it.code)!.length);
     }

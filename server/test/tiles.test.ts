@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
 import type { TileJson } from '@gridcommand/shared/schemas';
+import { areaFeatureId } from '@gridcommand/shared/domain';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { testDatabase, type TestDatabase } from './helpers.ts';
@@ -60,25 +61,25 @@ describe('GET /tiles/:layer/:z/:x/:y.mvt', () => {
       expect(typeof f.properties.vacancy).toBe('boolean');
       expect('id' in f.properties).toBe(false);
     }
-    // the feature id is the area's integer id, and the code property belongs to it
-    const { rows } = await db.pool.query<{ id: number; code: string; vacant: boolean }>(
-      `SELECT id, code, NOT EXISTS (SELECT 1 FROM grid_staff s WHERE s.grid_code = a.code AND s.responsible) AS vacant
-       FROM area a WHERE id = ANY($1::int[])`,
-      [ids],
+    // the feature id is the grid's code as a number (areaFeatureId), and the properties belong to that grid
+    const { rows } = await db.pool.query<{ code: string; vacant: boolean }>(
+      `SELECT code, NOT EXISTS (SELECT 1 FROM grid_staff s WHERE s.grid_code = a.code AND s.responsible) AS vacant
+       FROM area a WHERE level = 'grid' AND code = ANY($1::text[])`,
+      [ids.map(String)],
     );
     expect(rows).toHaveLength(ids.length);
-    const byId = new Map(rows.map((r) => [r.id, r]));
+    const byCode = new Map(rows.map((r) => [r.code, r]));
     for (let i = 0; i < layer.length; i++) {
       const f = layer.feature(i);
-      expect(f.properties.code).toBe(byId.get(f.id!)?.code);
-      expect(f.properties.vacancy).toBe(byId.get(f.id!)?.vacant);
+      expect(f.id).toBe(areaFeatureId(String(f.properties.code)));
+      expect(f.properties.vacancy).toBe(byCode.get(String(f.properties.code))?.vacant);
     }
     // the grid at the tile's own point is in it
-    const { rows: here } = await db.pool.query<{ id: number }>(
-      `SELECT id FROM area WHERE level = 'grid' AND ST_Intersects(geom, ST_SetSRID(ST_MakePoint($1, $2), 4326))`,
+    const { rows: here } = await db.pool.query<{ code: string }>(
+      `SELECT code FROM area WHERE level = 'grid' AND ST_Intersects(geom, ST_SetSRID(ST_MakePoint($1, $2), 4326))`,
       [center.lon, center.lat],
     );
-    expect(ids).toContain(here[0]!.id);
+    expect(ids).toContain(areaFeatureId(here[0]!.code));
   });
 
   it('serves every layer under its own name', async () => {
@@ -89,7 +90,9 @@ describe('GET /tiles/:layer/:z/:x/:y.mvt', () => {
       const tile = decode(res.rawPayload);
       expect(Object.keys(tile.layers)).toEqual([layerName]);
       expect(tile.layers[layerName]!.length).toBeGreaterThan(0);
-      expect(typeof tile.layers[layerName]!.feature(0).id).toBe('number');
+      // every level's feature id is its code as a number, so a map addresses any area's feature-state by code
+      const f = tile.layers[layerName]!.feature(0);
+      expect(f.id, layerName).toBe(areaFeatureId(String(f.properties.code)));
     }
   });
 
@@ -138,7 +141,7 @@ describe('GET /tiles/:layer/:z/:x/:y.mvt', () => {
 
     // a change in the data shows after invalidate()
     const id = decode(first.rawPayload).layers.grid!.feature(0).id!;
-    await db.pool.query(`UPDATE area SET name = name || '（改）' WHERE id = $1`, [id]);
+    await db.pool.query(`UPDATE area SET name = name || '（改）' WHERE code = $1`, [String(id)]);
     app.tileCache.invalidate();
     const third = decode((await app.inject({ url })).rawPayload).layers.grid!;
     const names: string[] = [];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  areaFeatureId,
   CODE_RE,
   communityCodeOf,
   cstDate,
@@ -92,6 +93,30 @@ describe('levels', () => {
     ['370211001002', 1.5],
   ])('makeGridCode(%s, %s) is refused', (community, seq) => {
     expect(() => makeGridCode(community, seq)).toThrow(RangeError);
+  });
+});
+
+describe('areaFeatureId', () => {
+  it.each<[string, number | null]>([
+    ['370211', 370211],
+    ['370211001', 370211001],
+    ['37021100103', 37021100103],
+    ['370211001002', 370211001002],
+    ['370211001002015', 370211001002015],
+    // the largest code there can be is still exact (below 2^53) and distinct from its neighbour
+    ['999999999999999', 999_999_999_999_999],
+    ['999999999999998', 999_999_999_999_998],
+    ['', null],
+    ['3702110010', null],
+    ['37021100100A', null],
+    ['0x1234', null],
+    ['1e5000', null],
+    [' 370211', null],
+    // a district code never starts with 0, and its number would lose the digit
+    ['012345', null],
+  ])('%j → %s', (code, id) => {
+    expect(areaFeatureId(code)).toBe(id);
+    if (id !== null) expect(String(id)).toBe(code);
   });
 });
 

@@ -125,7 +125,8 @@ export const keys = {
   area: (code: string) => ['areas', 'detail', code] as const,
   /** every grid query (the list and details) */
   allGrids: () => ['grids'] as const,
-  grids: () => ['grids', 'list'] as const,
+  /** the grids in a window of the map (bbox joined by commas) */
+  gridsIn: (bbox: string) => ['grids', 'list', bbox] as const,
   grid: (code: string) => ['grids', 'detail', code] as const,
   /** GET /api/grids/:code/base: counts (kind null) or one kind's records */
   gridBase: (code: string, kind: string | null) => ['grids', 'base', code, kind] as const,

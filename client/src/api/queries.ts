@@ -1,8 +1,8 @@
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { Category } from '@gridcommand/shared/schemas';
 import { apiFetch } from './http.ts';
 import { keys } from './keys.ts';
-import type { AreaDetail, AreaLevel, AreaList, GridCollection, GridDetail } from './types.ts';
+import type { AreaDetail, AreaLevel, AreaList, BBox, GridCollection, GridDetail } from './types.ts';
 
 export function useAreas(level: AreaLevel) {
   return useQuery({
@@ -20,14 +20,22 @@ export function useArea(code: string) {
   });
 }
 
+/** The properties (codes, names, label points, vacancy) of the grids in a bbox, without their polygons. */
+export function fetchGridsIn(bbox: BBox, signal?: AbortSignal): Promise<GridCollection> {
+  return apiFetch<GridCollection>(`/api/grids?geometry=none&bbox=${bbox.join(',')}`, { signal });
+}
+
 /**
- * Every grid's properties (ids for feature-state, codes, names, label points, vacancy) without their polygons: the
- * vector tiles draw those (GET /api/grids?geometry=none; features carry geometry null).
+ * The grids in a window of the map (map/bounds.ts gridWindow; null: none) without their polygons — the vector tiles
+ * draw those, and feature-state addresses a grid by its code (areaFeatureId). The window follows the view, so a map
+ * never reads every grid of the city; the previous window's grids stay shown while the next one loads.
  */
-export function useGrids() {
+export function useGridsIn(bbox: BBox | null) {
   return useQuery({
-    queryKey: keys.grids(),
-    queryFn: ({ signal }) => apiFetch<GridCollection>('/api/grids?geometry=none', { signal }),
+    queryKey: keys.gridsIn(bbox ? bbox.join(',') : ''),
+    queryFn: ({ signal }) => fetchGridsIn(bbox!, signal),
+    enabled: bbox !== null,
+    placeholderData: keepPreviousData,
     staleTime: 60_000,
   });
 }

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Case, NearestResponse, RosterResponse, Team } from '@gridcommand/shared/schemas';
-import type { GridProperties } from '../api/types.ts';
+import type { GridDetail } from '../api/types.ts';
 import { CaseRow } from './Queues.tsx';
 import { CaseTeams, NearestExtra } from './CaseTeams.tsx';
 import { caseClock, formatDistance, formatDuration, formatEta } from './clock.ts';
@@ -13,7 +13,8 @@ const PANEL_ACTIONS = ['file', 'approve_return', 'reject_return', 'escalate', 'h
 const NEEDS_REASON = new Set(['void', 'escalate', 'reject_return']);
 
 export interface DetailPanelProps {
-  grid: GridProperties | null;
+  /** the grid's profile (GET /api/grids/:code); null while it loads */
+  grid: GridDetail | null;
   gridCode: string;
   /** the case shown (case selection), or the grid's first case awaiting a team (grid selection) */
   focusCase: Case | null;
@@ -52,7 +53,7 @@ export function DetailPanel(p: DetailPanelProps) {
           </h2>
           {p.grid ? (
             <div className="detail__sub">
-              {p.grid.streetName} · {p.grid.zoneName} · {p.grid.communityName}
+              {p.grid.street.name} · {p.grid.zone.name} · {p.grid.community.name}
             </div>
           ) : null}
         </div>

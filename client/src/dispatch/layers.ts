@@ -6,12 +6,12 @@
 import { LineLayer, PathLayer, ScatterplotLayer } from '@deck.gl/layers';
 import type { Layer } from '@deck.gl/core';
 import type { NearestResponse, Patrol, Team } from '@gridcommand/shared/schemas';
+import { areaFeatureId } from '@gridcommand/shared/domain';
 import { buildCaseLayer, buildEmergencyLayers, buildTeamLayers, type CasePoint } from '../map/layers/live.ts';
 import type { GridHighlight } from '../map/style.ts';
 import type { Rgba } from '../map/theme.ts';
 
 export interface DeskHighlightsInput {
-  gridIdByCode: ReadonlyMap<string, number>;
   /** codes of the grids no patrol zone covers (null: coverage not shown) */
   uncovered: readonly string[] | null;
   /** the zones of the shift (null: not shown) */
@@ -19,9 +19,9 @@ export interface DeskHighlightsInput {
   patrolSelection: readonly string[];
 }
 
-/** Tile feature ids of the grids each highlight marks. */
+/** Tile feature ids of the grids each highlight marks (a grid's id is its code as a number: no grid table needed). */
 export function deskHighlights(p: DeskHighlightsInput): Record<GridHighlight, number[]> {
-  const ids = (codes: Iterable<string>) => [...new Set(codes)].map((c) => p.gridIdByCode.get(c)).filter((id): id is number => id !== undefined);
+  const ids = (codes: Iterable<string>) => [...new Set(codes)].map(areaFeatureId).filter((id): id is number => id !== null);
   return {
     uncovered: p.uncovered ? ids(p.uncovered) : [],
     zone: p.zones ? ids(p.zones.flatMap((z) => z.gridCodes)) : [],

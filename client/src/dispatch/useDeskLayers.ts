@@ -20,7 +20,6 @@ export interface DeskLayerInputs {
   teamVersion: number;
   intakePoint: DeskLayersInput['intakePoint'];
   patrols: DeskLayersInput['patrols'] | undefined;
-  gridIdByCode: ReadonlyMap<string, number>;
   showCoverage: boolean;
   coverage: { uncovered: readonly { code: string }[] } | undefined;
   /** the patrol panel is open: the shift's zones are shown */
@@ -55,16 +54,15 @@ export function useDeskLayers(p: DeskLayerInputs) {
     [patrols, lasso, cases, caseVersion, focusCase, nearest, teams, teamVersion, intakePoint],
   );
   const layers = useMemo(() => [openCaseLayer, ...own], [openCaseLayer, own]);
-  const { gridIdByCode, showCoverage, coverage, patrolOpen, zones, patrolSelection } = p;
+  const { showCoverage, coverage, patrolOpen, zones, patrolSelection } = p;
   const highlights = useMemo(
     () =>
       deskHighlights({
-        gridIdByCode,
         uncovered: showCoverage ? (coverage?.uncovered.map((g) => g.code) ?? null) : null,
         zones: patrolOpen || showCoverage ? (zones ?? EMPTY) : null,
         patrolSelection,
       }),
-    [gridIdByCode, showCoverage, coverage, patrolOpen, zones, patrolSelection],
+    [showCoverage, coverage, patrolOpen, zones, patrolSelection],
   );
   return { layers, highlights };
 }

@@ -1,12 +1,14 @@
 /**
  * The freehand lasso of the patrol panel: while active, dragging on the map draws a ring (the map does not pan);
- * on release the grids whose label point lies inside are picked, and the ring itself is kept as the zone's
- * polygon when it does not cross itself.
+ * on release the grids whose label point lies inside are picked — read for the ring's bbox only (GET /api/grids
+ * ?bbox=…&geometry=none), never the whole city — and the ring itself is kept as the zone's polygon when it does not
+ * cross itself.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import * as turf from '@turf/turf';
-import type { GridProperties } from '../api/types.ts';
+import type { BBox, GridProperties } from '../api/types.ts';
+import { fetchGridsIn } from '../api/queries.ts';
 
 type Pt = [number, number];
 
@@ -28,7 +30,15 @@ export function lassoPick(pts: readonly Pt[], grids: readonly GridProperties[]):
   return { codes, polygon: turf.kinks(poly).features.length === 0 ? [...pts] : null };
 }
 
-export function useLasso(map: MapLibreMap | null, grids: readonly GridProperties[], onPicked: (codes: string[], polygon: Pt[] | null) => void, crosshair: boolean): Lasso {
+/** The bbox of a ring (null for fewer than 3 points). */
+export function ringBBox(pts: readonly Pt[]): BBox | null {
+  if (pts.length < 3) return null;
+  const xs = pts.map((p) => p[0]);
+  const ys = pts.map((p) => p[1]);
+  return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+}
+
+export function useLasso(map: MapLibreMap | null, onPicked: (codes: string[], polygon: Pt[] | null) => void, crosshair: boolean, onError?: (e: unknown) => void): Lasso {
   const [active, setActive] = useState(false);
   const [points, setPoints] = useState<Pt[]>([]);
   const ref = useRef({ active: false, drawing: false, pts: [] as Pt[] });
@@ -38,8 +48,16 @@ export function useLasso(map: MapLibreMap | null, grids: readonly GridProperties
   finish.current = (pts) => {
     setActive(false);
     setPoints([]);
-    const { codes, polygon } = lassoPick(pts, grids);
-    if (pts.length >= 3) onPicked(codes, polygon);
+    const bbox = ringBBox(pts);
+    if (!bbox) return;
+    fetchGridsIn(bbox).then(
+      (fc) => {
+        const grids = fc.features.map((f) => f.properties).filter((p): p is GridProperties => p != null);
+        const { codes, polygon } = lassoPick(pts, grids);
+        onPicked(codes, polygon);
+      },
+      (e: unknown) => onError?.(e),
+    );
   };
 
   useEffect(() => {

@@ -8,7 +8,7 @@ import { MapView } from '../map/MapView.tsx';
 import { VALUE_RAMP } from '../map/style.ts';
 import { Chart } from '../panels/Chart.tsx';
 import '../wall/insights.css';
-import { EMPTY, markReady, NO_GRIDS, useBaseMap, useMapError } from './insights-common.ts';
+import { EMPTY, markReady, useBaseMap, useMapError } from './insights-common.ts';
 
 // ── choropleth ─────────────────────────────────────────────────────
 
@@ -71,8 +71,6 @@ export function ChoroplethView({ win }: { win: TimeWindow }) {
           fitBBox={base.bbox}
           fitFallback={base.fallback}
           labels={base.labels}
-          vacantGridIds={EMPTY}
-          gridIdByCode={NO_GRIDS}
           selectedGridCode={selected}
           onSelectGrid={setSelected}
           onMapError={onMapError}

@@ -8,7 +8,7 @@ import { MapView } from '../map/MapView.tsx';
 import { buildHeatmapLayer, buildHexLayer } from '../map/layers/live.ts';
 import { DensityLegend } from '../wall/overlays.tsx';
 import '../wall/insights.css';
-import { days, EMPTY, fmtWindow, markReady, NO_GRIDS, noop, previousWindow, useBaseMap, useMapError } from './insights-common.ts';
+import { days, fmtWindow, markReady, noop, previousWindow, useBaseMap, useMapError } from './insights-common.ts';
 
 // ── density ────────────────────────────────────────────────────────
 
@@ -129,8 +129,6 @@ function DensityMap(props: {
         fitBBox={props.base.bbox}
         fitFallback={props.base.fallback}
         labels={props.base.labels}
-        vacantGridIds={EMPTY}
-        gridIdByCode={NO_GRIDS}
         selectedGridCode={null}
         onSelectGrid={noop}
         onMapError={props.onMapError}

@@ -12,7 +12,6 @@ import { DISTRICT_CODE } from '../pages/MapPage.tsx';
 
 export type Tab = 'density' | 'choropleth' | 'charts';
 export const EMPTY: never[] = [];
-export const NO_GRIDS = new Map<string, number>();
 
 declare global {
   interface Window {

@@ -7,6 +7,7 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import { MapLibreOverlay } from '@deck.gl/maplibre';
 import type { Layer } from '@deck.gl/core';
 import type { BBox } from '../api/types.ts';
+import { areaFeatureId } from '@gridcommand/shared/domain';
 import { buildOfflineStyle, GRID_HIGHLIGHTS, type GridHighlight } from './style.ts';
 import { buildLabelLayers, type Label, type LabelBands } from './layers/labels.ts';
 import { DEFAULT_DISTRICT_BBOX, fitPadding, isValidBBox } from './bounds.ts';
@@ -31,9 +32,6 @@ export interface MapViewProps {
   /** the district extent cannot be had from the API: fit the tile bounds (or a built-in default) instead */
   fitFallback: boolean;
   labels: MapLabels;
-  /** area ids of grids without a responsible person */
-  vacantGridIds: readonly number[];
-  gridIdByCode: ReadonlyMap<string, number>;
   selectedGridCode: string | null;
   onSelectGrid(code: string | null): void;
   onMapError(key: string, message: string): void;
@@ -102,7 +100,6 @@ export function MapView(props: MapViewProps) {
   const hoverIdRef = useRef<FeatureId | null>(null);
   const selectedIdRef = useRef<FeatureId | null>(null);
   const clickedRef = useRef<{ code: string; id: FeatureId } | null>(null);
-  const vacantRef = useRef<Set<number>>(new Set());
 
   // ── create the map once ───────────────────────────────────────────────
   useEffect(() => {
@@ -268,20 +265,6 @@ export function MapView(props: MapViewProps) {
     mapRef.current?.triggerRepaint();
   }, [labelLayers, extraLayers]);
 
-  // ── vacancy marks via feature-state ────────────────────────────────────
-  useEffect(() => {
-    const map = mapRef.current;
-    if (!map || !styleLoaded) return;
-    const next = new Set(props.vacantGridIds);
-    for (const id of vacantRef.current) {
-      if (!next.has(id)) map.setFeatureState({ source: GRID_SOURCE, sourceLayer: GRID_SOURCE_LAYER, id }, { vacancy: false });
-    }
-    for (const id of next) {
-      if (!vacantRef.current.has(id)) map.setFeatureState({ source: GRID_SOURCE, sourceLayer: GRID_SOURCE_LAYER, id }, { vacancy: true });
-    }
-    vacantRef.current = next;
-  }, [styleLoaded, props.vacantGridIds]);
-
   // ── the desk's highlights via feature-state (only what changed) ──────────
   const highlightRef = useRef<Map<GridHighlight, Set<number>>>(new Map());
   useEffect(() => {
@@ -297,7 +280,7 @@ export function MapView(props: MapViewProps) {
     }
   }, [styleLoaded, props.gridHighlights]);
 
-  // ── selection via feature-state ────────────────────────────────────────
+  // ── selection via feature-state (the tile feature id is the code as a number) ──
   useEffect(() => {
     const map = mapRef.current;
     if (!map || !styleLoaded) return;
@@ -305,7 +288,7 @@ export function MapView(props: MapViewProps) {
     let id: FeatureId | null = null;
     if (code !== null) {
       const clicked = clickedRef.current;
-      id = clicked && clicked.code === code ? clicked.id : (props.gridIdByCode.get(code) ?? null);
+      id = clicked && clicked.code === code ? clicked.id : areaFeatureId(code);
     }
     const prev = selectedIdRef.current;
     if (prev === id) return;
@@ -313,7 +296,7 @@ export function MapView(props: MapViewProps) {
     if (prev !== null) map.setFeatureState({ source: level, sourceLayer: level, id: prev }, { selected: false });
     if (id !== null) map.setFeatureState({ source: level, sourceLayer: level, id }, { selected: true });
     selectedIdRef.current = id;
-  }, [styleLoaded, props.selectedGridCode, props.gridIdByCode]);
+  }, [styleLoaded, props.selectedGridCode]);
 
   return (
     <div className="map-root">

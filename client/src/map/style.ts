@@ -5,6 +5,7 @@ import type {
   StyleSpecification,
 } from 'maplibre-gl';
 import { palette } from './theme.ts';
+import { areaFeatureId } from '@gridcommand/shared/domain';
 
 /** The vector tile layers the server publishes; in each tile the MVT layer is named like the layer. */
 export const TILE_LAYERS = ['district', 'street', 'zone', 'community', 'grid'] as const;
@@ -30,8 +31,8 @@ export const LAYER_IDS = {
  */
 export const AGGREGATE_SOURCE_LAYER = 'grid_agg';
 
-/** The feature id of an aggregate in grid_agg. */
-export const aggregateFeatureId = (code: string): number => Number(code);
+/** The feature id of an aggregate in grid_agg (as of every area in the tiles): its code as a number. */
+export const aggregateFeatureId = (code: string): number => areaFeatureId(code) ?? Number.NaN;
 
 /** Grid highlights of the dispatch desk, each a boolean feature-state on the grid tiles. */
 export const GRID_HIGHLIGHTS = ['uncovered', 'zone', 'patrol'] as const;
@@ -131,8 +132,8 @@ function areaValueFill(layer: 'zone' | 'street'): LayerSpecification {
 
 const hovered: ExpressionSpecification = ['boolean', ['feature-state', 'hover'], false];
 const selected: ExpressionSpecification = ['boolean', ['feature-state', 'selected'], false];
-/** feature-state (live, from the API) wins over the `vacancy` property baked into the tile */
-const vacant: ExpressionSpecification = ['boolean', ['coalesce', ['feature-state', 'vacancy'], ['get', 'vacancy'], false], false];
+/** the `vacancy` property baked into the grid tile (no responsible person; tiles follow their max-age) */
+const vacant: ExpressionSpecification = ['boolean', ['get', 'vacancy'], false];
 
 function source(origin: string, layer: TileLayer): SourceSpecification {
   return { type: 'vector', url: `${origin}/tiles/${layer}.json` };

@@ -20,6 +20,7 @@ import { Queues } from '../dispatch/Queues.tsx';
 import { byUrgency, deskCounts, mapCasesOf, openCasesOf } from '../dispatch/queueModel.ts';
 import { useDeskQueues } from '../dispatch/useDeskData.ts';
 import { useGeography } from '../map/useGeography.ts';
+import { useGrid } from '../api/queries.ts';
 import { useRunAction } from '../dispatch/useRunAction.ts';
 import { useLasso } from '../dispatch/useLasso.ts';
 import { useDeskKeys } from '../dispatch/useDeskKeys.ts';
@@ -71,7 +72,7 @@ function Desk({ user }: { user: { displayName: string; role: string } }) {
   const qc = useQueryClient();
 
   // ── reference data (shared with the map page's cache) ──
-  const { district, gridProps, gridByCode, gridIdByCode, labels } = useGeography();
+  const { district, labels, watchViewport } = useGeography();
   const categories = useCategories();
 
   // ── live data ──
@@ -99,7 +100,8 @@ function Desk({ user }: { user: { displayName: string; role: string } }) {
   );
   const focusCase: Case | null =
     sel?.kind === 'case' ? (caseQ.data ?? null) : (gridOpenCases.find((c) => c.status === 'reported' || c.status === 'filed') ?? null);
-  const gridPoint = selGridCode ? gridByCode.get(selGridCode)?.labelPoint : undefined;
+  const gridQ = useGrid(selGridCode);
+  const gridPoint = selGridCode && gridQ.data?.code === selGridCode ? gridQ.data.labelPoint : undefined;
   const nearestTarget = focusCase ? { caseId: focusCase.id } : gridPoint ? { lon: gridPoint[0], lat: gridPoint[1] } : null;
   const nearestQ = useNearest(sel ? nearestTarget : null);
 
@@ -174,12 +176,12 @@ function Desk({ user }: { user: { displayName: string; role: string } }) {
   };
   const lasso = useLasso(
     map,
-    gridProps,
     (codes, polygon) => {
       setPatrolSel((sel) => [...new Set([...sel, ...codes])]);
       setLassoPolygon(polygon);
     },
     picking,
+    (e) => toasts.push({ kind: 'error', title: t('errors.map'), message: e instanceof Error ? e.message : String(e), key: 'lasso' }),
   );
   const lassoActive = lasso.active;
   const setLassoActive = lasso.setActive;
@@ -190,7 +192,8 @@ function Desk({ user }: { user: { displayName: string; role: string } }) {
     m.boxZoom.disable();
     m.on('click', (e) => clickRef.current(e));
     lasso.attach(m);
-  }, [lasso.attach]);
+    watchViewport(m);
+  }, [lasso.attach, watchViewport]);
 
   // ── layers: every open case beneath the desk's own; highlights as feature-state on the grid tiles ──
   const { layers, highlights } = useDeskLayers({
@@ -204,7 +207,6 @@ function Desk({ user }: { user: { displayName: string; role: string } }) {
     teamVersion: teamsQ.dataUpdatedAt,
     intakePoint,
     patrols: patrolsQ.data?.items,
-    gridIdByCode,
     showCoverage,
     coverage: coverageQ.data,
     patrolOpen: side === 'patrol',
@@ -318,8 +320,6 @@ function Desk({ user }: { user: { displayName: string; role: string } }) {
           fitBBox={districtBBox}
           fitFallback={district.isError}
           labels={labels}
-          vacantGridIds={EMPTY}
-          gridIdByCode={gridIdByCode}
           selectedGridCode={selGridCode}
           onSelectGrid={() => undefined}
           onMapError={onMapError}
@@ -375,7 +375,7 @@ function Desk({ user }: { user: { displayName: string; role: string } }) {
         ) : sel && selGridCode ? (
           <DetailPanel
             key={sel.kind === 'case' ? `c${sel.id}` : `g${sel.code}`}
-            grid={gridByCode.get(selGridCode) ?? null}
+            grid={gridQ.data?.code === selGridCode ? gridQ.data : null}
             gridCode={selGridCode}
             focusCase={focusCase}
             mode={sel.kind}

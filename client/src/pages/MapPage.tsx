@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { useViewportScale } from '../map/useViewportScale.ts';
 import { useTranslation } from 'react-i18next';
@@ -25,7 +25,7 @@ export function MapPage() {
   const toasts = useToasts();
   const uiScale = useViewportScale(2);
 
-  const { district, streets, zones, communities, grids, gridProps, gridByCode, gridIdByCode, labels } = useGeography();
+  const { district, streets, zones, communities, gridByCode, labels, watchViewport } = useGeography();
 
   const [selected, setSelected] = useState<string | null>(null);
   const close = useCallback(() => setSelected(null), []);
@@ -37,8 +37,13 @@ export function MapPage() {
   useEffect(() => {
     if (map) showSpecialistLayer(map, specialistLayers.data?.items.find((l) => l.code === specialist) ?? null);
   }, [map, specialist, specialistLayers.data]);
+  const onMapLoad = useCallback((m: MapLibreMap | null) => {
+    setMap(m);
+    if (m) watchViewport(m);
+  }, [watchViewport]);
 
-  const vacantGridIds = useMemo(() => gridProps.filter((p) => p.vacancy).map((p) => p.id), [gridProps]);
+  // the district's own counts (GET /api/areas/:code): no page reads every grid to count them
+  const counts = district.data?.counts;
 
   const onMapError = useCallback(
     (key: string, message: string) => toasts.push({ kind: 'error', title: t('errors.map'), message, key }),
@@ -51,8 +56,8 @@ export function MapPage() {
     { key: 'streets', label: t('stats.streets'), value: streets.data ? streets.data.items.length : null },
     { key: 'zones', label: t('stats.zones'), value: zones.data ? zones.data.items.length : null },
     { key: 'communities', label: t('stats.communities'), value: communities.data ? communities.data.items.length : null },
-    { key: 'grids', label: t('stats.grids'), value: grids.data ? gridProps.length : null },
-    { key: 'vacant', label: t('stats.vacant'), value: grids.data ? vacantGridIds.length : null, tone: 'warn' },
+    { key: 'grids', label: t('stats.grids'), value: counts ? counts.grids : null },
+    { key: 'vacant', label: t('stats.vacant'), value: counts ? counts.vacantGrids : null, tone: 'warn' },
   ];
 
   const districtName = i18n.language === 'zh-CN' && district.data?.name ? district.data.name : t('app.district');
@@ -63,13 +68,11 @@ export function MapPage() {
         fitBBox={districtBBox}
         fitFallback={district.isError}
         labels={labels}
-        vacantGridIds={vacantGridIds}
-        gridIdByCode={gridIdByCode}
         selectedGridCode={selected}
         onSelectGrid={setSelected}
         onMapError={onMapError}
         uiScale={uiScale}
-        onMapLoad={setMap}
+        onMapLoad={onMapLoad}
       />
       <Header districtName={districtName} districtCode={DISTRICT_CODE} stats={stats} />
       <Legend>

@@ -8,9 +8,8 @@ import { useTranslation } from 'react-i18next';
 import type { Light } from '@gridcommand/shared/domain';
 import { ApiError } from '../api/http.ts';
 import { silenceSeconds } from '../api/live.ts';
-import { useArea, useAreas, useCategories, useGrids } from '../api/queries.ts';
+import { useArea, useAreas, useCategories } from '../api/queries.ts';
 import { presetWindow, useHeatmap, useHeatmapScale, useOpenSupervision, useOverview, useStreetStats } from '../api/stats.ts';
-import type { GridProperties } from '../api/types.ts';
 import { areaLabels } from '../map/layers/labels.ts';
 import type { MapLabels } from '../map/MapView.tsx';
 import { isValidBBox } from '../map/bounds.ts';
@@ -73,14 +72,8 @@ export function WallPage() {
   const district = useArea(DISTRICT_CODE);
   const streets = useAreas('street');
   const zones = useAreas('zone');
-  const grids = useGrids();
   const categories = useCategories();
 
-  const gridProps = useMemo<GridProperties[]>(
-    () => (grids.data?.features ?? EMPTY).map((f) => f.properties).filter((p): p is GridProperties => p != null),
-    [grids.data],
-  );
-  const gridIdByCode = useMemo(() => new Map(gridProps.map((p) => [p.code, p.id])), [gridProps]);
   const streetName = useMemo(() => new Map((streets.data?.items ?? EMPTY).map((s) => [s.code, s.shortName || s.name])), [streets.data]);
   const categoryName = useMemo(
     () => new Map((categories.data?.items ?? EMPTY).map((c) => [c.code, i18n.language === 'en' ? c.nameEn : c.name])),
@@ -99,7 +92,7 @@ export function WallPage() {
   }, [streets.data, zones.data, params.street]);
 
   // ── the live store, its snapshots and the stream ──────────────────
-  const { store, live, snapshotsSettled } = useWallLive({ street: params.street, gridIdByCode, gridsSettled: settled(grids), reconnectMaxMs: params.reconnectMaxSeconds * 1000 });
+  const { store, live, snapshotsSettled } = useWallLive({ street: params.street, reconnectMaxMs: params.reconnectMaxSeconds * 1000 });
 
   // ── numbers: refetched on events (useWallLive), at most every 10 s; and every 5 min regardless ──
   const overviewToday = useOverview('today', params.street, { refetchInterval: 300_000 });

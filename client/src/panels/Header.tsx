@@ -33,7 +33,7 @@ export function Header({ districtName, districtCode, stats }: { districtName: st
       <div className="topbar__spacer" />
       <dl className="stats">
         {stats.map((s) => (
-          <div key={s.key} className={`stat${s.tone === 'warn' && (s.value ?? 0) > 0 ? ' stat--warn' : ''}`}>
+          <div key={s.key} data-testid={`stat-${s.key}`} className={`stat${s.tone === 'warn' && (s.value ?? 0) > 0 ? ' stat--warn' : ''}`}>
             <dt>{s.label}</dt>
             <dd>{formatCount(s.value, i18n.language)}</dd>
           </div>

@@ -48,11 +48,9 @@ export interface WallMapProps {
   onMapError(key: string, message: string): void;
 }
 
-const NO_VACANCY: number[] = [];
 const NO_POINTS: ReturnType<WallStore['casePoints']> = [];
 /** how much the heatmap mode quietens the grid fills (the density layer reads on top) */
 const HEATMAP_GRID_DIM = 0.24;
-const NO_GRIDS = new Map<string, number>();
 
 export function WallMap(props: WallMapProps) {
   const { store, mode, uiScale } = props;
@@ -161,8 +159,6 @@ export function WallMap(props: WallMapProps) {
       fitBBox={props.fitBBox}
       fitFallback={props.fitFallback}
       labels={props.labels}
-      vacantGridIds={NO_VACANCY}
-      gridIdByCode={NO_GRIDS}
       selectedGridCode={null}
       onSelectGrid={noop}
       onMapError={props.onMapError}

@@ -1,13 +1,14 @@
 /**
  * The light each grid shows on the wall's map, derived from the board's open cases: the worst light of the open
  * cases in the grid (the same rule as `gridLightsOf` in shared/src/domain/board.ts), kept incrementally from the
- * cases a fold changed, and translated from grid codes to the tile feature ids the map sets feature-state on.
+ * cases a fold changed, and translated from grid codes to the tile feature ids the map sets feature-state on (the
+ * code as a number: areaFeatureId in shared/src/domain/codes.ts, no table of every grid needed).
  *
  * Until the open-case snapshot has arrived, the grid-lights snapshot (GET /api/map/grid-lights) stands in for
  * it: a grid shows the worse of its placeholder and what the cases known so far say. Once the cases are known
  * the placeholder is dropped.
  */
-import { worstLight, type Light } from '@gridcommand/shared/domain';
+import { areaFeatureId, worstLight, type Light } from '@gridcommand/shared/domain';
 import type { CaseFacts, GridLightItem } from '@gridcommand/shared/schemas';
 
 /**
@@ -21,16 +22,14 @@ export class GridLightIndex {
   private readonly casesByGrid = new Map<string, Set<number>>();
   /** grid code → worst light of its open cases (grids without open cases are absent) */
   private readonly lightByGrid = new Map<string, Light>();
-  /** the grid-lights snapshot: grid code → light and tile id */
-  private readonly placeholder = new Map<string, { id: number; light: Light }>();
+  /** the grid-lights snapshot: grid code → light */
+  private readonly placeholder = new Map<string, Light>();
   private placeholderActive = true;
   /** tile id → the light shown (absent: neutral) */
   private readonly shown = new Map<number, Light>();
   /** tile id → the grid code it was lit for */
   private readonly codeOfTile = new Map<number, string>();
   private readonly listeners = new Set<TileLightListener>();
-
-  constructor(private gridIdByCode: ReadonlyMap<string, number>) {}
 
   onChange(fn: TileLightListener): () => void {
     this.listeners.add(fn);
@@ -60,17 +59,12 @@ export class GridLightIndex {
     return this.lightByGrid;
   }
 
-  setGridIndex(gridIdByCode: ReadonlyMap<string, number>): void {
-    this.gridIdByCode = gridIdByCode;
-    this.republish();
-  }
-
   /** The grid-lights snapshot; used while `casesKnown` has not been called. */
   setPlaceholder(items: readonly GridLightItem[], street: string | null): void {
     this.placeholder.clear();
     for (const g of items) {
       if (g.light === 'none' || (street !== null && !g.code.startsWith(street))) continue;
-      this.placeholder.set(g.code, { id: g.id, light: g.light });
+      this.placeholder.set(g.code, g.light);
     }
     if (this.placeholderActive) this.republish();
   }
@@ -136,13 +130,13 @@ export class GridLightIndex {
   }
 
   private tileOf(code: string): number | undefined {
-    return this.gridIdByCode.get(code) ?? this.placeholder.get(code)?.id;
+    return areaFeatureId(code) ?? undefined;
   }
 
   private wanted(code: string): Light {
     const fromCases = this.lightByGrid.get(code) ?? 'none';
     if (!this.placeholderActive) return fromCases;
-    return worstLight([fromCases, this.placeholder.get(code)?.light ?? 'none']);
+    return worstLight([fromCases, this.placeholder.get(code) ?? 'none']);
   }
 
   private set(tileId: number, light: Light, code: string): void {
@@ -162,7 +156,7 @@ export class GridLightIndex {
     if (tile !== undefined) this.set(tile, this.wanted(code), code);
   }
 
-  /** Recomputes every tile (after a snapshot, a new grid index, or the placeholder's end). */
+  /** Recomputes every tile (after a snapshot or the placeholder's end). */
   private republish(): void {
     const next = new Map<number, Light>();
     const codeOf = new Map<number, string>();

@@ -48,8 +48,6 @@ export type WallCase = CaseFacts;
 export type WallTeam = Team;
 
 export interface WallStoreOptions {
-  /** grid code → area id (tile feature id) */
-  gridIdByCode: ReadonlyMap<string, number>;
   /** only this street (9-digit code); null = whole district */
   street: string | null;
   now?: () => number;
@@ -89,11 +87,7 @@ export class WallStore {
     this.street = opts.street;
     this.clock = opts.now ?? Date.now;
     this.board = emptyBoard<Team>(opts.street);
-    this.lights = new GridLightIndex(opts.gridIdByCode);
-  }
-
-  setGridIndex(gridIdByCode: ReadonlyMap<string, number>): void {
-    this.lights.setGridIndex(gridIdByCode);
+    this.lights = new GridLightIndex();
   }
 
   // ── subscriptions ──────────────────────────────────────────────────

@@ -24,11 +24,10 @@ export interface WallLive {
 
 const settled = (q: { isSuccess: boolean; isError: boolean }) => q.isSuccess || q.isError;
 
-export function useWallLive(opts: { street: string | null; gridIdByCode: ReadonlyMap<string, number>; gridsSettled: boolean; reconnectMaxMs?: number }): WallLive {
+export function useWallLive(opts: { street: string | null; reconnectMaxMs?: number }): WallLive {
   const queryClient = useQueryClient();
-  const [store] = useState(() => new WallStore({ gridIdByCode: opts.gridIdByCode, street: opts.street }));
+  const [store] = useState(() => new WallStore({ street: opts.street }));
   useEffect(() => () => store.dispose(), [store]);
-  useEffect(() => store.setGridIndex(opts.gridIdByCode), [store, opts.gridIdByCode]);
 
   // ── snapshots, each loaded once ──
   const gridLights = useGridLights();
@@ -76,7 +75,7 @@ export function useWallLive(opts: { street: string | null; gridIdByCode: Readonl
   );
 
   // ── the stream starts where the snapshots end (or at "now" when there is none) ──
-  const snapshotsSettled = settled(gridLights) && settled(openCases) && opts.gridsSettled;
+  const snapshotsSettled = settled(gridLights) && settled(openCases);
   const since = openCases.data?.lastEventId ?? gridLights.data?.lastEventId ?? null;
   const onBatch = useCallback(
     (events: readonly LiveEvent[]) => {

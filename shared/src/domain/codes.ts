@@ -95,6 +95,15 @@ export function communityCodeOf(code: string): string | null {
   return level === 'community' || level === 'grid' ? code.slice(0, 12) : null;
 }
 
+/**
+ * The vector-tile feature id of an area (grid tiles and their aggregates, server/src/modules/tiles): its code read
+ * as a number. Area codes have at most 15 digits and never start with 0, below 2^53, so the number is exact and a client derives a grid's
+ * feature id from the code it already has, without a lookup table of every grid. Null for anything but an area code.
+ */
+export function areaFeatureId(code: string): number | null {
+  return levelOfCode(code) === null || code.startsWith('0') ? null : Number(code);
+}
+
 /** Build a grid code from its community code and sequence number (1..999). */
 export function makeGridCode(communityCode: string, sequence: number): string {
   if (!CODE_RE.community.test(communityCode)) throw new RangeError('community code must have 12 digits');

@@ -39,6 +39,8 @@ export const AreaCounts = Type.Object({
   zones: Type.Integer(),
   communities: Type.Integer(),
   grids: Type.Integer(),
+  /** grids below it with no responsible person (网格真空) */
+  vacantGrids: Type.Integer(),
 });
 export type AreaCounts = Static<typeof AreaCounts>;
 

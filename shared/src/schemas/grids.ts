@@ -18,7 +18,7 @@ export type GridCodeParams = Static<typeof GridCodeParams>;
 
 /** Properties of each feature of GET /api/grids. */
 export const GridFeatureProperties = Type.Object({
-  /** integer area id: the vector tile feature id */
+  /** the vector tile feature id: the grid code as a number (areaFeatureId, shared/src/domain/codes.ts) */
   id: Type.Integer(),
   code: Type.String(),
   displayCode: Type.Union([Type.String(), Type.Null()]),

@@ -90,7 +90,7 @@ export type StreetRanking = Static<typeof StreetRanking>;
 export const MapLight = Type.Enum([...LIGHTS]);
 
 export const GridLightItem = Type.Object({
-  /** area.id of the grid: the vector tile feature id */
+  /** the vector tile feature id: the grid code as a number (areaFeatureId, shared/src/domain/codes.ts) */
   id: Type.Integer(),
   code: Type.String(),
   light: MapLight,
@@ -212,7 +212,7 @@ export const ChoroplethQuery = Type.Object(
 export type ChoroplethQuery = Static<typeof ChoroplethQuery>;
 
 export const ChoroplethItem = Type.Object({
-  /** area.id: the vector tile feature id */
+  /** the vector tile feature id: the area code as a number (areaFeatureId, shared/src/domain/codes.ts) */
   id: Type.Integer(),
   code: Type.String(),
   name: Type.String(),

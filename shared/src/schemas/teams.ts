@@ -256,6 +256,7 @@ export const CoverageResponse = Type.Object({
   coveredGrids: Type.Integer(),
   uncoveredGrids: Type.Integer(),
   zones: Type.Integer(),
+  /** id: the grid tile feature id (the code as a number, areaFeatureId) */
   uncovered: Type.Array(Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String() })),
 });
 export type CoverageResponse = Static<typeof CoverageResponse>;

@@ -113,16 +113,18 @@ export async function listAncestors(pool: pg.Pool, code: string): Promise<AreaAn
 
 /** How many areas of each level lie below an area. */
 export async function countDescendants(pool: pg.Pool, area: AreaRef): Promise<AreaCounts> {
-  if (area.level === 'grid') return { streets: 0, zones: 0, communities: 0, grids: 0 };
+  if (area.level === 'grid') return { streets: 0, zones: 0, communities: 0, grids: 0, vacantGrids: 0 };
   const { rows } = await pool.query<AreaCounts>(
     `SELECT count(*) FILTER (WHERE a.level = 'street')::int AS streets,
             count(*) FILTER (WHERE a.level = 'zone')::int AS zones,
             count(*) FILTER (WHERE a.level = 'community')::int AS communities,
-            count(*) FILTER (WHERE a.level = 'grid')::int AS grids
+            count(*) FILTER (WHERE a.level = 'grid')::int AS grids,
+            count(*) FILTER (WHERE a.level = 'grid' AND NOT EXISTS (
+              SELECT 1 FROM grid_staff r WHERE r.grid_code = a.code AND r.responsible))::int AS "vacantGrids"
      FROM area a WHERE ${DESCENDANTS_OF[area.level]('$1')}`,
     [area.code],
   );
-  return rows[0] ?? { streets: 0, zones: 0, communities: 0, grids: 0 };
+  return rows[0] ?? { streets: 0, zones: 0, communities: 0, grids: 0, vacantGrids: 0 };
 }
 
 /** The grid codes inside a street, zone or community (the column is one of three allow-listed names). */

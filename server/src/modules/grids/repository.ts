@@ -23,7 +23,7 @@ function featureCollectionSql(withBbox: boolean, withGeometry: boolean): string 
     CROSS JOIN LATERAL (
       SELECT 'Feature' AS type, g.code AS id, ${withGeometry ? 'ST_AsGeoJSON(ST_ForcePolygonCCW(g.geom), 6)::json' : 'NULL::json'} AS geometry,
              (SELECT row_to_json(p) FROM (
-                SELECT g.id, g.code, g.display_code AS "displayCode", g.name,
+                SELECT g.code::bigint AS id, g.code, g.display_code AS "displayCode", g.name,
                        c.code AS "communityCode", c.name AS "communityName",
                        z.code AS "zoneCode", z.name AS "zoneName",
                        s.code AS "streetCode", s.name AS "streetName",
@@ -90,7 +90,7 @@ function ref(code: string | null, name: string | null): AreaRef {
 
 export async function findGrid(pool: pg.Pool, code: string): Promise<GridDetail | null> {
   const { rows } = await pool.query<GridRow>(
-    `SELECT g.id, g.code, g.display_code AS "displayCode", g.name,
+    `SELECT g.code::bigint AS id, g.code, g.display_code AS "displayCode", g.name,
             c.code AS "communityCode", c.name AS "communityName",
             z.code AS "zoneCode", z.name AS "zoneName",
             s.code AS "streetCode", s.name AS "streetName",

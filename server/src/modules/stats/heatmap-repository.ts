@@ -106,10 +106,10 @@ export async function gridHeatmap(db: Queryable, f: HeatFilter): Promise<GridCel
   const params: unknown[] = [];
   const where = heatWhere(f, params);
   const { rows } = await db.query<GridCellRow>(
-    `SELECT a.id, a.code, x.n AS count
+    `SELECT a.code::bigint AS id, a.code, x.n AS count
      FROM (SELECT c.grid_code, count(*)::int AS n FROM cases c WHERE ${where} GROUP BY c.grid_code) x
      JOIN area a ON a.code = x.grid_code
-     ORDER BY a.id`,
+     ORDER BY a.code`,
     params,
   );
   return rows;

@@ -106,7 +106,7 @@ export async function rollupGridHeatmap(db: Queryable, f: HeatFilter): Promise<G
     ? `SELECT h.grid_code, h.n FROM rollup_heat_grid h WHERE h.day >= $${n - 1}::date AND h.day < $${n}::date ${categoryAnd('h', f.category, params)}`
     : `SELECT h.grid_code, h.reported AS n FROM rollup_flow h WHERE h.day >= $${n - 1}::date AND h.day < $${n}::date`;
   const { rows } = await db.query<GridCellRow>(
-    `SELECT a.id, a.code, x.n AS count
+    `SELECT a.code::bigint AS id, a.code, x.n AS count
      FROM (
        SELECT grid_code, sum(n)::int AS n FROM (
          SELECT c.grid_code, 1 AS n FROM cases c WHERE ${sliver}
@@ -115,7 +115,7 @@ export async function rollupGridHeatmap(db: Queryable, f: HeatFilter): Promise<G
        ) u GROUP BY grid_code HAVING sum(n) > 0
      ) x
      JOIN area a ON a.code = x.grid_code
-     ORDER BY a.id`,
+     ORDER BY a.code`,
     params,
   );
   return rows;

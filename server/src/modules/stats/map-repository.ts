@@ -63,14 +63,14 @@ export async function gridLights(db: Queryable, scope: CaseScope): Promise<GridL
   const params: unknown[] = [[...LIGHTS]];
   const within = scopeClause(scope, params);
   const { rows } = await db.query<GridLightRow>(
-    `SELECT a.id, a.code, x.rank, x.open
+    `SELECT a.code::bigint AS id, a.code, x.rank, x.open
      FROM (
        SELECT c.grid_code, max(array_position($1::text[], c.light))::int AS rank, count(*)::int AS open
        FROM cases c
        WHERE ${LIT} ${within}
        GROUP BY c.grid_code
      ) x JOIN area a ON a.code = x.grid_code
-     ORDER BY a.id`,
+     ORDER BY a.code`,
     params,
   );
   return rows;

@@ -145,7 +145,7 @@ export async function indicatorsByArea(db: Queryable, level: GroupLevel, from: D
        SELECT ${GROUP_COLUMN[level]} AS key, ${COUNT_COLUMNS}
        FROM cases c WHERE ${RELEVANT} GROUP BY 1
      )
-     SELECT a.id, a.code, a.name, a.population, to_jsonb(agg) AS counts
+     SELECT a.code::bigint AS id, a.code, a.name, a.population, to_jsonb(agg) AS counts
      FROM area a LEFT JOIN agg ON agg.key = a.code
      WHERE a.level = $${COUNT_PARAM_COUNT + 1}::area_level
      ORDER BY a.code`,

@@ -135,7 +135,7 @@ export async function rollupIndicatorsByArea(db: Queryable, level: GroupLevel, f
   params.push(level);
   const { rows } = await db.query<{ id: number; code: string; name: string; population: number; counts: IndicatorCounts | null }>(
     `WITH agg AS (${sql})
-     SELECT a.id, a.code, a.name, a.population, to_jsonb(agg) AS counts
+     SELECT a.code::bigint AS id, a.code, a.name, a.population, to_jsonb(agg) AS counts
      FROM area a LEFT JOIN agg ON agg.key = a.code
      WHERE a.level = $${params.length}::area_level
      ORDER BY a.code`,

@@ -96,7 +96,7 @@ export async function coverage(
      SELECT (SELECT count(*)::int FROM area WHERE level = 'grid') AS total,
             (SELECT count(*)::int FROM covered) AS covered,
             (SELECT count(*)::int FROM active) AS zones,
-            (SELECT jsonb_agg(jsonb_build_object('id', a.id, 'code', a.code, 'name', a.name) ORDER BY a.code)
+            (SELECT jsonb_agg(jsonb_build_object('id', a.code::bigint, 'code', a.code, 'name', a.name) ORDER BY a.code)
              FROM area a WHERE a.level = 'grid' AND NOT EXISTS (SELECT 1 FROM covered c WHERE c.grid_code = a.code)) AS uncovered`,
     [at],
   );

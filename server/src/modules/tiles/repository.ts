@@ -111,7 +111,7 @@ function tileSql(layer: AnyTileLayer, simplify: boolean): string {
   // ST_AsMVT skips rows whose clipped geometry is NULL; filtering them in SQL would evaluate ST_AsMVTGeom twice.
   return `
     WITH mvtgeom AS (
-      SELECT a.id, a.code, a.name, a.display_code AS "displayCode", a.population${def.extraColumns},
+      SELECT a.code::bigint AS id, a.code, a.name, a.display_code AS "displayCode", a.population${def.extraColumns},
              ST_AsMVTGeom(${geom}, ST_TileEnvelope($1, $2, $3), ${TILE_EXTENT}, ${TILE_BUFFER}, true) AS geom
       FROM area a ${def.joins}
       WHERE a.level = '${def.level}'
