@@ -204,7 +204,8 @@ describe('dispatch desk', () => {
     await pageA.locator('[data-testid^="zone-"]').first().waitFor({ timeout: 30_000 });
     await pageA.locator('label.toggle').click();
     await pageA.getByTestId('coverage').filter({ hasText: '2' }).waitFor();
-    // zones and coverage gaps are feature-state on the grid vector tiles (no grid polygons downloaded for them)
+    // zones are feature-state on the grid vector tiles, coverage gaps every grid without it (the uncovered layers
+    // shown): no grid polygons and no list of uncovered grids downloaded for them
     await pageA.waitForFunction(
       () => {
         const map = (window as unknown as { __GC__: { map: import('maplibre-gl').Map } }).__GC__.map;
@@ -213,9 +214,9 @@ describe('dispatch desk', () => {
         for (const f of map.querySourceFeatures('grid', { sourceLayer: 'grid' })) {
           const st = map.getFeatureState({ source: 'grid', sourceLayer: 'grid', id: f.id! });
           if (st.zone) zone.add(f.id);
-          if (st.uncovered) uncovered.add(f.id);
+          else uncovered.add(f.id);
         }
-        return zone.size >= 2 && uncovered.size > 0;
+        return zone.size >= 2 && uncovered.size > 0 && map.getLayoutProperty('grid-uncovered-fill', 'visibility') === 'visible';
       },
       undefined,
       { timeout: 10_000 },

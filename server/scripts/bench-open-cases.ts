@@ -14,7 +14,9 @@
  *
  * Database: a scratch `gc_bench_open_cases` (demo district, 50,000 cases of history copied with jitter and
  * reopened up to BENCH_OPEN_CASES, written with the triggers off: its rollups are stale, nothing here reads them),
- * dropped afterwards unless BENCH_KEEP_DB=1 (then reused by the next run).
+ * dropped afterwards unless BENCH_KEEP_DB=1 (then reused by the next run). BENCH_OPEN_DB=megacity runs it on the
+ * megacity profile instead (docs/megacity.md: 50,000 grids, 2,000,000 cases of history, ~100,000 open; built if
+ * missing, never dropped; the run adds its cases to it).
  * The machine is shared: compare rows of one run, not runs.
  */
 import http from 'node:http';
@@ -32,7 +34,7 @@ import { seedHistory } from '../src/modules/demo/history.ts';
 import { startServer } from '../test/server-process.ts';
 import { CaseColumns, LiveCaseMap } from '../../client/src/wall/case-columns.ts';
 import { CASE_PAINT } from '../../client/src/map/layers/case-paint.ts';
-import { adminUrlFor } from './bench-db.ts';
+import { adminUrlFor, ensureMegacityHistoryDatabase } from './bench-db.ts';
 import { ms, pct } from './bench-util.ts';
 
 const OPEN = Number(process.env.BENCH_OPEN_CASES ?? 100_000);
@@ -41,6 +43,7 @@ const SECONDS = Number(process.env.BENCH_OPEN_SECONDS ?? 20);
 const ROUNDS = Number(process.env.BENCH_OPEN_ROUNDS ?? 12);
 const KEEP = process.env.BENCH_KEEP_DB === '1';
 const DB = 'gc_bench_open_cases';
+const MEGACITY = process.env.BENCH_OPEN_DB === 'megacity';
 const PASSWORD = 'bench-open-cases-password';
 const HISTORY = 50_000;
 
@@ -325,8 +328,8 @@ async function main(): Promise<void> {
   const adminUrl = await adminUrlFor(loadConfig());
   const u = new URL(adminUrl);
   u.pathname = `/${DB}`;
-  const url = u.toString();
-  const reuse = KEEP && (await ready(url));
+  const url = MEGACITY ? await ensureMegacityHistoryDatabase(adminUrl) : u.toString();
+  const reuse = MEGACITY || (KEEP && (await ready(url)));
   if (!reuse) {
     await dropDatabase(adminUrl, DB);
     await createDatabaseIfMissing(adminUrl, DB);
@@ -342,7 +345,7 @@ async function main(): Promise<void> {
   } finally {
     await server.stop();
     await pool.end();
-    if (!KEEP) await dropDatabase(adminUrl, DB);
+    if (!KEEP && !MEGACITY) await dropDatabase(adminUrl, DB);
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * Pure layer builders of the dispatcher's map: the lasso, the picked point, patrols, cases and teams (deck.gl), and
- * the grid highlights — patrol selection, zones of the shift, uncovered grids — as feature-state on the grid vector
- * tiles (MapView `gridHighlights`, drawn by the style's highlight layers: no grid polygons are downloaded for them).
+ * the grid highlights — patrol selection, zones of the shift — as feature-state on the grid vector tiles (MapView
+ * `gridHighlights`, drawn by the style's highlight layers: no grid polygons are downloaded for them); uncovered grids
+ * are those without the zone state (MapView `showUncovered`).
  */
 import { LineLayer, PathLayer, ScatterplotLayer } from '@deck.gl/layers';
 import type { Layer } from '@deck.gl/core';
@@ -12,8 +13,6 @@ import type { GridHighlight } from '../map/style.ts';
 import type { Rgba } from '../map/theme.ts';
 
 export interface DeskHighlightsInput {
-  /** codes of the grids no patrol zone covers (null: coverage not shown) */
-  uncovered: readonly string[] | null;
   /** the zones of the shift (null: not shown) */
   zones: readonly { gridCodes: readonly string[] }[] | null;
   patrolSelection: readonly string[];
@@ -23,7 +22,6 @@ export interface DeskHighlightsInput {
 export function deskHighlights(p: DeskHighlightsInput): Record<GridHighlight, number[]> {
   const ids = (codes: Iterable<string>) => [...new Set(codes)].map(areaFeatureId).filter((id): id is number => id !== null);
   return {
-    uncovered: p.uncovered ? ids(p.uncovered) : [],
     zone: p.zones ? ids(p.zones.flatMap((z) => z.gridCodes)) : [],
     patrol: ids(p.patrolSelection),
   };

@@ -21,7 +21,6 @@ export interface DeskLayerInputs {
   intakePoint: DeskLayersInput['intakePoint'];
   patrols: DeskLayersInput['patrols'] | undefined;
   showCoverage: boolean;
-  coverage: { uncovered: readonly { code: string }[] } | undefined;
   /** the patrol panel is open: the shift's zones are shown */
   patrolOpen: boolean;
   zones: NonNullable<DeskHighlightsInput['zones']> | undefined;
@@ -54,15 +53,15 @@ export function useDeskLayers(p: DeskLayerInputs) {
     [patrols, lasso, cases, caseVersion, focusCase, nearest, teams, teamVersion, intakePoint],
   );
   const layers = useMemo(() => [openCaseLayer, ...own], [openCaseLayer, own]);
-  const { showCoverage, coverage, patrolOpen, zones, patrolSelection } = p;
+  const { showCoverage, patrolOpen, zones, patrolSelection } = p;
   const highlights = useMemo(
     () =>
       deskHighlights({
-        uncovered: showCoverage ? (coverage?.uncovered.map((g) => g.code) ?? null) : null,
         zones: patrolOpen || showCoverage ? (zones ?? EMPTY) : null,
         patrolSelection,
       }),
-    [showCoverage, coverage, patrolOpen, zones, patrolSelection],
+    [showCoverage, patrolOpen, zones, patrolSelection],
   );
-  return { layers, highlights };
+  // uncovered: every grid without a zone of the shift, while the coverage is shown (no list of them is read)
+  return { layers, highlights, showUncovered: showCoverage };
 }

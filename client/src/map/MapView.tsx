@@ -8,7 +8,7 @@ import { MapLibreOverlay } from '@deck.gl/maplibre';
 import type { Layer } from '@deck.gl/core';
 import type { BBox } from '../api/types.ts';
 import { areaFeatureId } from '@gridcommand/shared/domain';
-import { buildOfflineStyle, GRID_HIGHLIGHTS, type GridHighlight } from './style.ts';
+import { buildOfflineStyle, GRID_HIGHLIGHTS, UNCOVERED_LAYER_IDS, type GridHighlight } from './style.ts';
 import { buildLabelLayers, type Label, type LabelBands } from './layers/labels.ts';
 import { DEFAULT_DISTRICT_BBOX, fitPadding, isValidBBox } from './bounds.ts';
 import { clearTestApi, exposeTestApi, markReady } from './testHooks.ts';
@@ -65,6 +65,8 @@ export interface MapViewProps {
    * by the style's highlight layers). Whether the layers exist is fixed at creation: pass it from the start.
    */
   gridHighlights?: Readonly<Partial<Record<GridHighlight, readonly number[]>>>;
+  /** draw every grid outside the `zone` highlight as uncovered (the desk's coverage view; needs gridHighlights) */
+  showUncovered?: boolean;
 }
 
 type FeatureId = string | number;
@@ -279,6 +281,14 @@ export function MapView(props: MapViewProps) {
       highlightRef.current.set(h, next);
     }
   }, [styleLoaded, props.gridHighlights]);
+
+  // ── uncovered grids: the layers of "no zone", shown or hidden ──────────
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !styleLoaded || !props.gridHighlights) return;
+    const visibility = props.showUncovered ? 'visible' : 'none';
+    for (const id of Object.values(UNCOVERED_LAYER_IDS)) if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', visibility);
+  }, [styleLoaded, props.showUncovered, props.gridHighlights]);
 
   // ── selection via feature-state (the tile feature id is the code as a number) ──
   useEffect(() => {

@@ -35,11 +35,20 @@ export const AGGREGATE_SOURCE_LAYER = 'grid_agg';
 export const aggregateFeatureId = (code: string): number => areaFeatureId(code) ?? Number.NaN;
 
 /** Grid highlights of the dispatch desk, each a boolean feature-state on the grid tiles. */
-export const GRID_HIGHLIGHTS = ['uncovered', 'zone', 'patrol'] as const;
+export const GRID_HIGHLIGHTS = ['zone', 'patrol'] as const;
 export type GridHighlight = (typeof GRID_HIGHLIGHTS)[number];
 
-/** Colours of the highlights (what the desk's GeoJSON layers drew before): fill, outline, outline width. */
-const HIGHLIGHT_LOOK: Record<GridHighlight, { fill: string; fillOpacity: number; line: string; lineOpacity: number; width: number }> = {
+/**
+ * The grids no zone of the shift covers: every grid without feature-state `zone`, drawn while the desk shows the
+ * coverage (the layers' visibility: MapView `showUncovered`). No list of uncovered grids is needed — in a city of
+ * 50,000 grids with a few zones it would be nearly all of them.
+ */
+export const UNCOVERED_LAYER_IDS = { fill: 'grid-uncovered-fill', line: 'grid-uncovered-line' } as const;
+
+type Look = { fill: string; fillOpacity: number; line: string; lineOpacity: number; width: number };
+
+/** Colours of the highlights: fill, outline, outline width. */
+const HIGHLIGHT_LOOK: Record<GridHighlight | 'uncovered', Look> = {
   uncovered: { fill: 'rgb(239, 68, 68)', fillOpacity: 0.24, line: 'rgb(248, 113, 113)', lineOpacity: 0.63, width: 1 },
   zone: { fill: 'rgb(45, 212, 191)', fillOpacity: 0.18, line: 'rgb(45, 212, 191)', lineOpacity: 0.78, width: 1.2 },
   patrol: { fill: 'rgb(56, 189, 248)', fillOpacity: 0.35, line: 'rgb(125, 211, 252)', lineOpacity: 1, width: 2 },
@@ -140,23 +149,28 @@ function source(origin: string, layer: TileLayer): SourceSpecification {
 }
 
 /** The desk's highlights: a fill and an outline per highlight, shown where its feature-state is true. */
+function highlightPair(ids: { fill: string; line: string }, look: Look, on: ExpressionSpecification, visible: boolean): LayerSpecification[] {
+  const visibility = visible ? 'visible' : 'none';
+  return [
+    { id: ids.fill, type: 'fill', source: 'grid', 'source-layer': 'grid', layout: { visibility }, paint: { 'fill-color': look.fill, 'fill-opacity': ['case', on, look.fillOpacity, 0] } },
+    {
+      id: ids.line,
+      type: 'line',
+      source: 'grid',
+      'source-layer': 'grid',
+      layout: { 'line-join': 'round', visibility },
+      paint: { 'line-color': look.line, 'line-width': look.width, 'line-opacity': ['case', on, look.lineOpacity, 0] },
+    },
+  ];
+}
+
 function highlightLayers(): LayerSpecification[] {
-  return GRID_HIGHLIGHTS.flatMap((h): LayerSpecification[] => {
-    const on: ExpressionSpecification = ['boolean', ['feature-state', h], false];
-    const look = HIGHLIGHT_LOOK[h];
-    const ids = highlightLayerIds(h);
-    return [
-      { id: ids.fill, type: 'fill', source: 'grid', 'source-layer': 'grid', paint: { 'fill-color': look.fill, 'fill-opacity': ['case', on, look.fillOpacity, 0] } },
-      {
-        id: ids.line,
-        type: 'line',
-        source: 'grid',
-        'source-layer': 'grid',
-        layout: { 'line-join': 'round' },
-        paint: { 'line-color': look.line, 'line-width': look.width, 'line-opacity': ['case', on, look.lineOpacity, 0] },
-      },
-    ];
-  });
+  const zoned: ExpressionSpecification = ['boolean', ['feature-state', 'zone'], false];
+  return [
+    // beneath the others: uncovered is "no zone", hidden until the desk shows the coverage
+    ...highlightPair(UNCOVERED_LAYER_IDS, HIGHLIGHT_LOOK.uncovered, ['!', zoned], false),
+    ...GRID_HIGHLIGHTS.flatMap((h) => highlightPair(highlightLayerIds(h), HIGHLIGHT_LOOK[h], ['boolean', ['feature-state', h], false], true)),
+  ];
 }
 
 /** by zoom: [zoom, value, zoom, value, …] */

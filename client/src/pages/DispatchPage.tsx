@@ -196,7 +196,7 @@ function Desk({ user }: { user: { displayName: string; role: string } }) {
   }, [lasso.attach, watchViewport]);
 
   // ── layers: every open case beneath the desk's own; highlights as feature-state on the grid tiles ──
-  const { layers, highlights } = useDeskLayers({
+  const { layers, highlights, showUncovered } = useDeskLayers({
     caseMap,
     caseMapVersion,
     lasso: lasso.points,
@@ -208,7 +208,6 @@ function Desk({ user }: { user: { displayName: string; role: string } }) {
     intakePoint,
     patrols: patrolsQ.data?.items,
     showCoverage,
-    coverage: coverageQ.data,
     patrolOpen: side === 'patrol',
     zones: zonesQ.data?.items,
     patrolSelection: patrolSel,
@@ -327,6 +326,7 @@ function Desk({ user }: { user: { displayName: string; role: string } }) {
           showVacancy={false}
           layers={layers}
           gridHighlights={highlights}
+          showUncovered={showUncovered}
           onMapLoad={onMapLoad}
           onReady={() => setMapReady(true)}
           padding={{ top: 30, bottom: 30, left: 30, right: 30 }}

@@ -256,7 +256,10 @@ export const CoverageResponse = Type.Object({
   coveredGrids: Type.Integer(),
   uncoveredGrids: Type.Integer(),
   zones: Type.Integer(),
-  /** id: the grid tile feature id (the code as a number, areaFeatureId) */
+  /**
+   * the uncovered grids, the first 1,000 by code (uncoveredGrids is the count); id: the grid tile feature id (the
+   * code as a number, areaFeatureId)
+   */
   uncovered: Type.Array(Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String() })),
 });
 export type CoverageResponse = Static<typeof CoverageResponse>;

@@ -86,6 +86,12 @@ export async function deleteZone(db: Queryable, id: number): Promise<boolean> {
   return (res.rowCount ?? 0) > 0;
 }
 
+/**
+ * At most this many uncovered grids are listed (by code); the count is exact. A city of 50,000 grids with few zones
+ * would otherwise send them all; the desk needs none of them (it draws "no zone" on the tiles).
+ */
+export const UNCOVERED_LIST_MAX = 1_000;
+
 export async function coverage(
   db: Queryable,
   at: Date,
@@ -96,9 +102,11 @@ export async function coverage(
      SELECT (SELECT count(*)::int FROM area WHERE level = 'grid') AS total,
             (SELECT count(*)::int FROM covered) AS covered,
             (SELECT count(*)::int FROM active) AS zones,
-            (SELECT jsonb_agg(jsonb_build_object('id', a.code::bigint, 'code', a.code, 'name', a.name) ORDER BY a.code)
-             FROM area a WHERE a.level = 'grid' AND NOT EXISTS (SELECT 1 FROM covered c WHERE c.grid_code = a.code)) AS uncovered`,
-    [at],
+            (SELECT jsonb_agg(jsonb_build_object('id', u.code::bigint, 'code', u.code, 'name', u.name) ORDER BY u.code)
+             FROM (SELECT a.code, a.name FROM area a
+                   WHERE a.level = 'grid' AND NOT EXISTS (SELECT 1 FROM covered c WHERE c.grid_code = a.code)
+                   ORDER BY a.code LIMIT $2) u) AS uncovered`,
+    [at, UNCOVERED_LIST_MAX],
   );
   const r = rows[0]!;
   return { total: r.total, covered: r.covered, zones: r.zones, uncovered: r.uncovered ?? [] };
