@@ -26,11 +26,21 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The bundle the test run's global setup built; none outside a test run (the benches start the sources). */
+function testBundle(): string | undefined {
+  try {
+    return inject('gcServerBundle');
+  } catch {
+    // vitest's inject() throws outside a test worker: pnpm bench uses this starter too
+    return undefined;
+  }
+}
+
 export async function startServer(opts: { databaseUrl: string; port?: number; env?: Record<string, string> }): Promise<ServerProcess> {
   const port = opts.port ?? (await freePort());
   // the bundle the run's global setup built (server-bundle.ts), run with the node flags and environment of every
   // production starter (scripts/bundle.ts); else the sources under tsx
-  const bundle = inject('gcServerBundle');
+  const bundle = testBundle();
   const [command, args] = bundle
     ? [process.execPath, [...SERVER_NODE_FLAGS, bundle]]
     : [path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), [path.join(REPO_ROOT, 'server/src/main.ts')]];
