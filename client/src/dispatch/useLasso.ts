@@ -30,14 +30,6 @@ export function lassoPick(pts: readonly Pt[], grids: readonly GridProperties[]):
   return { codes, polygon: turf.kinks(poly).features.length === 0 ? [...pts] : null };
 }
 
-/** The bbox of a ring (null for fewer than 3 points). */
-export function ringBBox(pts: readonly Pt[]): BBox | null {
-  if (pts.length < 3) return null;
-  const xs = pts.map((p) => p[0]);
-  const ys = pts.map((p) => p[1]);
-  return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
-}
-
 export function useLasso(map: MapLibreMap | null, onPicked: (codes: string[], polygon: Pt[] | null) => void, crosshair: boolean, onError?: (e: unknown) => void): Lasso {
   const [active, setActive] = useState(false);
   const [points, setPoints] = useState<Pt[]>([]);
@@ -48,9 +40,8 @@ export function useLasso(map: MapLibreMap | null, onPicked: (codes: string[], po
   finish.current = (pts) => {
     setActive(false);
     setPoints([]);
-    const bbox = ringBBox(pts);
-    if (!bbox) return;
-    fetchGridsIn(bbox).then(
+    if (pts.length < 3) return;
+    fetchGridsIn(turf.bbox(turf.lineString(pts)) as BBox).then(
       (fc) => {
         const grids = fc.features.map((f) => f.properties).filter((p): p is GridProperties => p != null);
         const { codes, polygon } = lassoPick(pts, grids);
